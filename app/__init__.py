@@ -1,0 +1,64 @@
+"""Application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, has_request_context, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_class: type[config.Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, CLI."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(config.INSTANCE_DIR))
+    if config_class is None:
+        config_class = config.CONFIGS[os.environ.get("APP_ENV", "development")]
+    app.config.from_mapping(config.resolve(config_class))
+    app.config.from_mapping(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    from app import security, templating
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    security.init_app(app)
+    templating.init_app(app)
+
+    from app.cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    """The language chosen in the session, else Vietnamese."""
+    from flask import current_app
+    lang = session.get("lang") if has_request_context() else None
+    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, a busy timeout and enforced foreign keys for every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

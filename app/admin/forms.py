@@ -1,0 +1,58 @@
+"""Forms for units, villages and users."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.forms import Form, strip
+from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS, choices
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+# Vietnamese mobile or landline: 0 or +84, then 9-10 digits.
+PHONE_PATTERN = r"^(0|\+84)[1-9][0-9]{8,9}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PASSWORD_LENGTH = Length(min=12, max=128, message=_l("The password must have 12 to 128 characters."))
+
+
+def digits_only(value):
+    """Phone numbers are typed with spaces and dots: 0912 345 678, 0912.345.678."""
+    return re.sub(r"[\s.\-]", "", value) if isinstance(value, str) else value
+
+
+def _required(message):
+    return DataRequired(message=message)
+
+
+class UnitForm(Form):
+    name = StringField(_l("Name"), filters=[strip], validators=[_required(_l("Enter the unit's name.")), Length(max=200)])
+    short_name = StringField(_l("Short name"), filters=[strip],
+                             validators=[_required(_l("Enter a short name.")), Length(max=60)])
+    kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS))
+
+
+class VillageForm(Form):
+    commune_id = SelectField(_l("Commune / town"), coerce=int, validate_choice=True)
+    name = StringField(_l("Name"), filters=[strip], validators=[_required(_l("Enter the village's name.")), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=choices(VILLAGE_KIND_LABELS))
+
+
+class UserForm(Form):
+    username = StringField(_l("Username"), filters=[strip], validators=[
+        _required(_l("Enter a username.")),
+        Regexp(USERNAME_PATTERN, message=_l("3 to 64 characters: lower-case letters, digits, dot, dash, underscore."))])
+    full_name = StringField(_l("Full name"), filters=[strip], validators=[_required(_l("Enter the full name.")), Length(max=120)])
+    email = StringField(_l("Email"), filters=[strip], validators=[Optional(), Length(max=254),
+                                                  Regexp(EMAIL_PATTERN, message=_l("Not a valid email address."))])
+    phone = StringField(_l("Phone"), filters=[digits_only], validators=[Optional(), Regexp(PHONE_PATTERN, message=_l(
+        "Not a Vietnamese phone number (for example 0912345678)."))])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS))
+    organization_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
+    password = PasswordField(_l("Password"), validators=[_required(_l("Enter a password.")), PASSWORD_LENGTH])
+
+
+class UserEditForm(UserForm):
+    """Editing keeps the username and leaves the password to its own action."""
+
+    username = None
+    password = None

@@ -1,0 +1,188 @@
+"""Administration screens: one small view per URL and method."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.admin import bp, services
+from app.admin.forms import UnitForm, UserEditForm, UserForm, VillageForm
+from app.extensions import db
+from app.htmx import render
+from app.models import Organization, User, Village
+from app.permissions import require
+
+DUPLICATE_MESSAGES = {
+    "name": _l("This name is already used."),
+    "username": _l("This username is already taken."),
+}
+
+
+def _get_or_404(model, object_id):
+    return db.get_or_404(model, object_id)
+
+
+def _unit_choices(communes_only: bool = False):
+    stmt = Organization.communes_query() if communes_only else (
+        select(Organization).where(Organization.active.is_(True)).order_by(Organization.name))
+    return [(unit.id, unit.name) for unit in db.session.scalars(stmt)]
+
+
+def _save(form, template: str, save, done_endpoint: str, **context):
+    """Validate, call the service, redirect; or show the form again with messages (422)."""
+    if form.validate_on_submit():
+        try:
+            save()
+        except services.DuplicateError as error:
+            getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(done_endpoint), code=303)
+    status = 422 if form.errors else 200
+    return render(template, "form", form=form, status=status, **context)
+
+
+def _form_data(form, *names):
+    return {name: getattr(form, name).data for name in names}
+
+
+# Units
+
+@bp.get("/units")
+@require("admin.manage")
+def units():
+    """All units, by kind and name."""
+    rows = db.session.scalars(select(Organization).order_by(Organization.kind, Organization.name))
+    return render("admin/units.html", units=rows)
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@require("admin.manage")
+def unit_new():
+    """Create a unit."""
+    form = UnitForm()
+    return _save(form, "admin/unit_form.html",
+                 lambda: services.save_unit(None, **_form_data(form, "name", "short_name", "kind")),
+                 "admin.units", unit=None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@require("admin.manage")
+def unit_edit(unit_id: int):
+    """Edit a unit."""
+    unit = _get_or_404(Organization, unit_id)
+    form = UnitForm(obj=unit)
+    return _save(form, "admin/unit_form.html",
+                 lambda: services.save_unit(unit, **_form_data(form, "name", "short_name", "kind")),
+                 "admin.units", unit=unit)
+
+
+# Villages
+
+@bp.get("/villages")
+@require("admin.manage")
+def villages():
+    """Villages, optionally of one commune."""
+    commune_id = request.args.get("commune", type=int)
+    stmt = select(Village).join(Village.commune).order_by(Organization.name, Village.name)
+    if commune_id:
+        stmt = stmt.where(Village.commune_id == commune_id)
+    return render("admin/villages.html", "village_rows", villages=db.session.scalars(stmt).all(),
+                  communes=_unit_choices(communes_only=True), commune_id=commune_id)
+
+
+@bp.route("/villages/new", methods=["GET", "POST"])
+@require("admin.manage")
+def village_new():
+    """Add a village to a commune."""
+    form = VillageForm(commune_id=request.args.get("commune", type=int))
+    form.commune_id.choices = _unit_choices(communes_only=True)
+    return _save(form, "admin/village_form.html",
+                 lambda: services.save_village(None, **_form_data(form, "commune_id", "name", "kind")),
+                 "admin.villages", village=None)
+
+
+@bp.route("/villages/<int:village_id>/edit", methods=["GET", "POST"])
+@require("admin.manage")
+def village_edit(village_id: int):
+    """Correct a village's name, kind or commune."""
+    village = _get_or_404(Village, village_id)
+    form = VillageForm(obj=village)
+    form.commune_id.choices = _unit_choices(communes_only=True)
+    return _save(form, "admin/village_form.html",
+                 lambda: services.save_village(village, **_form_data(form, "commune_id", "name", "kind")),
+                 "admin.villages", village=village)
+
+
+# Users
+
+USER_FIELDS = ("full_name", "email", "phone", "role", "organization_id")
+
+
+@bp.get("/users")
+@require("admin.manage")
+def users():
+    """All users with their unit and role."""
+    rows = db.session.scalars(select(User).join(User.organization).order_by(Organization.name, User.username))
+    return render("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require("admin.manage")
+def user_new():
+    """Create a user."""
+    form = UserForm()
+    form.organization_id.choices = _unit_choices()
+    return _save(form, "admin/user_form.html",
+                 lambda: services.create_user(**_form_data(form, "username", "password", *USER_FIELDS)),
+                 "admin.users", user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@require("admin.manage")
+def user_edit(user_id: int):
+    """Edit a user's details, role and unit."""
+    user = _get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    form.organization_id.choices = _unit_choices()
+    return _save(form, "admin/user_form.html",
+                 lambda: services.update_user(user, **_form_data(form, *USER_FIELDS)),
+                 "admin.users", user=user)
+
+
+# Activation and password reset: a confirmation page (GET), then the change (POST).
+
+ACTIVATION_MODELS = {"units": Organization, "users": User}
+
+
+@bp.get("/<any(units, users):kind>/<int:object_id>/<any(deactivate, activate):action>")
+@require("admin.manage")
+def confirm_activation(kind: str, object_id: int, action: str):
+    """Ask before activating or deactivating a unit or a user."""
+    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    return render("admin/confirm.html", obj=obj, kind=kind, action=action)
+
+
+@bp.post("/<any(units, users):kind>/<int:object_id>/<any(deactivate, activate):action>")
+@require("admin.manage")
+def change_activation(kind: str, object_id: int, action: str):
+    """Activate or deactivate a unit or a user."""
+    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    services.set_active(obj, action == "activate")
+    flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
+    return redirect(url_for(f"admin.{kind}"), code=303)
+
+
+@bp.get("/users/<int:user_id>/reset-password")
+@require("admin.manage")
+def confirm_reset_password(user_id: int):
+    """Ask before giving a user a new password."""
+    return render("admin/confirm.html", obj=_get_or_404(User, user_id), kind="users", action="reset-password")
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@require("admin.manage")
+def reset_password(user_id: int):
+    """Give a user a new random password and show it once."""
+    user = _get_or_404(User, user_id)
+    password = services.reset_password(user)
+    return render("admin/password.html", user=user, password=password)

@@ -1,0 +1,57 @@
+"""Sign-in, sign-out and the language switch."""
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm
+from app.auth.services import authenticate, safe_next
+from app.extensions import limiter
+from app.htmx import render
+from app.permissions import public
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render("auth/login.html", "login_form", form=form, status=422 if form.errors else 200)
+    user = authenticate(form.username.data, form.password.data)
+    if user is None:
+        form.password.errors.append(_("Wrong username or password."))
+        return render("auth/login.html", "login_form", form=form, status=422)
+    lang = session.get("lang")
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    return redirect(safe_next(form.next.data) or url_for("main.dashboard"), code=303)
+
+
+@bp.post("/logout")
+@public
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.post("/language/<code>")
+@public
+def set_language(code: str):
+    """Switch the interface language between Vietnamese and English."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.form.get("next")) or url_for("main.dashboard"), code=303)

@@ -1,0 +1,87 @@
+"""Sign-in plumbing, security headers and error pages."""
+from __future__ import annotations
+
+from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+from app.htmx import is_fragment_request, render
+from app.models import User
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie, only while that cookie's session version is current."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Anonymous users go to the sign-in page; htmx requests are told to go there."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") == "true":
+        response = current_app.response_class(status=401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _content_security_policy() -> str:
+    scripts = "'self'"
+    if current_app.config["HTMX_USE_CDN"]:
+        scripts += " https://cdn.jsdelivr.net"
+    return ("default-src 'self'; "
+            f"script-src {scripts}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'")
+
+
+def _set_security_headers(response):
+    response.headers["Content-Security-Policy"] = _content_security_policy()
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "static":
+        response.vary.add("HX-Request")
+        response.vary.add("Cookie")
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error_page(error: HTTPException):
+    """A Vietnamese error page, without any detail of the failure."""
+    if error.code == 401:
+        return unauthorized()
+    status = error.code or 500
+    response = render("errors/error.html", "content", status=status, code=status)
+    if is_fragment_request():
+        # Let htmx show the message in the main region instead of silently ignoring the error.
+        response.headers["HX-Retarget"] = "#main"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _internal_error(error: Exception):
+    current_app.logger.exception("unhandled error")
+    db.session.rollback()
+    return render("errors/error.html", "content", status=500, code=500)
+
+
+def init_app(app: Flask) -> None:
+    """Attach headers and error handlers."""
+    app.after_request(_set_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _internal_error)

@@ -1,0 +1,79 @@
+"""Template helpers: dates in dd/mm/yyyy, permission checks, navigation, htmx settings."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+import config
+from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS
+from app.permissions import can
+
+# (endpoint, label, permission): the menu shows each user what their role can open.
+NAVIGATION = [
+    ("main.dashboard", _l("Dashboard"), "dashboard.view"),
+    ("admin.units", _l("Units"), "admin.manage"),
+    ("admin.villages", _l("Villages"), "admin.manage"),
+    ("admin.users", _l("Users"), "admin.manage"),
+]
+
+# htmx settings through its meta tag: no eval, no injected styles (the CSP forbids both),
+# and validation (422) and conflict (409) responses swapped like successes.
+HTMX_CONFIG = json.dumps({
+    "allowEval": False,
+    "allowScriptTags": False,
+    "includeIndicatorStyles": False,
+    "historyCacheSize": 0,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "409", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "[45]..", "swap": False, "error": True},
+    ],
+})
+
+
+def format_date(value: date | None) -> str:
+    """dd/mm/yyyy, as Vietnamese offices write dates."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in the district's time zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite returns naive UTC
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
+
+
+def _navigation():
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, action in NAVIGATION if can(current_user, action)]
+
+
+def _htmx_script() -> dict:
+    if current_app.config["HTMX_USE_CDN"]:
+        return {"src": config.HTMX_CDN_URL, "integrity": config.HTMX_SRI}
+    return {"src": url_for("static", filename=f"vendor/htmx-{config.HTMX_VERSION}.min.js"), "integrity": None}
+
+
+def init_app(app: Flask) -> None:
+    """Register filters and globals."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.jinja_env.globals.update(can=can, htmx_config=HTMX_CONFIG, role_labels=ROLE_LABELS,
+                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def layout_context():
+        return {"navigation": _navigation(), "htmx_script": _htmx_script(), "locale": str(get_locale())}

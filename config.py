@@ -1,0 +1,94 @@
+"""Configuration read from the environment, one class per way of running."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+HTMX_VERSION = "2.0.11"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+def _instance_secret_key() -> str:
+    """A key kept under instance/ so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'dieuhanh.db'}"
+
+
+class Config:
+    """Settings shared by every environment; the environment overrides them."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = None  # resolved in create_app so importing config has no side effects
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("vi", "en")
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    # Off by default: the vendored copy works offline. Set HTMX_USE_CDN=1 to load the pinned CDN file with SRI.
+    HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "20 per minute"
+    PAGE_SIZE = 25
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
+
+
+class DevelopmentConfig(Config):
+    """Local demo: SQLite under instance/, key kept under instance/."""
+
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    """Behind TLS: cookies only over HTTPS; SECRET_KEY and DATABASE_URL must be set."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+class TestConfig(Config):
+    """The test suite: CSRF off except in the tests that switch it on, a fixed key."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def resolve(config_class: type[Config]) -> dict:
+    """The settings of a class with the environment-dependent values filled in."""
+    settings = {k: getattr(config_class, k) for k in dir(config_class) if k.isupper()}
+    if not settings.get("SECRET_KEY"):
+        if config_class is ProductionConfig:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        settings["SECRET_KEY"] = _instance_secret_key()
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        settings["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    return settings

@@ -1,0 +1,95 @@
+"""Fixtures in the flaskr manner: app, client, runner, auth; one schema per run, emptied after each test."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+
+DEMO_PASSWORD = "demo-password-2022"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file of this run."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **overrides):
+    """An app on the test database with extra settings."""
+    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+def reset_schema(app) -> None:
+    """Drop everything, migrations' bookkeeping included, and create the models' tables."""
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.create_all()
+
+
+def empty_tables(app) -> None:
+    """Delete every row so the next test starts from an empty schema."""
+    with app.app_context():
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    reset_schema(make_app(database_url))
+
+
+@pytest.fixture
+def app(database_url, _schema):
+    """A fresh app on an empty schema."""
+    app = make_app(database_url)
+    yield app
+    empty_tables(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The Phú Ninh demo loaded, with a known password."""
+    from app import demo as demo_data
+    with app.app_context():
+        demo_data.seed(DEMO_PASSWORD)
+    return app
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = DEMO_PASSWORD, **kwargs):
+        return self._client.post("/login", data={"username": username, "password": password}, **kwargs)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

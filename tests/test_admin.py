@@ -1,0 +1,159 @@
+"""Administration: units, villages, users; bad input saves nothing."""
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Organization, OrgKind, Role, User, Village
+from tests.factories import PASSWORD, make_unit, make_user, make_village
+
+
+@pytest.fixture
+def admin_client(app, client, auth):
+    with app.app_context():
+        make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
+    auth.login("quantri", PASSWORD)
+    return client
+
+
+def _count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MONITOR, Role.OFFICER])
+def test_only_admins_reach_administration(app, client, auth, role):
+    with app.app_context():
+        make_user("khac", role=role)
+    auth.login("khac", PASSWORD)
+    assert client.get("/admin/users").status_code == 403
+    assert client.post("/admin/units/new", data={"name": "X", "short_name": "X", "kind": "commune"}).status_code == 403
+    assert _count(app, Organization) == 1
+
+
+def test_admin_creates_a_unit(app, admin_client):
+    response = admin_client.post("/admin/units/new", data={"name": "UBND xã Mới", "short_name": "Mới", "kind": "commune"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Organization).where(Organization.name == "UBND xã Mới")).kind == OrgKind.COMMUNE
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": "", "short_name": "X", "kind": "commune"}, "Nhập tên đơn vị."),
+    ({"name": "Văn phòng", "short_name": "X", "kind": "commune"}, "Tên này đã có."),
+    ({"name": "Y", "short_name": "Y", "kind": "galaxy"}, "Lựa chọn không hợp lệ."),
+])
+def test_bad_unit_is_shown_again_with_messages_and_not_saved(app, admin_client, data, message):
+    before = _count(app, Organization)
+    response = admin_client.post("/admin/units/new", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert _count(app, Organization) == before
+
+
+def test_village_names_repeat_across_communes_but_not_within_one(app, admin_client):
+    with app.app_context():
+        tam_an, tam_lanh = make_unit("UBND xã Tam An"), make_unit("UBND xã Tam Lãnh")
+        make_village(tam_an, "An Mỹ")
+        ids = tam_an.id, tam_lanh.id
+    other = admin_client.post("/admin/villages/new", data={"commune_id": ids[1], "name": "An Mỹ", "kind": "village"})
+    assert other.status_code == 303
+    same = admin_client.post("/admin/villages/new", data={"commune_id": ids[0], "name": "an mỹ", "kind": "village"})
+    assert same.status_code == 422
+    assert "Tên này đã có." in same.text
+    assert _count(app, Village) == 2
+
+
+def test_unknown_commune_id_is_refused(app, admin_client):
+    response = admin_client.post("/admin/villages/new", data={"commune_id": 9999, "name": "Thôn X", "kind": "village"})
+    assert response.status_code == 422
+    assert _count(app, Village) == 0
+
+
+def test_correcting_a_placeholder_name_confirms_it(app, admin_client):
+    with app.app_context():
+        commune = make_unit()
+        village = make_village(commune, "Thôn chưa rõ tên 1")
+        village.name_confirmed = False
+        db.session.commit()
+        village_id, commune_id = village.id, commune.id
+    response = admin_client.post(f"/admin/villages/{village_id}/edit",
+                                 data={"commune_id": commune_id, "name": "Thạnh Hòa", "kind": "village"})
+    assert response.status_code == 303
+    with app.app_context():
+        village = db.session.get(Village, village_id)
+        assert village.name == "Thạnh Hòa" and village.name_confirmed
+
+
+def _user_form(app, **overrides):
+    with app.app_context():
+        unit_id = db.session.scalar(select(Organization.id))
+    return {"username": "moi", "full_name": "Nguyễn Văn Mới", "email": "", "phone": "0912 345 678",
+            "role": "officer", "organization_id": unit_id, "password": "a-long-password-1", **overrides}
+
+
+def test_admin_creates_a_user_who_can_sign_in(app, admin_client):
+    response = admin_client.post("/admin/users/new", data=_user_form(app))
+    assert response.status_code == 303
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": "moi", "password": "a-long-password-1"}).status_code == 303
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"password": "short"}, "Mật khẩu phải có từ 12 đến 128 ký tự."),
+    ({"phone": "12345"}, "Số điện thoại không hợp lệ"),
+    ({"email": "not-an-email"}, "Địa chỉ thư điện tử không hợp lệ."),
+    ({"username": "quantri"}, "Tên đăng nhập này đã được dùng."),
+    ({"username": "Bad Name!"}, "Từ 3 đến 64 ký tự"),
+    ({"full_name": "   "}, "Nhập họ và tên."),
+    ({"organization_id": 424242}, ""),
+    ({"role": "emperor"}, ""),
+])
+def test_bad_user_is_shown_again_with_messages_and_not_saved(app, admin_client, overrides, message):
+    before = _count(app, User)
+    response = admin_client.post("/admin/users/new", data=_user_form(app, **overrides))
+    assert response.status_code == 422
+    assert message in response.text
+    assert _count(app, User) == before
+
+
+def test_deactivation_asks_first_then_signs_the_user_out(app, admin_client):
+    with app.app_context():
+        user_id = make_user("sebingung").id
+    other = app.test_client()
+    other.post("/login", data={"username": "sebingung", "password": PASSWORD})
+    confirm = admin_client.get(f"/admin/users/{user_id}/deactivate")
+    assert confirm.status_code == 200 and "Xác nhận" in confirm.text
+    with app.app_context():
+        assert db.session.get(User, user_id).active  # the GET changed nothing
+    assert admin_client.post(f"/admin/users/{user_id}/deactivate").status_code == 303
+    assert other.get("/").status_code == 302
+    assert other.post("/login", data={"username": "sebingung", "password": PASSWORD}).status_code == 422
+
+
+def test_password_reset_shows_a_new_password_once_and_old_one_stops_working(app, admin_client):
+    with app.app_context():
+        user_id = make_user("quenmatkhau").id
+    response = admin_client.post(f"/admin/users/{user_id}/reset-password")
+    assert response.status_code == 200
+    new_password = response.text.split("<code>")[1].split("</code>")[0]
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": "quenmatkhau", "password": PASSWORD}).status_code == 422
+    assert fresh.post("/login", data={"username": "quenmatkhau", "password": new_password}).status_code == 303
+
+
+def test_changing_a_users_unit_ends_their_sessions(app, admin_client):
+    with app.app_context():
+        user = make_user("chuyencongtac")
+        user_id, new_unit = user.id, make_unit().id
+    other = app.test_client()
+    other.post("/login", data={"username": "chuyencongtac", "password": PASSWORD})
+    form = _user_form(app, organization_id=new_unit, full_name="Chuyển Công Tác")
+    form.pop("username"), form.pop("password")
+    assert admin_client.post(f"/admin/users/{user_id}/edit", data=form).status_code == 303
+    assert other.get("/").status_code == 302
+
+
+def test_admin_pages_render(admin_client):
+    for url in ("/admin/units", "/admin/villages", "/admin/users", "/admin/units/new", "/admin/villages/new",
+                "/admin/users/new"):
+        assert admin_client.get(url).status_code == 200, url
