@@ -1,5 +1,5 @@
 """htmx contract: one render() for full pages and named-block fragments."""
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_blocks
 
 
@@ -20,3 +20,12 @@ def render(template: str, *blocks: str, status: int = 200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_to(location: str):
+    """After a successful POST: 303 for a plain form, HX-Redirect for htmx (which would swap the target otherwise)."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)

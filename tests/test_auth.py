@@ -146,4 +146,4 @@ def test_htmx_post_sends_csrf_token_as_header(csrf_client):
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
     response = csrf_client.post("/login", data={"username": "csrfuser", "password": PASSWORD},
                                 headers={"X-CSRFToken": token, "HX-Request": "true"})
-    assert response.status_code == 303
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/"

@@ -64,3 +64,11 @@ def test_vendored_file_matches_the_sri_hash():
     import config
     data = (Path(config.BASE_DIR) / "static/vendor/htmx-2.0.11.min.js").read_bytes()
     assert config.HTMX_SRI == "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def test_successful_htmx_login_redirects_the_whole_page(app, client):
+    with app.app_context():
+        make_user("htmxuser")
+    response = client.post("/login", data={"username": "htmxuser", "password": PASSWORD}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == "/"

@@ -7,7 +7,7 @@ from app.auth import bp
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate, safe_next
 from app.extensions import limiter
-from app.htmx import render
+from app.htmx import redirect_to, render
 from app.permissions import public
 
 
@@ -34,7 +34,7 @@ def login():
     if lang:
         session["lang"] = lang
     login_user(user)
-    return redirect(safe_next(form.next.data) or url_for("main.dashboard"), code=303)
+    return redirect_to(safe_next(form.next.data) or url_for("main.dashboard"))
 
 
 @bp.post("/logout")
