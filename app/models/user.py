@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     # Bumped on sign-out-everywhere, password change and deactivation: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Brute-force protection, in the database so that every worker sees the same count.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organization: Mapped[Organization] = relationship()
 

@@ -1,0 +1,151 @@
+"""Directives, their items, and the tasks that assign an item to units."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
+                        UniqueConstraint, func)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.org import Organization, _enum
+from app.models.user import User, utcnow
+
+
+class DocType(enum.StrEnum):
+    OFFICIAL_LETTER = "official_letter"  # công văn
+    PLAN = "plan"  # kế hoạch
+    DECISION = "decision"  # quyết định
+    INSTRUCTION = "instruction"  # chỉ thị
+    NOTICE = "notice"  # thông báo
+
+
+class Kpi(enum.StrEnum):
+    """Indicators computed from the registry instead of typed progress."""
+
+    TEAM_COVERAGE = "team_coverage"
+
+
+class TaskStatus(enum.StrEnum):
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+class Directive(db.Model):
+    """A directive document (văn bản chỉ đạo) that the district office follows up."""
+
+    __tablename__ = "directive"
+    __table_args__ = (UniqueConstraint("issuer", "number", name="uq_directive_issuer_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60))  # số ký hiệu, e.g. 1234/UBND-VP
+    doc_type: Mapped[DocType] = mapped_column(_enum(DocType, "doc_type"))
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    signer: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(500))  # trích yếu
+    body: Mapped[str] = mapped_column(Text, default="")
+    final_deadline: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(back_populates="directive", order_by="Item.position",
+                                             cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Item(db.Model):
+    """One numbered task of a directive (nhiệm vụ), assigned to one or many units."""
+
+    __tablename__ = "item"
+    __table_args__ = (UniqueConstraint("directive_id", "position", name="uq_item_directive_id_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_deadline: Mapped[date | None] = mapped_column(Date)
+    kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
+
+    directive: Mapped[Directive] = relationship(back_populates="items")
+    tasks: Mapped[list[Task]] = relationship(back_populates="item")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+task_cooperator = Table(
+    "task_cooperator", db.metadata,
+    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organization.id"), primary_key=True, index=True),
+)
+
+
+class Task(db.Model):
+    """One unit's share of an item: a lead unit, co-operating units, a deadline, status and progress."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("item_id", "lead_unit_id", name="uq_task_item_id_lead_unit_id"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    # An approved extension; the effective deadline is this, else `deadline`.
+    extended_deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"), default=TaskStatus.ASSIGNED,
+                                               index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="tasks")
+    lead_unit: Mapped[Organization] = relationship(foreign_keys=[lead_unit_id])
+    cooperating_units: Mapped[list[Organization]] = relationship(secondary=task_cooperator,
+                                                                 order_by=Organization.name)
+    updates: Mapped[list[TaskUpdate]] = relationship(back_populates="task", order_by="TaskUpdate.id.desc()")
+
+    # Optimistic locking: an UPDATE whose version no longer matches changes nothing and raises.
+    __mapper_args__ = {"version_id_col": version}
+
+    @classmethod
+    def effective_deadline_expr(cls):
+        """SQL: the approved extension, else the original deadline."""
+        return func.coalesce(cls.extended_deadline, cls.deadline)
+
+    @property
+    def effective_deadline(self) -> date | None:
+        return self.extended_deadline or self.deadline
+
+
+class TaskUpdate(db.Model):
+    """One change of a task (status, progress or a note); append-only history."""
+
+    __tablename__ = "task_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    old_status: Mapped[TaskStatus | None] = mapped_column(_enum(TaskStatus, "old_status"))
+    new_status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "new_status"))
+    old_progress: Mapped[int | None] = mapped_column(Integer)
+    new_progress: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()
