@@ -11,10 +11,11 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from app.extensions import db, login_manager
-from app.models import Role, User, Village
+from app.models import (OutreachActivity, Role, SupportTicket, Task, Team, TeamMember, User, Village,
+                        task_cooperator)
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
@@ -27,14 +28,71 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard.view": EVERYONE,
     "account.use": EVERYONE,
     "admin.manage": frozenset({ADMIN}),
+    "audit.view": frozenset({ADMIN}),
+    "directive.view": DISTRICT_WIDE,
+    "directive.manage": frozenset({ADMIN, COORDINATOR}),
+    "task.view": EVERYONE,
+    "task.update_status": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    "task.add_note": EVERYONE,
+    "village.view": EVERYONE,
+    "village.edit": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    "team.view": EVERYONE,
+    "team.manage": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    "outreach.view": EVERYONE,
+    "outreach.log": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    "support.view": EVERYONE,
+    "support.request": frozenset({ADMIN, OFFICER}),
+    "support.work": frozenset({ADMIN, OFFICER}),
+    "support.confirm": frozenset({ADMIN, OFFICER}),
 }
 
+
+def _own_unit(unit_of: Callable[[Any], int | None]) -> Callable[[User, Any], bool]:
+    """An object rule: officers only on objects of their own unit; the other roles the table allows pass."""
+    return lambda user, obj: user.role != OFFICER or unit_of(obj) == user.organization_id
+
+
+def _task_participant(user: User, task: Task) -> bool:
+    return user.role != OFFICER or user.organization_id == task.lead_unit_id or any(
+        unit.id == user.organization_id for unit in task.cooperating_units)
+
+
+def _commune_of(obj: Any) -> int | None:
+    """The commune a village, team or team member belongs to."""
+    if isinstance(obj, TeamMember):
+        obj = obj.team
+    if isinstance(obj, Team):
+        obj = obj.village
+    return obj.commune_id
+
+
 # Object rules: action -> predicate(user, obj), checked after the role table when an object is given.
-OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {}
+OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
+    "task.update_status": _own_unit(lambda task: task.lead_unit_id),
+    "task.add_note": _task_participant,
+    "village.edit": _own_unit(_commune_of),
+    "team.manage": _own_unit(_commune_of),
+    "outreach.log": _own_unit(lambda activity: activity.organization_id),
+    "support.request": _own_unit(lambda ticket: ticket.commune_id),
+    "support.work": _own_unit(lambda ticket: ticket.partner_id),
+    "support.confirm": _own_unit(lambda ticket: ticket.commune_id),
+}
+
+
+def _villages_of(user: User):
+    return select(Village.id).where(Village.commune_id == user.organization_id)
+
 
 # Model -> SQL condition limiting an officer to their own unit's rows.
 SCOPES: dict[type, Callable[[User], Any]] = {
     Village: lambda user: Village.commune_id == user.organization_id,
+    Task: lambda user: or_(Task.lead_unit_id == user.organization_id, Task.id.in_(
+        select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == user.organization_id))),
+    Team: lambda user: Team.village_id.in_(_villages_of(user)),
+    TeamMember: lambda user: TeamMember.team_id.in_(select(Team.id).where(Team.village_id.in_(_villages_of(user)))),
+    OutreachActivity: lambda user: OutreachActivity.organization_id == user.organization_id,
+    SupportTicket: lambda user: or_(SupportTicket.commune_id == user.organization_id,
+                                    SupportTicket.partner_id == user.organization_id),
 }
 
 
@@ -82,8 +140,10 @@ public = require(PUBLIC)
 def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     """A SELECT of `model` limited to the rows the user may see."""
     stmt = select(model) if stmt is None else stmt
-    if sees_everything(user) or model not in SCOPES:
+    if sees_everything(user):
         return stmt
+    if model not in SCOPES:
+        raise KeyError(f"no officer scope for {model.__name__}")
     return stmt.where(SCOPES[model](user))
 
 

@@ -1,0 +1,10 @@
+"""Today in the district: deadlines are dates in Asia/Ho_Chi_Minh, whatever the server's zone."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+DISTRICT_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> date:
+    """The current date in Asia/Ho_Chi_Minh."""
+    return datetime.now(DISTRICT_TIMEZONE).date()
