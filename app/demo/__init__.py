@@ -7,6 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.clock import today
+from app.demo.directives import seed_directives
+from app.demo.registry import seed_registry
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
 from app.models.user import hash_password
@@ -72,6 +75,9 @@ def seed(password: str, force: bool = False) -> list[User]:
     # One argon2 hash for the shared demo password: hashing is deliberately slow.
     password_hash = hash_password(password)
     users = _seed_district_users(password_hash) + _seed_communes(password_hash)
+    db.session.flush()
+    seed_directives(today())
+    seed_registry(today())
     db.session.commit()
     return users
 
