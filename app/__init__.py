@@ -30,10 +30,14 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app import security, templating
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.directives import bp as directives_bp
     from app.main import bp as main_bp
+    from app.tasks import bp as tasks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(directives_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     security.init_app(app)
     templating.init_app(app)

@@ -24,6 +24,13 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def optional_int(value):
+    """Coerce a select's value to int, with "" meaning no choice (the "All" option of a filter)."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 # WTForms' built-in messages, listed so that extraction puts them in our catalog.
 WTFORMS_MESSAGES = [
     _l("Not a valid choice."),

@@ -11,12 +11,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import config
-from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS
+from app.labels import (DOC_TYPE_LABELS, KPI_LABELS, ORG_KIND_LABELS, ROLE_LABELS, TASK_CLASS_LABELS,
+                        TASK_STATUS_LABELS, VILLAGE_KIND_LABELS)
 from app.permissions import can
+from app.task_classes import REPORTED_CLASSES
 
 # (endpoint, label, permission): the menu shows each user what their role can open.
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), "dashboard.view"),
+    ("directives.index", _l("Directives"), "directive.view"),
+    ("tasks.index", _l("Tasks"), "task.view"),
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.villages", _l("Villages"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
@@ -70,7 +74,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.jinja_env.globals.update(can=can, htmx_config=HTMX_CONFIG, role_labels=ROLE_LABELS,
-                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS)
+                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS,
+                                 doc_type_labels=DOC_TYPE_LABELS, kpi_labels=KPI_LABELS,
+                                 task_status_labels=TASK_STATUS_LABELS, task_class_labels=TASK_CLASS_LABELS,
+                                 reported_classes=REPORTED_CLASSES)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

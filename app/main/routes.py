@@ -4,17 +4,24 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.clock import today
 from app.extensions import db
 from app.htmx import render
 from app.main import bp
-from app.permissions import public, require
+from app.permissions import public, require, sees_everything
+from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_class_table
 
 
 @bp.get("/")
 @require("dashboard.view")
 def dashboard():
-    """The signed-in user's overview."""
-    return render("main/dashboard.html", user=current_user)
+    """Counts per class in the user's scope, then overdue tasks, then tasks due soon."""
+    now = today()
+    return render("main/dashboard.html", today=now,
+                  counts=class_counts(current_user, now),
+                  overdue=overdue_tasks(current_user, now),
+                  due_soon=due_soon_tasks(current_user, now),
+                  unit_rows=unit_class_table(now) if sees_everything(current_user) else None)
 
 
 @bp.get("/healthz")

@@ -1,0 +1,6 @@
+"""Directive register, items and assignment of items to units."""
+from flask import Blueprint
+
+bp = Blueprint("directives", __name__)
+
+from app.directives import routes  # noqa: E402,F401
