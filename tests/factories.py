@@ -44,3 +44,37 @@ def make_user(username: str | None = None, role: Role = Role.OFFICER, unit: Orga
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_directive(number: str | None = None, **fields):
+    from datetime import date
+
+    from app.models import Directive, DocType
+    directive = Directive(number=number or f"{next(_seq)}/UBND-VP", doc_type=fields.pop("doc_type", DocType.OFFICIAL_LETTER),
+                          issuer=fields.pop("issuer", "UBND huyện Thử"), issued_on=fields.pop("issued_on", date(2022, 7, 1)),
+                          signer=fields.pop("signer", "Trần Văn B"), summary=fields.pop("summary", "V/v thử nghiệm"),
+                          body="", **fields)
+    db.session.add(directive)
+    db.session.commit()
+    return directive
+
+
+def make_item(directive=None, title: str = "Nhiệm vụ thử", **fields):
+    from sqlalchemy import func, select
+
+    from app.models import Item
+    directive = directive or make_directive()
+    position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
+    item = Item(directive=directive, position=position, title=title, description="", **fields)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def make_task(lead_unit: Organization, item=None, cooperating=(), **fields):
+    from app.models import Task, TaskStatus
+    task = Task(item=item or make_item(), lead_unit=lead_unit, status=fields.pop("status", TaskStatus.ASSIGNED),
+                progress=fields.pop("progress", 0), cooperating_units=list(cooperating), **fields)
+    db.session.add(task)
+    db.session.commit()
+    return task

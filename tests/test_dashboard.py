@@ -1,0 +1,100 @@
+"""The dashboard: counts per class in scope, overdue then due soon; a constant number of SQL statements."""
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import event, insert, select
+
+from app.extensions import db
+from app.models import Organization, OrgKind, Role, Task, TaskStatus
+from tests.conftest import DEMO_PASSWORD
+from tests.factories import PASSWORD, make_directive, make_item, make_unit, make_user
+
+TODAY = date(2022, 8, 20)
+
+
+def test_coordinator_sees_district_counts_and_the_unit_table(demo, client):
+    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    assert "Quá hạn chưa hoàn thành" in page and "Đơn vị theo số nhiệm vụ quá hạn" in page
+    assert page.index("Quá hạn chưa hoàn thành</h2>") < page.index("Sắp đến hạn (3 ngày tới)")
+
+
+def test_officer_sees_only_its_unit(demo, client):
+    client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    assert "Nhiệm vụ của UBND xã Tam Phước" in page
+    assert "Đơn vị theo số nhiệm vụ quá hạn" not in page
+    assert "UBND xã Tam Dân" not in page
+
+
+def test_counts_follow_a_status_change(demo, client):
+    client.post("/login", data={"username": "tamthanh", "password": DEMO_PASSWORD})
+    with demo.app_context():
+        unit_id = db.session.scalar(select(Organization.id).where(Organization.short_name == "Tam Thành"))
+        overdue = db.session.scalars(select(Task).where(Task.lead_unit_id == unit_id,
+                                                        Task.status == TaskStatus.IN_PROGRESS)).all()
+        overdue = [t for t in overdue if t.deadline and t.deadline < date.today()][0]
+        task_id, version = overdue.id, overdue.version
+
+    def overdue_count():
+        page = client.get("/").text
+        return int(page.split('cls-open_overdue"><a')[1].split('class="count">')[1].split("<")[0])
+
+    before = overdue_count()
+    client.post(f"/tasks/{task_id}/status", data={"status": "done", "progress": 100, "note": "Xong", "version": version})
+    assert overdue_count() == before - 1
+
+
+def _bulk_tasks(count: int) -> None:
+    """`count` tasks across 10 items, a quarter overdue, a quarter due soon, the rest later or done."""
+    units = [make_unit(f"Đơn vị {n}", kind=OrgKind.COMMUNE).id for n in range(count // 10)]
+    directive = make_directive()
+    items = [make_item(directive, f"Việc {n}").id for n in range(10)]
+    rows = []
+    for n in range(count):
+        kind = n % 4
+        deadline = TODAY + timedelta(days=(-5, 2, 20, -1)[kind])
+        rows.append({"item_id": items[n % 10], "lead_unit_id": units[n // 10], "deadline": deadline,
+                     "status": (TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.DONE)[kind],
+                     "completed_on": TODAY - timedelta(days=3) if kind == 3 else None,
+                     "progress": 50, "version": 1})
+    db.session.execute(insert(Task), rows)
+    db.session.commit()
+
+
+def _statements_for_dashboard(app, count: int) -> int:
+    with app.app_context():
+        _bulk_tasks(count)
+        make_user("dieuphoi", role=Role.COORDINATOR)
+    client = app.test_client()
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with time_machine.travel(TODAY, tick=False):  # sign in inside: a session cookie from the future is refused
+            client.post("/login", data={"username": "dieuphoi", "password": PASSWORD})
+            statements.clear()
+            assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+@pytest.fixture
+def second_app(database_url, _schema):
+    from tests.conftest import empty_tables, make_app
+    app = make_app(database_url)
+    yield app
+    empty_tables(app)
+
+
+def test_dashboard_issues_as_many_statements_for_1000_tasks_as_for_10(app, second_app):
+    small = _statements_for_dashboard(app, 10)
+    from tests.conftest import empty_tables
+    empty_tables(app)
+    large = _statements_for_dashboard(second_app, 1000)
+    assert small == large
+    assert small < 15
