@@ -1,6 +1,9 @@
 """The base form: WTForms' own messages translated through our catalog (WTForms ships no Vietnamese)."""
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+from app.clock import today
 
 
 class _BabelTranslations:
@@ -22,6 +25,28 @@ class Form(FlaskForm):
 def strip(value):
     """Leading and trailing spaces are never meant."""
     return value.strip() if isinstance(value, str) else value
+
+
+class NotInFuture:
+    """A date that has already come, in the district's time zone (a meeting held, a team set up)."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("The date cannot be in the future.")
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data > today():
+            raise ValidationError(self.message)
+
+
+class NotInPast:
+    """A date from today on, in the district's time zone (a date something is wanted by)."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("The date cannot be in the past.")
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data < today():
+            raise ValidationError(self.message)
 
 
 # WTForms' built-in messages, listed so that extraction puts them in our catalog.
