@@ -11,14 +11,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import config
+from app import labels
 from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS
 from app.permissions import can
 
 # (endpoint, label, permission): the menu shows each user what their role can open.
 NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), "dashboard.view"),
+    ("villages.index", _l("Villages"), "village.view"),
+    ("teams.index", _l("Technology teams"), "team.view"),
     ("admin.units", _l("Units"), "admin.manage"),
-    ("admin.villages", _l("Villages"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
 ]
 
@@ -71,6 +73,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.jinja_env.globals.update(can=can, htmx_config=HTMX_CONFIG, role_labels=ROLE_LABELS,
                                  org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS)
+    app.jinja_env.globals.update(
+        team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
+        outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
+        ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
