@@ -31,6 +31,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.outreach import bp as outreach_bp
     from app.teams import bp as teams_bp
     from app.villages import bp as villages_bp
 
@@ -39,6 +40,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(villages_bp)
     app.register_blueprint(teams_bp)
+    app.register_blueprint(outreach_bp)
     security.init_app(app)
     templating.init_app(app)
 

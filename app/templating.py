@@ -20,6 +20,7 @@ NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), "dashboard.view"),
     ("villages.index", _l("Villages"), "village.view"),
     ("teams.index", _l("Technology teams"), "team.view"),
+    ("outreach.index", _l("Outreach"), "outreach.view"),
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
 ]
