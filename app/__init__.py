@@ -32,6 +32,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.outreach import bp as outreach_bp
+    from app.support import bp as support_bp
     from app.teams import bp as teams_bp
     from app.villages import bp as villages_bp
 
@@ -41,6 +42,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(villages_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(support_bp)
     security.init_app(app)
     templating.init_app(app)
 

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("villages.index", _l("Villages"), "village.view"),
     ("teams.index", _l("Technology teams"), "team.view"),
     ("outreach.index", _l("Outreach"), "outreach.view"),
+    ("support.index", _l("Partner support"), "support.view"),
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
 ]
