@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from app.clock import today
+from app.rules import RuleError
 
 
 class _BabelTranslations:
@@ -25,6 +26,15 @@ class Form(FlaskForm):
 def strip(value):
     """Leading and trailing spaces are never meant."""
     return value.strip() if isinstance(value, str) else value
+
+
+def apply_rules(form, call):
+    """The service's result, or None when a rule refuses: then the reason becomes its field's message."""
+    try:
+        return call()
+    except RuleError as error:
+        getattr(form, error.field).errors.append(error.message)
+        return None
 
 
 class NotInFuture:

@@ -9,6 +9,7 @@ from app.clock import today
 from app.coverage import coverage_of
 from app.extensions import db
 from app.models import AuditEvent, OrgKind, Role, Team, TeamMember, TeamPosition
+from app.rules import RuleError
 from app.teams import services
 from tests.factories import PASSWORD, make_member, make_team, make_unit, make_user, make_village
 
@@ -84,7 +85,7 @@ def test_a_team_cannot_be_registered_in_another_communes_village(app, client, au
 
 def test_a_village_with_an_active_team_gets_no_second_one(app, registry):
     with app.app_context():
-        with pytest.raises(services.TeamError) as refused:
+        with pytest.raises(RuleError) as refused:
             services.register_team(village_id=registry["other_village"], established_on=today(),
                                    decision_number="9/QĐ-UBND")
         assert str(refused.value.message) == "Thôn, khối phố này đã có Tổ công nghệ cộng đồng đang hoạt động."

@@ -3,6 +3,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.forms import apply_rules
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
@@ -30,15 +31,6 @@ def _prepare(form: ActivityForm, units) -> list:
 def _values(form: ActivityForm) -> dict:
     return {"village_ids": form.village_ids.data or [], "task_id": form.task_id.data or None,
             **{name: getattr(form, name).data for name in FIELDS}}
-
-
-def _apply(form, call):
-    """The service's result; None when a rule refuses, with the reason as its field's message."""
-    try:
-        return call()
-    except services.OutreachError as error:
-        getattr(form, error.field).errors.append(error.message)
-        return None
 
 
 def _page_context(form=None, villages=()) -> dict:
@@ -70,7 +62,7 @@ def create():
     form = ActivityForm()
     villages = _prepare(form, units)
     unit_id = form.organization_id.data if form.organization_id else units[0].id
-    activity = form.validate_on_submit() and _apply(form, lambda: services.log_activity(
+    activity = form.validate_on_submit() and apply_rules(form, lambda: services.log_activity(
         actor=current_user, organization_id=unit_id, **_values(form)))
     if activity and not is_fragment_request():
         flash(_("Activity logged."), "success")
@@ -93,7 +85,7 @@ def edit(activity_id: int):
         abort(404)
     form = ActivityForm(obj=activity, village_ids=[village.id for village in activity.villages])
     villages = _prepare(form, [activity.organization])
-    if form.validate_on_submit() and _apply(form, lambda: services.update_activity(
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_activity(
             activity, actor=current_user, **_values(form))):
         flash(_("Saved."), "success")
         return redirect_to(url_for("outreach.index"))

@@ -15,18 +15,13 @@ from app.extensions import db
 from app.models import (COMMUNE_LEVEL, SKILL_COLUMNS, Organization, OrgKind, OutreachActivity, OutreachKind, Task,
                         TaskStatus, User, Village, task_cooperator)
 from app.permissions import can, scoped
+from app.rules import RuleError
 
 # The units that carry out outreach: the unions and the commune-level units.
 OUTREACH_UNIT_KINDS = (OrgKind.UNION, *COMMUNE_LEVEL)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class OutreachError(Exception):
-    """A rule refuses the activity; `field` names the form field, `message` says why."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field, self.message = field, message
 
 
 @dataclass(frozen=True)
@@ -139,14 +134,14 @@ def tasks_for(units: list[Organization]) -> list[Task]:
 def _checked(organization_id: int, village_ids: list[int], task_id: int | None):
     unit = db.session.get(Organization, organization_id)
     if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
-        raise OutreachError("organization_id", _l("Choose a union or a commune."))
+        raise RuleError("organization_id", _l("Choose a union or a commune."))
     villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids)))) if village_ids else []
     if len(villages) != len(set(village_ids)):
-        raise OutreachError("village_ids", _l("Choose only from the villages listed."))
+        raise RuleError("village_ids", _l("Choose only from the villages listed."))
     if unit.is_commune_level and any(village.commune_id != unit.id for village in villages):
-        raise OutreachError("village_ids", _l("A commune's activity can only name its own villages."))
+        raise RuleError("village_ids", _l("A commune's activity can only name its own villages."))
     if task_id and db.session.scalar(_tasks_of([unit.id]).where(Task.id == task_id)) is None:
-        raise OutreachError("task_id", _l("Choose a task of this unit."))
+        raise RuleError("task_id", _l("Choose a task of this unit."))
     return villages
 
 

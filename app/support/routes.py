@@ -6,9 +6,11 @@ from flask_login import current_user
 
 from app.clock import today
 from app.extensions import db
+from app.forms import apply_rules
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import SupportTicket
 from app.permissions import can, get_visible_or_404, require
+from app.rules import RuleError
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
 
@@ -39,17 +41,12 @@ def new():
     form.village_id.choices = [(WHOLE_COMMUNE, _("The whole commune"))] + [
         (village.id, f"{village.name} ({village.commune.short_name})" if form.commune_id else village.name)
         for village in services.villages_of([unit.id for unit in communes])]
-    if form.validate_on_submit():
-        try:
-            ticket = services.file_ticket(
-                actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
-                **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description",
-                                                               "wanted_by")})
-        except services.TicketError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
-            return redirect_to(url_for("support.show", ticket_id=ticket.id))
+    ticket = form.validate_on_submit() and apply_rules(form, lambda: services.file_ticket(
+        actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
+        **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description", "wanted_by")}))
+    if ticket:
+        flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
+        return redirect_to(url_for("support.show", ticket_id=ticket.id))
     return render("support/new.html", "form", form=form, status=422 if form.errors else 200)
 
 
@@ -86,7 +83,7 @@ def _transition(ticket_id: int, action: str):
         try:
             services.move(ticket, action, actor=current_user, version=form.version.data, note=form.note.data)
             status = 200
-        except services.TicketError as error:
+        except RuleError as error:
             form.note.errors.append(error.message)
         except services.StaleTicket:
             status, conflict = 409, True
@@ -96,7 +93,7 @@ def _transition(ticket_id: int, action: str):
         back = request.form.get("back")
         return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket" else url_for("support.index"))
     context = dict(ticket=ticket, overdue=services.is_overdue(ticket, today()), form=form, action=action,
-                   conflict=conflict, status=status)
+                   conflict=conflict)
     if is_fragment_request():
-        return render("support/index.html", "ticket_row", moved=status == 200, **context)
-    return render("support/show.html", **context)
+        return render("support/index.html", "ticket_row", moved=status == 200, status=status, **context)
+    return render("support/show.html", status=status, **context)

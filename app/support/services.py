@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import (Organization, OrgKind, SupportTicket, TicketEvent, TicketKind, TicketStatus, User,
                         Village)
 from app.permissions import can, scoped
+from app.rules import RuleError
 
 # Statuses in which the partner still owes the work: past the wanted-by date, these are overdue.
 OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
@@ -43,12 +44,6 @@ TRANSITIONS = {
 }
 
 
-class TicketError(Exception):
-    """A rule refuses the request; `field` names the form field, `message` says why."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field, self.message = field, message
 
 
 class StaleTicket(Exception):
@@ -112,11 +107,11 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     """A commune's new request to a partner, with its first event."""
     partner = db.session.get(Organization, partner_id)
     if partner is None or partner.kind != OrgKind.PARTNER or not partner.active:
-        raise TicketError("partner_id", _l("Choose VNPT, Viettel or the Post Office."))
+        raise RuleError("partner_id", _l("Choose VNPT, Viettel or the Post Office."))
     if village_id:
         village = db.session.get(Village, village_id)
         if village is None or village.commune_id != commune_id:
-            raise TicketError("village_id", _l("Choose a village of the commune."))
+            raise RuleError("village_id", _l("Choose a village of the commune."))
     ticket = SupportTicket(commune_id=commune_id, partner_id=partner_id, village_id=village_id or None,
                            kind=TicketKind(kind), description=description, wanted_by=wanted_by,
                            status=TicketStatus.REQUESTED, created_by_id=actor.id)
@@ -136,7 +131,7 @@ def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note:
         raise StaleTicket
     note = (note or "").strip()
     if transition.note_required and not note:
-        raise TicketError("note", transition.note_required)
+        raise RuleError("note", transition.note_required)
     before = ticket.status
     ticket.status = transition.target
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=before, to_status=transition.target,

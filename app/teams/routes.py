@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app import coverage
 from app.clock import today
+from app.forms import apply_rules
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Team, TeamMember
 from app.permissions import can, get_visible_or_404, require
@@ -30,14 +31,6 @@ def _village_choices(villages):
     return groups
 
 
-def _apply(form, call):
-    """The service's result; None when a rule refuses, with the reason as its field's message."""
-    try:
-        return call()
-    except services.TeamError as error:
-        getattr(form, error.field).errors.append(error.message)
-        return None
-
 
 @bp.get("/teams")
 @require("team.view")
@@ -55,7 +48,7 @@ def new():
     """Register the team of a village that has none."""
     form = TeamForm(village_id=request.args.get("village", type=int))
     form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
-    team = form.validate_on_submit() and _apply(form, lambda: services.register_team(
+    team = form.validate_on_submit() and apply_rules(form, lambda: services.register_team(
         village_id=form.village_id.data, established_on=form.established_on.data,
         decision_number=form.decision_number.data))
     if team:
@@ -78,7 +71,7 @@ def edit(team_id: int):
     """Correct a team's date or decision number."""
     team = _manageable(Team, team_id)
     form = TeamEditForm(obj=team)
-    if form.validate_on_submit() and _apply(form, lambda: services.update_team(
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_team(
             team, established_on=form.established_on.data, decision_number=form.decision_number.data)):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
@@ -91,7 +84,7 @@ def add_member(team_id: int):
     """Add a member; htmx gets the member list and a fresh form back."""
     team = _manageable(Team, team_id)
     form = MemberForm()
-    member = form.validate_on_submit() and _apply(form, lambda: services.add_member(
+    member = form.validate_on_submit() and apply_rules(form, lambda: services.add_member(
         team, **{name: getattr(form, name).data for name in MEMBER_FIELDS}))
     if member and not is_fragment_request():
         flash(_("%(name)s was added to the team.", name=member.full_name), "success")
@@ -108,7 +101,7 @@ def edit_member(member_id: int):
     """Change a member's name, position, affiliation or phone."""
     member = _manageable(TeamMember, member_id)
     form = MemberForm(obj=member)
-    if form.validate_on_submit() and _apply(form, lambda: services.update_member(
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_member(
             member, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=member.team_id))

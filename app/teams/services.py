@@ -16,14 +16,9 @@ from app.coverage import has_active_team
 from app.extensions import db
 from app.models import Affiliation, Organization, Team, TeamMember, TeamPosition, Village
 from app.permissions import scoped
+from app.rules import RuleError
 
 
-class TeamError(Exception):
-    """A rule of the registry refuses the change; `field` names the form field, `message` says why."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field, self.message = field, message
 
 
 ACTIVE_TEAM_EXISTS = _l("This village already has an active Community Technology Team.")
@@ -35,14 +30,14 @@ LEADER_EXISTS = _l("The team already has a team leader.")
 def register_team(*, village_id: int, established_on: date, decision_number: str) -> Team:
     """A new active team for a village that has none."""
     if db.session.scalar(select(has_active_team(village_id))):
-        raise TeamError("village_id", ACTIVE_TEAM_EXISTS)
+        raise RuleError("village_id", ACTIVE_TEAM_EXISTS)
     team = Team(village_id=village_id, established_on=established_on, decision_number=decision_number, active=True)
     db.session.add(team)
     try:
         db.session.flush()  # the partial unique index catches a team registered meanwhile
     except IntegrityError as error:
         db.session.rollback()
-        raise TeamError("village_id", ACTIVE_TEAM_EXISTS) from error
+        raise RuleError("village_id", ACTIVE_TEAM_EXISTS) from error
     record("team.create", team, detail=f"village {village_id}, {decision_number}")
     db.session.commit()
     return team
@@ -51,7 +46,7 @@ def register_team(*, village_id: int, established_on: date, decision_number: str
 def update_team(team: Team, *, established_on: date, decision_number: str) -> Team:
     """Correct a team's date or decision number."""
     if not team.active:
-        raise TeamError("decision_number", TEAM_INACTIVE)
+        raise RuleError("decision_number", TEAM_INACTIVE)
     team.established_on, team.decision_number = established_on, decision_number
     record("team.update", team, detail=decision_number)
     db.session.commit()
@@ -69,14 +64,14 @@ def deactivate_team(team: Team) -> None:
 
 def _check_member(team: Team, position: TeamPosition, member: TeamMember | None = None) -> None:
     if not team.active:
-        raise TeamError("full_name", TEAM_INACTIVE)
+        raise RuleError("full_name", TEAM_INACTIVE)
     if position == TeamPosition.LEADER:
         clash = select(TeamMember.id).where(TeamMember.team_id == team.id, TeamMember.active.is_(True),
                                             TeamMember.position == TeamPosition.LEADER)
         if member is not None:
             clash = clash.where(TeamMember.id != member.id)
         if db.session.scalar(select(exists(clash))):
-            raise TeamError("position", LEADER_EXISTS)
+            raise RuleError("position", LEADER_EXISTS)
 
 
 def add_member(team: Team, *, full_name: str, position: str, affiliation: str, phone: str | None) -> TeamMember:
@@ -95,7 +90,7 @@ def update_member(member: TeamMember, *, full_name: str, position: str, affiliat
                   phone: str | None) -> TeamMember:
     """Change a member's details; a member who has left stays as they were."""
     if not member.active:
-        raise TeamError("full_name", MEMBER_INACTIVE)
+        raise RuleError("full_name", MEMBER_INACTIVE)
     _check_member(member.team, TeamPosition(position), member)
     member.full_name, member.position = full_name, TeamPosition(position)
     member.affiliation, member.phone = Affiliation(affiliation), phone or None
