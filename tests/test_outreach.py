@@ -61,7 +61,7 @@ def test_htmx_log_returns_a_fresh_form_and_the_new_row_on_top(app, client, auth,
     assert response.status_code == 200
     body = response.text
     assert body.lstrip().startswith('<form id="outreach-form"')
-    assert '<tbody hx-swap-oob="afterbegin:#outreach-rows">' in body and "Đến từng hộ hướng dẫn" in body
+    assert '<template><tbody hx-swap-oob="afterbegin:#outreach-rows">' in body and "Đến từng hộ hướng dẫn" in body
     assert 'value="Đến từng hộ hướng dẫn dịch vụ công"' not in body  # the form is fresh
     assert response.headers["HX-Trigger"] == "outreach-logged"
     assert "<html" not in body and _count(app) == 2
