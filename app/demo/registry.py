@@ -5,7 +5,7 @@ Names are invented; dates are relative to `today` so that overdue tickets and re
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -165,8 +165,8 @@ def _seed_outreach(rng: random.Random, units: dict, users: dict, today: date) ->
 
 
 def _at(day: date, hour: int) -> datetime:
-    """An hour of a working day in the district."""
-    return datetime.combine(day, time(hour), tzinfo=DISTRICT_TIMEZONE)
+    """An hour of a working day in the district, in UTC as times are stored."""
+    return datetime.combine(day, time(hour), tzinfo=DISTRICT_TIMEZONE).astimezone(timezone.utc)
 
 
 def _seed_tickets(units: dict, users: dict, today: date) -> None:
