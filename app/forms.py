@@ -28,6 +28,18 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+MAX_DB_INT = 2**31 - 1
+
+
+def db_id(value: str) -> int:
+    """A query-string id the database can hold (positive 32-bit); ValueError otherwise, so Flask's
+    `request.args.get(name, type=db_id)` falls back to the default instead of failing in the database."""
+    number = int(value)
+    if not 0 < number <= MAX_DB_INT:
+        raise ValueError(value)
+    return number
+
+
 def apply_rules(form, call):
     """The service's result, or None when a rule refuses: then the reason becomes its field's message."""
     try:

@@ -213,8 +213,9 @@ def test_the_url_carries_the_filters_and_htmx_gets_only_the_results(client, auth
     assert "Họp dân thôn An Mỹ" not in fragment.text
 
 
-@pytest.mark.parametrize("query", ["month=2022-13", "month=abc", "month=0000-01", "kind=party", "unit=x", "page=-4",
-                                   "page=999"])
+@pytest.mark.parametrize("query", ["month=2022-13", "month=abc", "month=0000-01", "month=99999-01", "kind=party",
+                                   "unit=x", "unit=99999999999999999999", "page=-4", "page=999",
+                                   "page=99999999999999999999"])
 def test_filters_that_do_not_parse_are_ignored(client, auth, history, query):
     auth.login("vanphong", PASSWORD)
     assert client.get(f"/outreach?{query}").status_code == 200

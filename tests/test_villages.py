@@ -86,3 +86,10 @@ def test_bad_village_name_is_refused_with_a_message(app, client, auth, places, n
     assert _name(app, places["own"]) == "Thạnh Hòa"
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(AuditEvent.action == "village.update")) == 0
+
+
+@pytest.mark.parametrize("commune", ["abc", "-1", "99999999999999999999"])
+def test_a_commune_filter_that_does_not_parse_shows_every_village(client, auth, places, commune):
+    auth.login("vanphong", PASSWORD)
+    response = client.get(f"/villages?commune={commune}")
+    assert response.status_code == 200 and "An Mỹ" in response.text

@@ -3,7 +3,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.forms import apply_rules
+from app.forms import apply_rules, db_id
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
@@ -36,7 +36,7 @@ def _values(form: ActivityForm) -> dict:
 def _page_context(form=None, villages=()) -> dict:
     """Everything the page shows for the filters in the query string."""
     flt = services.OutreachFilter.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=db_id)
     rows, has_next = services.activities(current_user, flt, page, current_app.config["PAGE_SIZE"])
     return dict(flt=flt, page=page, rows=rows, has_next=has_next, form=form, villages=villages,
                 units=services.outreach_units() if sees_everything(current_user) else [],

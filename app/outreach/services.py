@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.audit import record
 from app.extensions import db
+from app.forms import db_id
 from app.models import (COMMUNE_LEVEL, SKILL_COLUMNS, Organization, OrgKind, OutreachActivity, OutreachKind, Task,
                         TaskStatus, User, Village, task_cooperator)
 from app.permissions import can, scoped
@@ -40,7 +41,7 @@ class OutreachFilter:
         month = None
         if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
             month = date(int(match[1]), int(match[2]), 1)
-        return cls(unit_id=args.get("unit", type=int), kind=OutreachKind(kind) if kind in set(OutreachKind) else None,
+        return cls(unit_id=args.get("unit", type=db_id), kind=OutreachKind(kind) if kind in set(OutreachKind) else None,
                    month=month)
 
     def as_args(self) -> dict:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import and_, select
 
 from app.extensions import db
+from app.forms import db_id
 from app.htmx import redirect_to, render
 from app.models import Organization, Team, Village
 from app.permissions import can, get_visible_or_404, require, scoped, sees_everything
@@ -20,7 +21,7 @@ def _communes():
 @require("village.view")
 def index():
     """The villages the user may see, per commune, with their team."""
-    commune_id = request.args.get("commune", type=int)
+    commune_id = request.args.get("commune", type=db_id)
     stmt = (scoped(Village, current_user, select(Village, Team))
             .join(Village.commune)
             .outerjoin(Team, and_(Team.village_id == Village.id, Team.active.is_(True)))
