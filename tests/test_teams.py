@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import today
 from app.coverage import coverage_of
 from app.extensions import db
-from app.models import AuditEvent, OrgKind, Role, Team, TeamMember, TeamPosition
+from app.models import AuditEvent, Directive, DocType, Item, Kpi, OrgKind, Role, Team, TeamMember, TeamPosition
 from app.rules import RuleError
 from app.teams import services
 from tests.factories import PASSWORD, make_member, make_team, make_unit, make_user, make_village
@@ -211,3 +211,19 @@ def test_teams_page_lists_villages_without_a_team(client, auth, registry):
     page = client.get("/teams").text
     assert "Thạnh Hòa" in page and "Xuân Định" in page and "An Mỹ</a>" not in page
     assert client.get("/teams/new").status_code == 200
+
+
+def test_the_target_shows_the_kpi_items_deadline_or_none(app, client, auth, registry):
+    auth.login("tamdann", PASSWORD)
+    assert "Chỉ tiêu: 100% thôn, khối phố có tổ, không thời hạn" in client.get("/teams").text
+    with app.app_context():
+        directive = Directive(number="1234/UBND-VP", doc_type=DocType.OFFICIAL_LETTER, issuer="UBND huyện",
+                              issued_on=today(), signer="Chủ tịch", summary="Tổ công nghệ cộng đồng")
+        directive.items = [Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE,
+                                default_deadline=today() + timedelta(days=10))]
+        db.session.add(directive)
+        db.session.commit()
+    page = client.get("/teams").text
+    deadline = (today() + timedelta(days=10)).strftime("%d/%m/%Y")
+    assert f"Chỉ tiêu: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
+    assert "còn 10 ngày" in page and "Theo nhiệm vụ 5 của văn bản 1234/UBND-VP." in page

@@ -39,7 +39,7 @@ def index():
     return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(),
                   district=coverage.district_coverage(), target=coverage.coverage_target(),
                   without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
-                  today=today())
+                  target_percent=coverage.TARGET_PERCENT, today=today())
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
