@@ -33,12 +33,20 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.directives import bp as directives_bp
     from app.main import bp as main_bp
     from app.tasks import bp as tasks_bp
+    from app.outreach import bp as outreach_bp
+    from app.support import bp as support_bp
+    from app.teams import bp as teams_bp
+    from app.villages import bp as villages_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(directives_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(villages_bp)
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(outreach_bp)
+    app.register_blueprint(support_bp)
     security.init_app(app)
     templating.init_app(app)
 

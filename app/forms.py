@@ -1,6 +1,10 @@
 """The base form: WTForms' own messages translated through our catalog (WTForms ships no Vietnamese)."""
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+from app.clock import today
+from app.rules import RuleError
 
 
 class _BabelTranslations:
@@ -25,10 +29,53 @@ def strip(value):
 
 
 def optional_int(value):
-    """Coerce a select's value to int, with "" meaning no choice (the "All" option of a filter)."""
+    """Coerce a select's id to int, with "" meaning no choice (the "All" option of a filter)."""
     if value in ("", None):
         return None
-    return int(value)
+    return db_id(value)
+
+
+MAX_DB_INT = 2**31 - 1
+
+
+def db_id(value: str) -> int:
+    """A query-string id the database can hold (positive 32-bit); ValueError otherwise, so Flask's
+    `request.args.get(name, type=db_id)` falls back to the default instead of failing in the database."""
+    number = int(value)
+    if not 0 < number <= MAX_DB_INT:
+        raise ValueError(value)
+    return number
+
+
+def apply_rules(form, call):
+    """The service's result, or None when a rule refuses: then the reason becomes its field's message."""
+    try:
+        return call()
+    except RuleError as error:
+        getattr(form, error.field).errors.append(error.message)
+        return None
+
+
+class NotInFuture:
+    """A date that has already come, in the district's time zone (a meeting held, a team set up)."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("The date cannot be in the future.")
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data > today():
+            raise ValidationError(self.message)
+
+
+class NotInPast:
+    """A date from today on, in the district's time zone (a date something is wanted by)."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("The date cannot be in the past.")
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data < today():
+            raise ValidationError(self.message)
 
 
 # WTForms' built-in messages, listed so that extraction puts them in our catalog.

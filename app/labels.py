@@ -1,7 +1,8 @@
 """Vietnamese (translatable) names of the domain's enumerations, for forms and pages."""
 from flask_babel import lazy_gettext as _l
 
-from app.models import DocType, Kpi, OrgKind, Role, TaskStatus, VillageKind
+from app.models import (Affiliation, DocType, Kpi, OrgKind, OutreachKind, Role, TaskStatus, TeamPosition, TicketKind,
+                        TicketStatus, VillageKind)
 from app.task_classes import TaskClass
 
 ORG_KIND_LABELS = {
@@ -24,6 +25,58 @@ ROLE_LABELS = {
 VILLAGE_KIND_LABELS = {
     VillageKind.VILLAGE: _l("Village"),
     VillageKind.URBAN_BLOCK: _l("Urban block"),
+}
+
+TEAM_POSITION_LABELS = {
+    TeamPosition.LEADER: _l("Team leader"),
+    TeamPosition.DEPUTY: _l("Deputy leader"),
+    TeamPosition.MEMBER: _l("Member"),
+}
+
+AFFILIATION_LABELS = {
+    Affiliation.COMMUNE_OFFICER: _l("Commune officer"),
+    Affiliation.VILLAGE_HEAD: _l("Village head"),
+    Affiliation.YOUTH_UNION: _l("Youth Union"),
+    Affiliation.WOMENS_UNION: _l("Women's Union"),
+    Affiliation.POLICE: _l("Police"),
+    Affiliation.PARTNER_STAFF: _l("Partner staff"),
+    Affiliation.OTHER: _l("Other"),
+}
+
+OUTREACH_KIND_LABELS = {
+    OutreachKind.HOUSEHOLD_VISITS: _l("Household visits"),
+    OutreachKind.MEETING: _l("Meeting"),
+    OutreachKind.TRAINING_CLASS: _l("Training session"),
+    OutreachKind.LOUDSPEAKER: _l("Loudspeaker / radio"),
+    OutreachKind.SOCIAL_MEDIA: _l("Social media"),
+    OutreachKind.ECOMMERCE_ONBOARDING: _l("E-commerce onboarding"),
+    OutreachKind.PUBLIC_SERVICES_GUIDANCE: _l("Online public services guidance"),
+}
+
+# The five basic digital skills, by the OutreachActivity column that counts the people helped.
+SKILL_LABELS = {
+    "helped_public_services": _l("Online public services"),
+    "helped_online_shopping": _l("Online shopping"),
+    "helped_online_payment": _l("Online payment"),
+    "helped_online_safety": _l("Staying safe online"),
+    "helped_local_platforms": _l("Local digital platforms"),
+}
+
+TICKET_KIND_LABELS = {
+    TicketKind.SOFTWARE_INSTALL: _l("Software installation"),
+    TicketKind.ECOMMERCE_SHOP: _l("E-commerce shop setup"),
+    TicketKind.DIGITAL_SIGNATURE: _l("Digital signature"),
+    TicketKind.PUBLIC_SERVICES_ACCOUNT: _l("Online public services account"),
+    TicketKind.TRAINING: _l("Training"),
+    TicketKind.CONNECTIVITY: _l("Connectivity"),
+}
+
+TICKET_STATUS_LABELS = {
+    TicketStatus.REQUESTED: _l("Requested"),
+    TicketStatus.IN_PROGRESS: _l("In progress"),
+    TicketStatus.DONE: _l("Done, awaiting confirmation"),
+    TicketStatus.CONFIRMED: _l("Confirmed"),
+    TicketStatus.REOPENED: _l("Reopened"),
 }
 
 

@@ -11,8 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import config
-from app.labels import (DOC_TYPE_LABELS, KPI_LABELS, ORG_KIND_LABELS, ROLE_LABELS, TASK_CLASS_LABELS,
-                        TASK_STATUS_LABELS, VILLAGE_KIND_LABELS)
+from app import labels
 from app.permissions import can
 from app.task_classes import REPORTED_CLASSES
 
@@ -21,8 +20,11 @@ NAVIGATION = [
     ("main.dashboard", _l("Dashboard"), "dashboard.view"),
     ("directives.index", _l("Directives"), "directive.view"),
     ("tasks.index", _l("Tasks"), "task.view"),
+    ("villages.index", _l("Villages"), "village.view"),
+    ("teams.index", _l("Technology teams"), "team.view"),
+    ("outreach.index", _l("Outreach"), "outreach.view"),
+    ("support.index", _l("Partner support"), "support.view"),
     ("admin.units", _l("Units"), "admin.manage"),
-    ("admin.villages", _l("Villages"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
 ]
 
@@ -73,11 +75,15 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
-    app.jinja_env.globals.update(can=can, htmx_config=HTMX_CONFIG, role_labels=ROLE_LABELS,
-                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS,
-                                 doc_type_labels=DOC_TYPE_LABELS, kpi_labels=KPI_LABELS,
-                                 task_status_labels=TASK_STATUS_LABELS, task_class_labels=TASK_CLASS_LABELS,
-                                 reported_classes=REPORTED_CLASSES)
+    app.jinja_env.globals.update(
+        can=can, htmx_config=HTMX_CONFIG, reported_classes=REPORTED_CLASSES,
+        role_labels=labels.ROLE_LABELS, org_kind_labels=labels.ORG_KIND_LABELS,
+        village_kind_labels=labels.VILLAGE_KIND_LABELS, doc_type_labels=labels.DOC_TYPE_LABELS,
+        kpi_labels=labels.KPI_LABELS, task_status_labels=labels.TASK_STATUS_LABELS,
+        task_class_labels=labels.TASK_CLASS_LABELS,
+        team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
+        outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
+        ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

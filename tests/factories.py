@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, User, Village, VillageKind
+from app.models import (Affiliation, Organization, OrgKind, OutreachActivity, OutreachKind, Role, SupportTicket, Team,
+                        TeamMember, TeamPosition, TicketKind, TicketStatus, User, Village, VillageKind)
 from app.models.user import hash_password
 
 _seq = itertools.count(1)
@@ -78,3 +80,41 @@ def make_task(lead_unit: Organization, item=None, cooperating=(), **fields):
     db.session.add(task)
     db.session.commit()
     return task
+
+
+def make_team(village: Village, **fields) -> Team:
+    team = Team(village=village, established_on=fields.pop("established_on", date(2022, 6, 1)),
+                decision_number=fields.pop("decision_number", "12/QĐ-UBND"), active=fields.pop("active", True),
+                **fields)
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def make_member(team: Team, **fields) -> TeamMember:
+    member = TeamMember(team=team, full_name=fields.pop("full_name", "Trần Thị B"),
+                        position=fields.pop("position", TeamPosition.MEMBER),
+                        affiliation=fields.pop("affiliation", Affiliation.YOUTH_UNION),
+                        phone=fields.pop("phone", "0905123456"), active=fields.pop("active", True), **fields)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def make_activity(unit: Organization, **fields) -> OutreachActivity:
+    activity = OutreachActivity(organization=unit, held_on=fields.pop("held_on", date(2022, 7, 15)),
+                                kind=fields.pop("kind", OutreachKind.MEETING), title=fields.pop("title", "Họp dân"),
+                                **fields)
+    db.session.add(activity)
+    db.session.commit()
+    return activity
+
+
+def make_ticket(commune: Organization, partner: Organization, **fields) -> SupportTicket:
+    ticket = SupportTicket(commune=commune, partner=partner, kind=fields.pop("kind", TicketKind.TRAINING),
+                           description=fields.pop("description", "Tập huấn cho tổ công nghệ"),
+                           wanted_by=fields.pop("wanted_by", date(2030, 1, 1)),
+                           status=fields.pop("status", TicketStatus.REQUESTED), **fields)
+    db.session.add(ticket)
+    db.session.commit()
+    return ticket

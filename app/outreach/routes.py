@@ -1,0 +1,93 @@
+"""Outreach: the filtered list with totals, the htmx log form, and editing an activity."""
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.forms import apply_rules, db_id
+from app.htmx import is_fragment_request, redirect_to, render
+from app.models import OutreachActivity
+from app.outreach import bp, services
+from app.outreach.forms import COUNT_FIELDS, NO_TASK, ActivityForm
+from app.permissions import can, get_visible_or_404, require, sees_everything
+
+FIELDS = ("held_on", "kind", "title", "note", *COUNT_FIELDS)
+
+
+def _prepare(form: ActivityForm, units) -> list:
+    """Fill the choices the user may pick; returns the villages for the checkboxes."""
+    if len(units) == 1:
+        del form.organization_id
+    else:
+        form.organization_id.choices = [(unit.id, unit.name) for unit in units]
+    villages = services.villages_for(units)
+    form.village_ids.choices = [(village.id, village.name) for village in villages]
+    if form.task_id.data is None:  # an activity without a task, or no task offered
+        form.task_id.data = NO_TASK
+    form.task_id.choices = [(NO_TASK, _("None"))] + [
+        (task.id, f"{task.item.title} ({task.lead_unit.short_name})") for task in services.tasks_for(units)]
+    return villages
+
+
+def _values(form: ActivityForm) -> dict:
+    return {"village_ids": form.village_ids.data or [], "task_id": form.task_id.data or None,
+            **{name: getattr(form, name).data for name in FIELDS}}
+
+
+def _page_context(form=None, villages=()) -> dict:
+    """Everything the page shows for the filters in the query string."""
+    flt = services.OutreachFilter.from_args(request.args)
+    page = request.args.get("page", 1, type=db_id)
+    rows, has_next = services.activities(current_user, flt, page, current_app.config["PAGE_SIZE"])
+    return dict(flt=flt, page=page, rows=rows, has_next=has_next, form=form, villages=villages,
+                units=services.outreach_units() if sees_everything(current_user) else [],
+                by_unit=services.totals_by_unit(current_user, flt), by_kind=services.totals_by_kind(current_user, flt),
+                overall=services.overall_totals(current_user, flt))
+
+
+@bp.get("/outreach")
+@require("outreach.view")
+def index():
+    """Activities filtered by unit, kind and month, with totals; the log form for those who log."""
+    units = services.loggable_units(current_user) if can(current_user, "outreach.log") else []
+    form = ActivityForm(formdata=None) if units else None
+    villages = _prepare(form, units) if units else ()
+    return render("outreach/index.html", "results", **_page_context(form, villages))
+
+
+@bp.post("/outreach")
+@require("outreach.log")
+def create():
+    """Log an activity: htmx gets a fresh form and the new row on top of the list; a plain form, a redirect."""
+    units = services.loggable_units(current_user) or abort(404)
+    form = ActivityForm()
+    villages = _prepare(form, units)
+    unit_id = form.organization_id.data if form.organization_id else units[0].id
+    activity = form.validate_on_submit() and apply_rules(form, lambda: services.log_activity(
+        actor=current_user, organization_id=unit_id, **_values(form)))
+    if activity and not is_fragment_request():
+        flash(_("Activity logged."), "success")
+        return redirect_to(url_for("outreach.index"))
+    if not activity:
+        return render("outreach/index.html", "log_form", status=422, **_page_context(form, villages))
+    form = ActivityForm(formdata=None)
+    response = render("outreach/index.html", "log_form", "new_row", activity=activity, logged=activity, form=form,
+                      villages=_prepare(form, units))
+    response.headers["HX-Trigger"] = "outreach-logged"
+    return response
+
+
+@bp.route("/outreach/<int:activity_id>/edit", methods=["GET", "POST"])
+@require("outreach.log")
+def edit(activity_id: int):
+    """Correct an activity of the user's own unit."""
+    activity = get_visible_or_404(OutreachActivity, activity_id, current_user)
+    if not can(current_user, "outreach.log", activity):
+        abort(404)
+    form = ActivityForm(obj=activity, village_ids=[village.id for village in activity.villages])
+    villages = _prepare(form, [activity.organization])
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_activity(
+            activity, actor=current_user, **_values(form))):
+        flash(_("Saved."), "success")
+        return redirect_to(url_for("outreach.index"))
+    return render("outreach/edit.html", "form", form=form, activity=activity, villages=villages,
+                  status=422 if form.errors else 200)

@@ -1,0 +1,179 @@
+"""Logging outreach activities, listing them by filter, and their totals per unit and kind (in SQL)."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.audit import record
+from app.extensions import db
+from app.forms import db_id
+from app.models import (COMMUNE_LEVEL, SKILL_COLUMNS, Organization, OrgKind, OutreachActivity, OutreachKind, Task,
+                        TaskStatus, User, Village, task_cooperator)
+from app.permissions import can, scoped
+from app.rules import RuleError
+
+# The units that carry out outreach: the unions and the commune-level units.
+OUTREACH_UNIT_KINDS = (OrgKind.UNION, *COMMUNE_LEVEL)
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+
+
+@dataclass(frozen=True)
+class OutreachFilter:
+    """What the list and the totals are limited to: a unit, a kind, a month (its first day)."""
+
+    unit_id: int | None = None
+    kind: OutreachKind | None = None
+    month: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> OutreachFilter:
+        """From a query string; values that do not parse are ignored."""
+        kind = args.get("kind", "")
+        match = MONTH_PATTERN.match(args.get("month", ""))
+        month = None
+        if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
+            month = date(int(match[1]), int(match[2]), 1)
+        return cls(unit_id=args.get("unit", type=db_id), kind=OutreachKind(kind) if kind in set(OutreachKind) else None,
+                   month=month)
+
+    def as_args(self) -> dict:
+        """Query-string arguments that reproduce the filter."""
+        args = {"unit": self.unit_id, "kind": self.kind.value if self.kind else None,
+                "month": self.month.strftime("%Y-%m") if self.month else None}
+        return {key: value for key, value in args.items() if value}
+
+    def apply(self, stmt: Select) -> Select:
+        if self.unit_id:
+            stmt = stmt.where(OutreachActivity.organization_id == self.unit_id)
+        if self.kind:
+            stmt = stmt.where(OutreachActivity.kind == self.kind)
+        if self.month:
+            last = calendar.monthrange(self.month.year, self.month.month)[1]
+            stmt = stmt.where(OutreachActivity.held_on.between(self.month, self.month.replace(day=last)))
+        return stmt
+
+
+def activities(user: User, flt: OutreachFilter, page: int, per_page: int) -> tuple[list[OutreachActivity], bool]:
+    """One page of the activities the user may see, newest first, and whether more follow."""
+    stmt = (flt.apply(scoped(OutreachActivity, user))
+            .options(selectinload(OutreachActivity.organization), selectinload(OutreachActivity.villages))
+            .order_by(OutreachActivity.held_on.desc(), OutreachActivity.id.desc())
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    rows = list(db.session.scalars(stmt))
+    return rows[:per_page], len(rows) > per_page
+
+
+def _sums():
+    return (func.count(OutreachActivity.id).label("activities"),
+            func.coalesce(func.sum(OutreachActivity.participants), 0).label("participants"),
+            func.coalesce(func.sum(OutreachActivity.households_reached), 0).label("households"),
+            *(func.coalesce(func.sum(getattr(OutreachActivity, column)), 0).label(column)
+              for column in SKILL_COLUMNS))
+
+
+def totals_by_unit(user: User, flt: OutreachFilter):
+    """Per unit: activities, participants, households, people helped per skill; most active first."""
+    stmt = flt.apply(scoped(OutreachActivity, user, select(Organization.name, *_sums())
+                            .join(OutreachActivity.organization)))
+    stmt = stmt.group_by(Organization.id, Organization.name).order_by(func.count(OutreachActivity.id).desc(),
+                                                                       Organization.name)
+    return db.session.execute(stmt).all()
+
+
+def totals_by_kind(user: User, flt: OutreachFilter):
+    """Per kind of activity: the same sums."""
+    stmt = flt.apply(scoped(OutreachActivity, user, select(OutreachActivity.kind, *_sums())))
+    return db.session.execute(stmt.group_by(OutreachActivity.kind)
+                              .order_by(func.count(OutreachActivity.id).desc())).all()
+
+
+def overall_totals(user: User, flt: OutreachFilter):
+    """All the activities the filter selects, summed."""
+    return db.session.execute(flt.apply(scoped(OutreachActivity, user, select(*_sums())))).one()
+
+
+def outreach_units() -> list[Organization]:
+    """Active unions and commune-level units, by name."""
+    return list(db.session.scalars(select(Organization).where(
+        Organization.kind.in_(OUTREACH_UNIT_KINDS), Organization.active.is_(True)).order_by(Organization.name)))
+
+
+def loggable_units(user: User) -> list[Organization]:
+    """The outreach units the user may log activities for: an officer's own unit, or any for district staff."""
+    return [unit for unit in outreach_units() if can(user, "outreach.log", OutreachActivity(organization_id=unit.id))]
+
+
+def villages_for(units: list[Organization]) -> list[Village]:
+    """The villages an activity of these units may name: a commune's own villages; a union, any village."""
+    stmt = (select(Village).join(Village.commune).options(contains_eager(Village.commune))
+            .where(Organization.active.is_(True)))
+    if all(unit.is_commune_level for unit in units):
+        stmt = stmt.where(Village.commune_id.in_([unit.id for unit in units]))
+    return list(db.session.scalars(stmt.order_by(Organization.name, Village.name)))
+
+
+def _tasks_of(unit_ids):
+    cooperating = select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id.in_(unit_ids))
+    return (select(Task).where(or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(cooperating)),
+                               Task.status != TaskStatus.CANCELLED))
+
+
+def tasks_for(units: list[Organization]) -> list[Task]:
+    """Tasks an activity of these units may count towards: those the units lead or co-operate on."""
+    stmt = _tasks_of([unit.id for unit in units]).options(selectinload(Task.item), selectinload(Task.lead_unit))
+    return list(db.session.scalars(stmt.order_by(Task.deadline, Task.id)))
+
+
+def _checked(organization_id: int, village_ids: list[int], task_id: int | None):
+    unit = db.session.get(Organization, organization_id)
+    if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
+        raise RuleError("organization_id", _l("Choose a union or a commune."))
+    villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids)))) if village_ids else []
+    if len(villages) != len(set(village_ids)):
+        raise RuleError("village_ids", _l("Choose only from the villages listed."))
+    if unit.is_commune_level and any(village.commune_id != unit.id for village in villages):
+        raise RuleError("village_ids", _l("A commune's activity can only name its own villages."))
+    if task_id and db.session.scalar(_tasks_of([unit.id]).where(Task.id == task_id)) is None:
+        raise RuleError("task_id", _l("Choose a task of this unit."))
+    return villages
+
+
+def log_activity(*, actor: User, organization_id: int, village_ids: list[int], task_id: int | None,
+                 **fields) -> OutreachActivity:
+    """Record a new activity of a unit; counts left empty are 0."""
+    villages = _checked(organization_id, village_ids, task_id)
+    activity = OutreachActivity(organization_id=organization_id, created_by_id=actor.id)
+    _assign(activity, villages, task_id, **fields)
+    db.session.add(activity)
+    db.session.flush()
+    record("outreach.create", activity, user=actor, detail=activity.title[:200])
+    db.session.commit()
+    return activity
+
+
+def update_activity(activity: OutreachActivity, *, actor: User, village_ids: list[int], task_id: int | None,
+                    **fields) -> OutreachActivity:
+    """Correct an activity; it stays with its unit."""
+    villages = _checked(activity.organization_id, village_ids, task_id)
+    _assign(activity, villages, task_id, **fields)
+    record("outreach.update", activity, user=actor, detail=activity.title[:200])
+    db.session.commit()
+    return activity
+
+
+def _assign(activity: OutreachActivity, villages: list[Village], task_id: int | None, *, held_on: date, kind: str,
+            title: str, note: str, **counts: int | None) -> None:
+    activity.held_on, activity.kind, activity.title, activity.note = held_on, OutreachKind(kind), title, note or ""
+    activity.villages = villages
+    activity.task_id = task_id or None
+    for column, value in counts.items():
+        setattr(activity, column, value or 0)
+

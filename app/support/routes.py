@@ -1,0 +1,99 @@
+"""Partner support: the ticket list, filing, one ticket's page, and the four transitions."""
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.clock import today
+from app.extensions import db
+from app.forms import apply_rules
+from app.htmx import is_fragment_request, redirect_to, render
+from app.models import SupportTicket
+from app.permissions import can, get_visible_or_404, require
+from app.rules import RuleError
+from app.support import bp, services
+from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
+
+DONE_MESSAGES = {"take": _l("Ticket taken."), "done": _l("Marked done."), "confirm": _l("Confirmed."),
+                 "reopen": _l("Reopened.")}
+
+
+@bp.get("/support")
+@require("support.view")
+def index():
+    """The tickets the user may see, open ones first, overdue ones highlighted."""
+    status_filter = request.args.get("status", "")
+    return render("support/index.html", "ticket_list", rows=services.tickets_for(current_user, status_filter),
+                  status_filter=status_filter, can_file=bool(services.requesting_units(current_user)))
+
+
+@bp.route("/support/new", methods=["GET", "POST"])
+@require("support.request")
+def new():
+    """A commune asks a partner for support."""
+    communes = services.requesting_units(current_user) or abort(404)
+    form = TicketForm()
+    if len(communes) == 1:
+        del form.commune_id
+    else:
+        form.commune_id.choices = [(unit.id, unit.name) for unit in communes]
+    form.partner_id.choices = [(unit.id, unit.name) for unit in services.partners()]
+    form.village_id.choices = [(WHOLE_COMMUNE, _("The whole commune"))] + [
+        (village.id, f"{village.name} ({village.commune.short_name})" if form.commune_id else village.name)
+        for village in services.villages_of([unit.id for unit in communes])]
+    ticket = form.validate_on_submit() and apply_rules(form, lambda: services.file_ticket(
+        actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
+        **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description", "wanted_by")}))
+    if ticket:
+        flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
+        return redirect_to(url_for("support.show", ticket_id=ticket.id))
+    return render("support/new.html", "form", form=form, status=422 if form.errors else 200)
+
+
+@bp.get("/support/<int:ticket_id>")
+@require("support.view")
+def show(ticket_id: int):
+    """One ticket with its history and the actions open to the user."""
+    ticket = get_visible_or_404(SupportTicket, ticket_id, current_user)
+    return render("support/show.html", ticket=ticket, overdue=services.is_overdue(ticket, today()),
+                  form=TransitionForm(formdata=None), action=None)
+
+
+@bp.post("/support/<int:ticket_id>/<any(take, done):action>")
+@require("support.work")
+def work(ticket_id: int, action: str):
+    """The partner takes a ticket or marks it done with a note."""
+    return _transition(ticket_id, action)
+
+
+@bp.post("/support/<int:ticket_id>/<any(confirm, reopen):action>")
+@require("support.confirm")
+def confirm(ticket_id: int, action: str):
+    """The commune confirms the work or reopens the ticket with a reason."""
+    return _transition(ticket_id, action)
+
+
+def _transition(ticket_id: int, action: str):
+    """Load (404), authorise (403), apply; htmx gets the ticket's row back, a plain form a redirect or the page."""
+    ticket = get_visible_or_404(SupportTicket, ticket_id, current_user)
+    if not can(current_user, services.TRANSITIONS[action].permission, ticket):
+        abort(403)
+    form, status, conflict = TransitionForm(), 422, False
+    if form.validate_on_submit():
+        try:
+            services.move(ticket, action, actor=current_user, version=form.version.data, note=form.note.data)
+            status = 200
+        except RuleError as error:
+            form.note.errors.append(error.message)
+        except services.StaleTicket:
+            status, conflict = 409, True
+            db.session.refresh(ticket)
+    if status == 200 and not is_fragment_request():
+        flash(DONE_MESSAGES[action], "success")
+        back = request.form.get("back")
+        return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket" else url_for("support.index"))
+    context = dict(ticket=ticket, overdue=services.is_overdue(ticket, today()), form=form, action=action,
+                   conflict=conflict)
+    if is_fragment_request():
+        return render("support/index.html", "ticket_row", moved=status == 200, status=status, **context)
+    return render("support/show.html", status=status, **context)

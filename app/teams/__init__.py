@@ -1,0 +1,6 @@
+"""Community Technology Teams per village, their members, and coverage per commune."""
+from flask import Blueprint
+
+bp = Blueprint("teams", __name__)
+
+from app.teams import routes  # noqa: E402,F401

@@ -1,0 +1,141 @@
+"""Teams: coverage, registering a village's team, its members, deactivation with a confirmation step."""
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import coverage
+from app.clock import today
+from app.forms import apply_rules
+from app.htmx import is_fragment_request, redirect_to, render
+from app.models import Team, TeamMember
+from app.permissions import can, get_visible_or_404, require
+from app.teams import bp, services
+from app.teams.forms import MemberForm, TeamEditForm, TeamForm
+
+MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
+
+
+def _manageable(model, object_id: int):
+    """The object if the user may see and manage it; 404 otherwise, so its existence is not revealed."""
+    obj = get_visible_or_404(model, object_id, current_user)
+    if not can(current_user, "team.manage", obj):
+        abort(404)
+    return obj
+
+
+def _village_choices(villages):
+    """Villages grouped by commune for a select."""
+    groups: dict[str, list] = {}
+    for village in villages:
+        groups.setdefault(village.commune.name, []).append((village.id, village.name))
+    return groups
+
+
+
+@bp.get("/teams")
+@require("team.view")
+def index():
+    """Coverage per commune and for the district, villages without a team, the teams the user may see."""
+    return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(),
+                  district=coverage.district_coverage(), target=coverage.coverage_target(),
+                  without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
+                  target_percent=coverage.TARGET_PERCENT, today=today())
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@require("team.manage")
+def new():
+    """Register the team of a village that has none."""
+    form = TeamForm(village_id=request.args.get("village", type=int))
+    form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
+    team = form.validate_on_submit() and apply_rules(form, lambda: services.register_team(
+        village_id=form.village_id.data, established_on=form.established_on.data,
+        decision_number=form.decision_number.data))
+    if team:
+        flash(_("Team registered. Now add its members."), "success")
+        return redirect_to(url_for("teams.show", team_id=team.id))
+    return render("teams/form.html", "form", form=form, team=None, status=422 if form.errors else 200)
+
+
+@bp.get("/teams/<int:team_id>")
+@require("team.view")
+def show(team_id: int):
+    """A team with its members."""
+    team = get_visible_or_404(Team, team_id, current_user)
+    return render("teams/show.html", team=team, form=MemberForm())
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@require("team.manage")
+def edit(team_id: int):
+    """Correct a team's date or decision number."""
+    team = _manageable(Team, team_id)
+    form = TeamEditForm(obj=team)
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_team(
+            team, established_on=form.established_on.data, decision_number=form.decision_number.data)):
+        flash(_("Saved."), "success")
+        return redirect_to(url_for("teams.show", team_id=team.id))
+    return render("teams/form.html", "form", form=form, team=team, status=422 if form.errors else 200)
+
+
+@bp.post("/teams/<int:team_id>/members")
+@require("team.manage")
+def add_member(team_id: int):
+    """Add a member; htmx gets the member list and a fresh form back."""
+    team = _manageable(Team, team_id)
+    form = MemberForm()
+    member = form.validate_on_submit() and apply_rules(form, lambda: services.add_member(
+        team, **{name: getattr(form, name).data for name in MEMBER_FIELDS}))
+    if member and not is_fragment_request():
+        flash(_("%(name)s was added to the team.", name=member.full_name), "success")
+        return redirect_to(url_for("teams.show", team_id=team.id))
+    if member:
+        form = MemberForm(formdata=None)
+    return render("teams/show.html", "members", team=team, form=form, added=member or None,
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/teams/members/<int:member_id>/edit", methods=["GET", "POST"])
+@require("team.manage")
+def edit_member(member_id: int):
+    """Change a member's name, position, affiliation or phone."""
+    member = _manageable(TeamMember, member_id)
+    form = MemberForm(obj=member)
+    if form.validate_on_submit() and apply_rules(form, lambda: services.update_member(
+            member, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
+        flash(_("Saved."), "success")
+        return redirect_to(url_for("teams.show", team_id=member.team_id))
+    return render("teams/member_form.html", "form", form=form, member=member, status=422 if form.errors else 200)
+
+
+@bp.get("/teams/<int:team_id>/deactivate")
+@require("team.manage")
+def confirm_deactivate(team_id: int):
+    """Ask before deactivating a team."""
+    return render("teams/confirm.html", obj=_manageable(Team, team_id), kind="team")
+
+
+@bp.post("/teams/<int:team_id>/deactivate")
+@require("team.manage")
+def deactivate(team_id: int):
+    """Deactivate a team and its members; the village counts as uncovered again. Nothing is deleted."""
+    services.deactivate_team(_manageable(Team, team_id))
+    flash(_("Team deactivated."), "success")
+    return redirect_to(url_for("teams.index"))
+
+
+@bp.get("/teams/members/<int:member_id>/deactivate")
+@require("team.manage")
+def confirm_deactivate_member(member_id: int):
+    """Ask before deactivating a member."""
+    return render("teams/confirm.html", obj=_manageable(TeamMember, member_id), kind="member")
+
+
+@bp.post("/teams/members/<int:member_id>/deactivate")
+@require("team.manage")
+def deactivate_member(member_id: int):
+    """A member leaves the team; the record stays."""
+    member = _manageable(TeamMember, member_id)
+    services.deactivate_member(member)
+    flash(_("Member deactivated."), "success")
+    return redirect_to(url_for("teams.show", team_id=member.team_id))
