@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import event, insert, select
 
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, Task, TaskStatus
+from app.models import Organization, OrgKind, Role, Task, TaskStatus, User
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, make_directive, make_item, make_unit, make_user
 
@@ -98,3 +98,19 @@ def test_dashboard_issues_as_many_statements_for_1000_tasks_as_for_10(app, secon
     large = _statements_for_dashboard(second_app, 1000)
     assert small == large
     assert small < 15
+
+
+def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client):
+    from app.support.services import overdue_tickets_for
+    with demo.app_context():
+        coordinator = db.session.scalar(select(User).where(User.username == "vanphong"))
+        ticket = overdue_tickets_for(coordinator)[0]
+        sides = [db.session.scalar(select(User.username).where(User.organization_id == unit_id))
+                 for unit_id in (ticket.commune_id, ticket.partner_id)]
+        link = f'href="/support/{ticket.id}"'
+    for username in sides + ["vanphong"]:
+        client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert link in client.get("/").text, username
+        client.post("/logout")
+    client.post("/login", data={"username": "doanthanhnien", "password": DEMO_PASSWORD})
+    assert link not in client.get("/").text

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.htmx import render
 from app.main import bp
 from app.permissions import public, require, sees_everything
+from app.support.services import overdue_tickets_for
 from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_class_table
 
 
@@ -21,6 +22,7 @@ def dashboard():
                   counts=class_counts(current_user, now),
                   overdue=overdue_tasks(current_user, now),
                   due_soon=due_soon_tasks(current_user, now),
+                  overdue_tickets=overdue_tickets_for(current_user, now),
                   unit_rows=unit_class_table(now) if sees_everything(current_user) else None)
 
 

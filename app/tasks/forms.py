@@ -17,6 +17,12 @@ class StatusForm(Form):
     version = HiddenField(validators=[DataRequired()])
 
 
+class CoverageStatusForm(StatusForm):
+    """For a task whose progress is computed from team coverage: status and note only."""
+
+    progress = None
+
+
 class NoteForm(Form):
     note = TextAreaField(_l("Note"), filters=[strip],
                          validators=[DataRequired(_l("Write the note.")), Length(max=5000)])

@@ -12,7 +12,7 @@ from app.models import Directive, Organization, Task, TaskUpdate
 from app.permissions import can, get_visible_or_404, require
 from app.task_classes import class_of
 from app.tasks import bp, services
-from app.tasks.forms import AssignmentForm, NoteForm, StatusForm, TaskFilterForm
+from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
 from app.tasks.queries import TaskFilters, class_counts, task_list_query
 
 
@@ -44,12 +44,16 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
     if status_form is None:
-        status_form = StatusForm(formdata=None, status=task.status.value, progress=task.progress,
-                                 version=task.version)
+        status_form = _status_form_class(task)(formdata=None, status=task.status.value, progress=task.progress,
+                                               version=task.version)
     return {"task": task, "task_class": class_of(task, today()), "history": history, "status_form": status_form,
             "note_form": note_form or NoteForm(formdata=None), "today": today(),
             "unit_counts": class_counts(current_user, today(), unit_id=task.lead_unit_id),
             "oob": is_fragment_request(), **extra}
+
+
+def _status_form_class(task: Task) -> type[StatusForm]:
+    return CoverageStatusForm if task.progress_from_coverage else StatusForm
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -66,11 +70,12 @@ def update_status(task_id: int):
     task = _task_or_404(task_id)
     if not can(current_user, "task.update_status", task):
         abort(403)
-    form = StatusForm()
+    form = _status_form_class(task)()
     if not form.validate_on_submit() or not form.version.data.isdigit():
         return render("tasks/show.html", "status_region", status=422, **_page_context(task, form))
     try:
-        services.change_status(task, current_user, status=form.status.data, progress=form.progress.data,
+        progress = task.shown_progress if task.progress_from_coverage else form.progress.data
+        services.change_status(task, current_user, status=form.status.data, progress=progress,
                                note=form.note.data, version=int(form.version.data))
     except services.NoteRequired:
         form.note.errors.append(_("A note is required to mark the task done or cancelled."))

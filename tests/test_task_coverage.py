@@ -1,0 +1,63 @@
+"""A commune's task for the team-coverage item shows coverage as its progress: computed, never typed."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.clock import today
+from app.extensions import db
+from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
+from tests.factories import PASSWORD, make_item, make_task, make_team, make_unit, make_user, make_village
+
+
+@pytest.fixture
+def commune_task(app):
+    """Tam Đàn with four villages, one with an active team, one with a deactivated team; its KPI task."""
+    with app.app_context():
+        commune = make_unit("UBND xã Tam Đàn")
+        villages = [make_village(commune, f"Thôn {n}") for n in range(4)]
+        make_team(villages[0])
+        make_team(villages[1], active=False)
+        make_user("tamdann", unit=commune)
+        kpi_task = make_task(commune, make_item(kpi=Kpi.TEAM_COVERAGE), status=TaskStatus.IN_PROGRESS, progress=80)
+        plain_task = make_task(commune, make_item(), status=TaskStatus.IN_PROGRESS, progress=80)
+        return {"kpi": kpi_task.id, "plain": plain_task.id, "villages": [v.id for v in villages]}
+
+
+def _shown(task_id):
+    db.session.expire_all()
+    return db.session.get(Task, task_id).shown_progress
+
+
+def test_coverage_item_task_shows_coverage_not_the_typed_progress(app, commune_task):
+    with app.app_context():
+        assert _shown(commune_task["kpi"]) == 25  # 1 active team of 4 villages; the deactivated one does not count
+        assert _shown(commune_task["plain"]) == 80
+        make_team(db.session.get(Village, commune_task["villages"][2]))
+        assert _shown(commune_task["kpi"]) == 50
+
+
+def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, client, commune_task):
+    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    page = client.get(f"/tasks/{commune_task['kpi']}").text
+    assert 'name="progress"' not in page
+    assert "tính từ" in page and "25%" in page
+    with app.app_context():
+        version = db.session.get(Task, commune_task["kpi"]).version
+    response = client.post(f"/tasks/{commune_task['kpi']}/status",
+                           data={"status": "in_progress", "progress": 99, "note": "", "version": version})
+    assert response.status_code == 303
+    with app.app_context():
+        last = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == commune_task["kpi"])
+                                  .order_by(TaskUpdate.id.desc())).first()
+        assert last.new_progress == 25
+        assert _shown(commune_task["kpi"]) == 25
+
+
+def test_registering_a_team_raises_the_tasks_progress_in_the_task_list(app, client, commune_task):
+    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3], "decision_number": "45/QĐ-UBND",
+                                               "established_on": (today() - timedelta(days=1)).isoformat()})
+    assert response.status_code == 303
+    page = client.get(f"/tasks/{commune_task['kpi']}").text
+    assert 'value="50"' in page
