@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Table, Text, and_, case, exists, func, select)
+                        Table, Text, and_, case, func, select)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.extensions import db
@@ -184,10 +184,13 @@ def _coverage_progress():
     A commune's task for the item carrying Kpi.TEAM_COVERAGE shows villages with an active team ÷ all its villages
     (rounded down); every other task shows the progress its unit reports.
     """
-    villages = select(func.count(Village.id)).where(Village.commune_id == Task.lead_unit_id).scalar_subquery()
+    # Correlated to the task only, so the expression also works in queries that join items or villages.
+    villages = (select(func.count(Village.id)).where(Village.commune_id == Task.lead_unit_id)
+                .correlate(Task).scalar_subquery())
     covered = (select(func.count(Team.id)).join(Village, Team.village_id == Village.id)
-               .where(Village.commune_id == Task.lead_unit_id, Team.active.is_(True)).scalar_subquery())
-    driven = and_(exists().where(Item.id == Task.item_id, Item.kpi == Kpi.TEAM_COVERAGE), villages > 0)
+               .where(Village.commune_id == Task.lead_unit_id, Team.active.is_(True)).correlate(Task).scalar_subquery())
+    driven = and_(select(Item.id).where(Item.id == Task.item_id, Item.kpi == Kpi.TEAM_COVERAGE)
+                  .correlate(Task).exists(), villages > 0)
     return driven, case((driven, covered * 100 // villages), else_=Task.progress)
 
 
