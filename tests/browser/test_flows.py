@@ -134,6 +134,7 @@ def test_flow_2_commune_moves_its_task_to_done_without_a_page_reload(open_tab, d
     page = tab.page
     sign_in(page, "tamphuoc")
     page.click(".site-nav a[href='/tasks']")
+    expect(page).to_have_url(re.compile(r"/tasks$"))
     assert_sees_only_own_tasks(page)
     assert page.request.get(f"/tasks/{demo_data['task_hidden_from_tamphuoc']}").status == 404
 
@@ -190,6 +191,7 @@ def test_flow_7_commune_updates_a_task_without_javascript(open_tab, task_assigne
     page = tab.page
     sign_in(page, "tamphuoc")
     page.click(".site-nav a[href='/tasks']")
+    expect(page).to_have_url(re.compile(r"/tasks$"))
     assert_sees_only_own_tasks(page)
     open_assigned_task(tab, title)
     before, open_class = unit_counts(page), task_class(page)
