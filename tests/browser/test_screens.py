@@ -1,0 +1,50 @@
+"""Every screen, as each kind of user opens it by URL, passes the checks of checks.audit.
+
+The flows (test_flows.py) audit the states they create on the way; this table covers the screens a user reaches by
+a link or a typed URL. A new screen is one row: (name, username or None, path with {lookup} ids from served_db.py).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from tests.browser.checks import audit
+
+pytestmark = pytest.mark.browser
+READS_ONLY = True
+
+
+class Screen(NamedTuple):
+    name: str
+    user: str | None
+    path: str
+
+
+SCREENS = [
+    Screen("login", None, "/login"),
+    # District office (coordinator)
+    Screen("dashboard-coordinator", "vanphong", "/"),
+    Screen("directives", "vanphong", "/directives"),
+    Screen("directive-new", "vanphong", "/directives/new"),
+    Screen("directive-demo", "vanphong", "/directives/{demo_directive}"),
+    Screen("tasks-coordinator", "vanphong", "/tasks"),
+    Screen("task-coordinator", "vanphong", "/tasks/{overdue_task}"),
+    Screen("task-assignment", "vanphong", "/tasks/{overdue_task}/assignment"),
+    # Commune (officer)
+    Screen("dashboard-commune", "tamphuoc", "/"),
+    Screen("tasks-commune", "tamphuoc", "/tasks"),
+    Screen("task-commune", "tamphuoc", "/tasks/{task_of_tamphuoc}"),
+    # Union co-operating on a task: a note form instead of the status form
+    Screen("task-cooperating-union", "hoiphunu", "/tasks/{task_hoiphunu_cooperates_on}"),
+    # Leadership (monitor); its task page is audited in flow 6
+    Screen("dashboard-monitor", "lanhdao", "/"),
+]
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[screen.name for screen in SCREENS])
+def test_screen_passes_every_check(tab_of, demo_data, screen):
+    tab = tab_of(screen.user)
+    response = tab.page.goto(screen.path.format(**demo_data))
+    assert response is not None and response.ok, f"{screen.path} answered {response and response.status}"
+    audit(tab, screen.name)
