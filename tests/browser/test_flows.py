@@ -116,9 +116,9 @@ def test_flow_1_district_office_assigns_an_item_to_all_communes(open_tab):
     page.click("#assign-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/directives/\d+$"))
     expect(page.locator("#flashes")).to_contain_text(vi("%(count)d tasks created.", count=11))
-    expect(page.locator("table.grid tbody tr")).to_have_count(11)
-    expect(page.locator("table.grid td.cell a")).to_have_count(11)
-    units = page.locator("table.grid tbody th[scope=row]").all_inner_texts()
+    expect(page.locator("table.task-grid tbody tr")).to_have_count(11)
+    expect(page.locator("table.task-grid td.cell a")).to_have_count(11)
+    units = page.locator("table.task-grid tbody th[scope=row]").all_inner_texts()
     assert len(set(units)) == 11
     item = page.locator("ol.items > li").last
     assign_again = item.get_by_role("link", name=vi("Assign to units"))
