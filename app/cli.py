@@ -14,15 +14,15 @@ from app.admin.forms import USERNAME_PATTERN
 from app.admin.services import generate_password
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
-
-MIN_PASSWORD, MAX_PASSWORD = 12, 128
+from app.passwords import password_problem
 
 
 def _check_password(password: str | None) -> str:
     if password is None:
         return generate_password()
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise click.BadParameter(_("The password must have 12 to 128 characters."), param_hint="--password")
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     return password
 
 
