@@ -44,7 +44,9 @@ class Config:
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "20 per minute"  # per client address, on POST /login
+    LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
+    LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     PAGE_SIZE = 25
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

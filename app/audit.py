@@ -4,16 +4,55 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import AuditEvent, User
 
+# Every action the trail may hold, with its label on /admin/audit. record() refuses any other name.
+ACTION_LABELS = {
+    "login.success": _l("Signed in"),
+    "login.failure": _l("Sign-in refused"),
+    "login.lockout": _l("Account locked after repeated failed sign-ins"),
+    "logout": _l("Signed out"),
+    "access.forbidden": _l("Refused: the role does not allow it"),
+    "access.hidden_object": _l("Refused: another unit's object"),
+    "unit.create": _l("Unit created"),
+    "unit.update": _l("Unit changed"),
+    "unit.activate": _l("Unit activated"),
+    "unit.deactivate": _l("Unit deactivated"),
+    "village.create": _l("Village created"),
+    "village.update": _l("Village changed"),
+    "user.create": _l("User created"),
+    "user.update": _l("User changed"),
+    "user.activate": _l("User activated"),
+    "user.deactivate": _l("User deactivated"),
+    "user.password_reset": _l("Password reset"),
+}
 
-def record(action: str, obj: Any = None, *, user: User | None = None, username: str = "", detail: str = "") -> None:
-    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object."""
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+# Reasons stored in `detail` as keys, shown translated.
+DETAIL_LABELS = {
+    "unknown_username": _l("unknown username"),
+    "wrong_password": _l("wrong password"),
+    "account_locked": _l("the account is locked"),
+    "inactive_account": _l("the account is deactivated"),
+}
+
+_CURRENT_USER: Any = object()
+
+
+def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, username: str = "",
+           detail: str = "") -> None:
+    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object.
+
+    `user` defaults to the signed-in user; pass None for an anonymous actor (a failed sign-in) and the
+    typed `username` instead.
+    """
+    if action not in ACTION_LABELS:
+        raise KeyError(f"unknown audit action {action!r}")
+    if user is _CURRENT_USER:
+        user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(
         user_id=user.id if user else None,
         username=(user.username if user else username)[:64],
@@ -24,3 +63,10 @@ def record(action: str, obj: Any = None, *, user: User | None = None, username: 
         object_id=getattr(obj, "id", None),
         detail=detail[:300],
     ))
+
+
+def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
+    """Record refused access and commit it at once: the request ends in an error, so nothing else is kept."""
+    db.session.rollback()
+    record(action, obj, detail=detail)
+    db.session.commit()

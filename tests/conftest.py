@@ -4,13 +4,20 @@ from __future__ import annotations
 import os
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
+import app.models.user as user_model
 from app import create_app
 from app.extensions import db
 from config import TestConfig
 
 DEMO_PASSWORD = "demo-password-2022"
+
+# Argon2id at its production cost takes about 0.2 s per check here, and the suite signs in hundreds of times
+# (lockout, rate limit, property tests): the tests use the same algorithm at its lowest cost.
+user_model._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+user_model._DUMMY_HASH = user_model._hasher.hash("dummy password for timing")
 
 
 @pytest.fixture(scope="session")
