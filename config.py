@@ -47,6 +47,7 @@ class Config:
     LOGIN_RATE_LIMIT = "20 per minute"  # per client address, on POST /login
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end
     PAGE_SIZE = 25
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,9 +1,12 @@
-"""Sign-in plumbing, security headers and error pages."""
+"""Sign-in plumbing, sessions, security headers and error pages."""
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, url_for
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
@@ -36,6 +39,46 @@ def unauthorized():
         response.headers["HX-Redirect"] = target
         return response
     return redirect(target)
+
+
+# Session key: when the signed-in session was last used (seconds since the epoch), for the idle timeout.
+LAST_SEEN = "seen"
+# Refresh LAST_SEEN at most this often, so that not every response has to send a new cookie.
+LAST_SEEN_RESOLUTION = 60
+
+
+def _fresh_session() -> None:
+    """Forget everything the session holds but the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for the user: nothing from before sign-in is carried over."""
+    _fresh_session()
+    login_user(user)
+    session[LAST_SEEN] = int(time.time())
+
+
+def sign_out() -> None:
+    """End this browser's session (the caller bumps the user's session version to void copies of it)."""
+    logout_user()
+    _fresh_session()
+
+
+def _end_idle_session():
+    """A signed-in session unused for IDLE_TIMEOUT_MINUTES is treated as signed out."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    now, seen = int(time.time()), session.get(LAST_SEEN)
+    minutes = current_app.config["IDLE_TIMEOUT_MINUTES"]
+    if not isinstance(seen, int) or now - seen > minutes * 60:
+        sign_out()
+        flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
+    elif now - seen >= LAST_SEEN_RESOLUTION:
+        session[LAST_SEEN] = now
 
 
 def _content_security_policy() -> str:
@@ -81,7 +124,8 @@ def _internal_error(error: Exception):
 
 
 def init_app(app: Flask) -> None:
-    """Attach headers and error handlers."""
+    """Attach the idle timeout, headers and error handlers."""
+    app.before_request(_end_idle_session)
     app.after_request(_set_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _internal_error)

@@ -54,6 +54,17 @@ def _count_failure(user: User, typed: str, now: datetime) -> None:
         audit.record("login.lockout", user, user=None, username=typed)
 
 
+def end_sessions(user: User) -> None:
+    """Sign-out: bump the session version so that no copy of this user's session cookies works any more.
+
+    This signs the user out on their other devices too, on purpose: commune offices share computers, and a
+    session cookie left behind on one of them must not outlive the "Sign out" button.
+    """
+    user.end_sessions()
+    audit.record("logout", user, user=user)
+    db.session.commit()
+
+
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None (no open redirect)."""
     if not target:
