@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -29,6 +32,13 @@ ACTION_LABELS = {
     "user.activate": _l("User activated"),
     "user.deactivate": _l("User deactivated"),
     "user.password_reset": _l("Password reset"),
+}
+
+# Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
+OBJECT_LABELS = {
+    "Organization": _l("Unit"),
+    "Village": _l("Village"),
+    "User": _l("User"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.
@@ -66,7 +76,26 @@ def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, u
 
 
 def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
-    """Record refused access and commit it at once: the request ends in an error, so nothing else is kept."""
+    """Record refused access and commit it at once: the request ends in an error, so nothing else is kept.
+
+    A database that cannot take the row does not turn the refusal into a 500: the failure goes to the log.
+    """
     db.session.rollback()
-    record(action, obj, detail=detail)
-    db.session.commit()
+    try:
+        record(action, obj, detail=detail)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not record %s in the audit trail", action)
+
+
+def events_query(action: str | None = None, username: str | None = None) -> Select:
+    """Audit events, newest first, optionally of one action and of usernames containing `username`."""
+    stmt = (select(AuditEvent).options(selectinload(AuditEvent.organization))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if username:
+        pattern = username.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(AuditEvent.username).like(f"%{pattern}%", escape="\\"))
+    return stmt

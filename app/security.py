@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
+from app import audit
 from app.extensions import db, login_manager
 from app.htmx import is_fragment_request, render
 from app.models import User
@@ -108,6 +109,8 @@ def _error_page(error: HTTPException):
     """A Vietnamese error page, without any detail of the failure."""
     if error.code == 401:
         return unauthorized()
+    if error.code == 403:
+        audit.record_refusal("access.forbidden", detail=f"{request.method} {request.path}")
     status = error.code or 500
     response = render("errors/error.html", "content", status=status, code=status)
     if is_fragment_request():

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import config
+from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS
 from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS
 from app.permissions import can
 
@@ -20,6 +21,7 @@ NAVIGATION = [
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.villages", _l("Villages"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
+    ("admin.audit", _l("Audit log"), "audit.view"),
 ]
 
 # htmx settings through its meta tag: no eval, no injected styles (the CSP forbids both),
@@ -70,7 +72,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.jinja_env.globals.update(can=can, htmx_config=HTMX_CONFIG, role_labels=ROLE_LABELS,
-                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS)
+                                 org_kind_labels=ORG_KIND_LABELS, village_kind_labels=VILLAGE_KIND_LABELS,
+                                 audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS,
+                                 audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -64,3 +64,13 @@ class UserEditForm(UserForm):
 
     username = None
     password = None
+
+
+class AuditFilterForm(Form):
+    """The filters of /admin/audit, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    action = SelectField(_l("Action"), choices=[], default="")
+    user = StringField(_l("Username"), filters=[strip], validators=[Length(max=64)])
