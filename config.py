@@ -52,6 +52,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
+    STRICT_TRANSPORT_SECURITY = None  # the HSTS header, sent only where the site is served over HTTPS
 
 
 class DevelopmentConfig(Config):
@@ -64,6 +65,7 @@ class ProductionConfig(Config):
     """Behind TLS: cookies only over HTTPS; SECRET_KEY and DATABASE_URL must be set."""
 
     SESSION_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

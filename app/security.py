@@ -97,6 +97,8 @@ def _set_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
+    if current_app.config["STRICT_TRANSPORT_SECURITY"]:
+        response.headers["Strict-Transport-Security"] = current_app.config["STRICT_TRANSPORT_SECURITY"]
     if request.endpoint != "static":
         response.vary.add("HX-Request")
         response.vary.add("Cookie")

@@ -1,0 +1,92 @@
+"""Walking app.url_map for the tests that must cover every route: headers, CSRF, safe GETs, object access.
+
+A route whose URL holds an object id needs a row in OBJECT_ROUTES; a test fails until it has one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from flask import Flask, url_for
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
+
+from app.extensions import db
+from app.models import Organization
+from tests.factories import make_unit, make_user, make_village
+
+STATIC_SAMPLE = {"filename": "css/app.css"}
+
+
+def policy_of(app: Flask, endpoint: str) -> str | None:
+    """The permission a view was decorated with (@require / @public)."""
+    return getattr(app.view_functions[endpoint], "policy", None)
+
+
+def rules(app: Flask, method: str, static: bool = False) -> Iterator[Rule]:
+    """The rules that answer `method`, static files only when asked for."""
+    for rule in app.url_map.iter_rules():
+        if method in rule.methods and (static or rule.endpoint != "static"):
+            yield rule
+
+
+def takes_object_id(rule: Rule) -> bool:
+    return any(isinstance(converter, IntegerConverter) for converter in rule._converters.values())
+
+
+def _default_values(rule: Rule) -> dict:
+    """1 for every number, the first choice of every any(...), a sample file for static."""
+    if rule.endpoint == "static":
+        return dict(STATIC_SAMPLE)
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            items = converter.items if isinstance(converter.items, list) else sorted(converter.items)
+            values[name] = items[0]
+        else:
+            values[name] = 1
+    return values
+
+
+def url(app: Flask, rule: Rule, **values) -> str:
+    """The rule's URL with the given values, sample values for the others."""
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{**_default_values(rule), **values})
+
+
+# Endpoint -> function(unit) that makes objects belonging to `unit` and returns URL values for each of them.
+# Add a row for every new route that takes an object id (tasks, teams, outreach, support...).
+OBJECT_ROUTES: dict[str, Callable[[Organization], list[dict]]] = {
+    "admin.unit_edit": lambda unit: [{"unit_id": unit.id}],
+    "admin.village_edit": lambda unit: [{"village_id": make_village(unit).id}],
+    "admin.user_edit": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.confirm_reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.confirm_activation": lambda unit: [
+        {"kind": "units", "object_id": unit.id, "action": action} for action in ("deactivate", "activate")] + [
+        {"kind": "users", "object_id": make_user(unit=unit).id, "action": action}
+        for action in ("deactivate", "activate")],
+}
+OBJECT_ROUTES["admin.change_activation"] = OBJECT_ROUTES["admin.confirm_activation"]
+
+
+def urls(app: Flask, rule: Rule, unit_id: int | None = None) -> list[str]:
+    """URLs of the rule: with objects of the unit (made now) when it takes ids, else its sample URL.
+
+    Call inside an app context when the rule takes ids.
+    """
+    if not takes_object_id(rule) or unit_id is None:
+        return [url(app, rule)]
+    unit = db.session.get(Organization, unit_id)
+    return [url(app, rule, **values) for values in OBJECT_ROUTES[rule.endpoint](unit)]
+
+
+def foreign_unit_id() -> int:
+    """A unit that no signed-in test user belongs to."""
+    return make_unit().id
+
+
+def snapshot(app: Flask, exclude: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table (but `exclude`), to prove that requests changed nothing."""
+    with app.app_context():
+        return {table.name: sorted(tuple(map(str, row)) for row in db.session.execute(select(table)))
+                for table in db.metadata.sorted_tables if table.name not in exclude}
