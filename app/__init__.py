@@ -28,6 +28,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     limiter.init_app(app)
 
     from app import security, templating
+    app.url_map.converters["int"] = security.IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp

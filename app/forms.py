@@ -2,6 +2,7 @@
 no control characters in any text."""
 import re
 
+from flask import request
 from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 
@@ -40,6 +41,16 @@ class Form(FlaskForm):
                 field.errors.append(CONTROL_CHARACTERS_MESSAGE)
                 valid = False
         return valid
+
+
+# The largest id an INTEGER column holds (PostgreSQL's is 32-bit): larger numbers would be a database error.
+MAX_ID = 2**31 - 1
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string, or None when it is absent, not a number, or no id at all."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
 
 
 def strip(value):

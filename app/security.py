@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app import audit
 from app.extensions import db, login_manager
+from app.forms import MAX_ID
 from app.htmx import is_fragment_request, render
 from app.models import User
 
@@ -82,6 +84,15 @@ def _end_idle_session():
         session[LAST_SEEN] = now
 
 
+class IdConverter(IntegerConverter):
+    """<int:...> in URLs matches only numbers an id column can hold: larger ones are an unknown URL (404)
+    instead of a database error (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _content_security_policy() -> str:
     scripts = "'self'"
     if current_app.config["HTMX_USE_CDN"]:
@@ -107,13 +118,8 @@ def _set_security_headers(response):
     return response
 
 
-def _error_page(error: HTTPException):
-    """A Vietnamese error page, without any detail of the failure."""
-    if error.code == 401:
-        return unauthorized()
-    if error.code == 403:
-        audit.record_refusal("access.forbidden", detail=f"{request.method} {request.path}")
-    status = error.code or 500
+def _error_response(status: int):
+    """The Vietnamese error page (its content block for htmx), without any detail of the failure."""
     response = render("errors/error.html", "content", status=status, code=status)
     if is_fragment_request():
         # Let htmx show the message in the main region instead of silently ignoring the error.
@@ -122,10 +128,18 @@ def _error_page(error: HTTPException):
     return response
 
 
+def _error_page(error: HTTPException):
+    if error.code == 401:
+        return unauthorized()
+    if error.code == 403:
+        audit.record_refusal("access.forbidden", detail=f"{request.method} {request.path}")
+    return _error_response(error.code or 500)
+
+
 def _internal_error(error: Exception):
-    current_app.logger.exception("unhandled error")
+    current_app.logger.exception("unhandled error")  # the detail goes to the log, never to the page
     db.session.rollback()
-    return render("errors/error.html", "content", status=500, code=500)
+    return _error_response(500)
 
 
 def init_app(app: Flask) -> None:

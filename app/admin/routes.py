@@ -8,6 +8,7 @@ from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm, VillageForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
+from app.forms import id_arg
 from app.htmx import render
 from app.models import Organization, User, Village
 from app.permissions import require
@@ -83,7 +84,7 @@ def unit_edit(unit_id: int):
 @require("admin.manage")
 def villages():
     """Villages, optionally of one commune."""
-    commune_id = request.args.get("commune", type=int)
+    commune_id = id_arg("commune")
     stmt = select(Village).join(Village.commune).order_by(Organization.name, Village.name)
     if commune_id:
         stmt = stmt.where(Village.commune_id == commune_id)
@@ -95,7 +96,7 @@ def villages():
 @require("admin.manage")
 def village_new():
     """Add a village to a commune."""
-    form = VillageForm(commune_id=request.args.get("commune", type=int))
+    form = VillageForm(commune_id=id_arg("commune"))
     form.commune_id.choices = _unit_choices(communes_only=True)
     return _save(form, "admin/village_form.html",
                  lambda: services.save_village(None, **_form_data(form, "commune_id", "name", "kind")),
