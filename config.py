@@ -53,6 +53,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
     STRICT_TRANSPORT_SECURITY = None  # the HSTS header, sent only where the site is served over HTTPS
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR")  # where pg_dump/pg_restore are, when not on PATH
 
 
 class DevelopmentConfig(Config):
