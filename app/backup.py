@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs only pg_dump/pg_restore, with argument lists and no shell
+import subprocess  # only for pg_dump and pg_restore, with argument lists and never a shell
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -159,7 +159,7 @@ def _pg_check_version(engine: Engine, tool: str) -> None:
 
 
 def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603 - no shell
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 def _pg_backup(engine: Engine, target: Path, pg_bin_dir: str | None) -> None:
