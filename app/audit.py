@@ -60,7 +60,7 @@ def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, u
     typed `username` instead.
     """
     if action not in ACTION_LABELS:
-        raise KeyError(f"unknown audit action {action!r}")
+        raise KeyError(f"unknown audit action {action!r}: add it to ACTION_LABELS in app/audit.py")
     if user is _CURRENT_USER:
         user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(

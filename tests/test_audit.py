@@ -49,7 +49,8 @@ def test_every_administrative_change_leaves_one_row(app, admin, ids):
     admin.post("/admin/villages/new", data={"commune_id": ids["commune"], "name": "Thôn 1", "kind": "village"})
     with app.app_context():
         village = db.session.scalar(select(Village.id))
-    admin.post(f"/admin/villages/{village}/edit", data={"commune_id": ids["commune"], "name": "Thôn Một", "kind": "village"})
+    admin.post(f"/admin/villages/{village}/edit",
+               data={"commune_id": ids["commune"], "name": "Thôn Một", "kind": "village"})
     admin.post("/admin/users/new", data={"username": "moi", "full_name": "Người Mới", "role": "officer",
                                          "organization_id": ids["commune"], "password": "ruộng-lúa-xanh-7"})
     admin.post(f"/admin/users/{ids['officer']}/edit", data={"full_name": "Cán Bộ", "role": "monitor",

@@ -1,8 +1,12 @@
 """Bad input never causes a 500: forms come back 422 with messages."""
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.routing import IntegerConverter
 
-from app.models import Role
-from tests.factories import PASSWORD, make_user
+from app.models import OrgKind, Role
+from tests.factories import PASSWORD, make_unit, make_user, make_village
+from tests.url_map import rules, takes_object_id, url
 
 
 @pytest.fixture
@@ -35,11 +39,6 @@ def test_line_breaks_and_tabs_are_not_control_characters(app, admin_client):
 
 # Property-based: whatever is typed or put in a URL, never a 500.
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from tests.url_map import rules, url  # noqa: E402
-
 PROPERTY = settings(max_examples=40, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # Values that have broken web forms before, mixed with arbitrary text (no lone surrogates: not valid UTF-8).
@@ -65,8 +64,6 @@ def _assert_handled(response, where):
 
 @pytest.fixture
 def world(app):
-    from app.models import OrgKind
-    from tests.factories import make_unit, make_village
     with app.app_context():
         commune = make_unit("UBND xã Tam An")
         make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
@@ -127,9 +124,8 @@ def test_query_strings_of_every_get_route_never_fail(app, world, data, query, ht
 @PROPERTY
 @given(data=st.data(), number=st.one_of(st.integers(min_value=0), st.sampled_from([2**31 - 1, 2**31, 2**63, 10**30])))
 def test_any_number_in_an_id_segment_is_an_answer_not_a_crash(app, world, data, number):
-    from tests.url_map import takes_object_id
-    from werkzeug.routing import IntegerConverter
-    rule = data.draw(st.sampled_from(sorted((r for r in rules(app, "GET") if takes_object_id(r)), key=lambda r: r.rule)))
+    id_rules = sorted((r for r in rules(app, "GET") if takes_object_id(r)), key=lambda r: r.rule)
+    rule = data.draw(st.sampled_from(id_rules))
     values = {name: number for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
     path = url(app, rule, **{name: 1 for name in values})
     for name in values:  # url_for would refuse an out-of-range number: put it in the path by hand

@@ -62,7 +62,8 @@ def test_the_database_session_is_usable_after_a_failed_query(broken_app):
     ("GET", "/no-such-page/../../etc/passwd", {}),
     ("GET", "/logout", {}),
     ("POST", "/admin/units/new", {"headers": {"Content-Type": "multipart/form-data; boundary=x"}, "data": "--x\r\n"}),
-    ("POST", "/login", {"data": b"\xff\xfe\x00garbage", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
+    ("POST", "/login", {"data": b"\xff\xfe\x00garbage",
+                        "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
 ])
 def test_client_errors_show_no_detail(client, request_args):
     method, path, kwargs = request_args

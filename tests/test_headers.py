@@ -1,4 +1,6 @@
 """Security headers on every response, errors included, for every role; secure cookies in production."""
+import html
+import json
 import re
 
 import pytest
@@ -104,6 +106,14 @@ def test_pages_contain_no_inline_script_style_or_event_handler(app):
         html = client.get(target).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), target
         assert not re.search(r"\sstyle=|\son[a-z]+=|\shx-on", html), target
+
+
+def test_htmx_is_configured_without_eval_script_tags_or_injected_styles(client):
+    page = client.get("/login").text
+    meta = re.search(r'<meta name="htmx-config" content="([^"]+)">', page).group(1)
+    settings = json.loads(html.unescape(meta))
+    assert settings["allowEval"] is False and settings["allowScriptTags"] is False
+    assert settings["includeIndicatorStyles"] is False
 
 
 # Production

@@ -35,7 +35,8 @@ def test_a_password_containing_the_username_is_refused(app):
         assert password_problem("nguyenvana-2024!", username="tranthib") is None
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "Cây đa giếng nước sân đình", ("ruộng-lúa-xanh-7" * 8)[:128], "ruộng-lúa-xanh-7"])
+@pytest.mark.parametrize("password", [PASSWORD, "Cây đa giếng nước sân đình", ("ruộng-lúa-xanh-7" * 8)[:128],
+                                      "ruộng-lúa-xanh-7"])
 def test_ordinary_long_passwords_are_accepted(app, password):
     with app.test_request_context():
         assert password_problem(password) is None
