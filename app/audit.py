@@ -32,6 +32,13 @@ ACTION_LABELS = {
     "user.activate": _l("User activated"),
     "user.deactivate": _l("User deactivated"),
     "user.password_reset": _l("Password reset"),
+    "directive.create": _l("Directive recorded"),
+    "directive.update": _l("Directive changed"),
+    "item.create": _l("Item added to a directive"),
+    "item.assign": _l("Item assigned to units"),
+    "task.update": _l("Task status or progress changed"),
+    "task.note": _l("Note added to a task"),
+    "task.reassign": _l("Task deadline or units changed"),
 }
 
 # Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
@@ -39,6 +46,9 @@ OBJECT_LABELS = {
     "Organization": _l("Unit"),
     "Village": _l("Village"),
     "User": _l("User"),
+    "Directive": _l("Directive"),
+    "Item": _l("Item"),
+    "Task": _l("Task"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.

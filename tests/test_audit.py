@@ -158,7 +158,7 @@ def test_the_audit_page_is_paginated_and_htmx_gets_the_rows(database_url, _schem
     client = app.test_client()
     client.post("/login", data={"username": "quantri", "password": PASSWORD})
     first = client.get("/admin/audit")
-    assert "Trang 1/3" in first.text and "khach6" in first.text and "khach3" not in first.text
+    assert re.search(r"Trang 1 ?/ ?3", first.text) and "khach6" in first.text and "khach3" not in first.text
     second = client.get("/admin/audit?page=2&action=&user=", headers={"HX-Request": "true"})
     assert second.text.lstrip().startswith('<div id="audit-rows"')
     assert re.findall(r"khach\d", second.text) == ["khach4", "khach3", "khach2"]
