@@ -72,14 +72,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    """Start SQLite transactions that may write with the write lock already held (BEGIN IMMEDIATE).
+    """Start the transactions of requests that write (POST...) with the write lock held: BEGIN IMMEDIATE.
 
     A deferred transaction that reads and then writes cannot wait for another writer: SQLite answers
     "database is locked" at once instead of honouring the busy timeout. Taking the lock at BEGIN makes
-    writers queue up. Requests that must not write (GET, HEAD, OPTIONS; tests prove it) begin deferred so
-    that readers never wait for writers.
+    concurrent writing requests queue up. GET requests (which never write; tests prove it) begin deferred,
+    so readers never wait; so does code outside requests (commands, tests), which would otherwise hold the
+    write lock for as long as a session stays open.
     """
     if connection.dialect.name != "sqlite":
         return
-    read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -1,4 +1,4 @@
-"""SQLite: WAL, a busy timeout, and write transactions that take the lock at BEGIN, so writers queue up."""
+"""SQLite: WAL, a busy timeout, and writing requests whose transactions take the lock at BEGIN, so they queue up."""
 import threading
 
 import pytest
@@ -31,8 +31,13 @@ def test_connections_use_wal_and_a_busy_timeout(sqlite_app):
         assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
 
 
+def _writing_request(app):
+    """The context of a POST request, where the app's writes happen."""
+    return app.test_request_context("/", method="POST")
+
+
 def test_two_writers_that_read_first_do_not_get_database_is_locked(sqlite_app):
-    """Writer A reads, writer B reads and writes, then A writes: with deferred transactions A fails at once."""
+    """Request A reads, request B reads and writes, then A writes: with deferred transactions A fails at once."""
     with sqlite_app.app_context():
         unit_id = make_unit("UBND xã Đếm", short_name="0").id
     a_has_read, b_finished = threading.Event(), threading.Event()
@@ -40,7 +45,7 @@ def test_two_writers_that_read_first_do_not_get_database_is_locked(sqlite_app):
 
     def increment(before_write=lambda: None, after_read=lambda: None, done=lambda: None):
         try:
-            with sqlite_app.app_context():
+            with _writing_request(sqlite_app):
                 unit = db.session.get(Organization, unit_id)
                 count = int(unit.short_name)
                 after_read()
@@ -70,8 +75,8 @@ def test_many_concurrent_writers_lose_nothing(sqlite_app):
 
     def create_units(worker: int):
         try:
-            with sqlite_app.app_context():
-                for n in range(5):
+            for n in range(5):
+                with _writing_request(sqlite_app):
                     make_unit(f"UBND xã {worker}-{n}")
         except Exception as error:
             errors.append(error)
@@ -85,3 +90,15 @@ def test_many_concurrent_writers_lose_nothing(sqlite_app):
     with sqlite_app.app_context():
         assert len(db.session.scalars(select(Organization)).all()) == 20
         assert db.session.scalar(text("PRAGMA integrity_check")) == "ok"
+
+
+def test_reading_requests_and_code_outside_requests_do_not_hold_the_write_lock(sqlite_app):
+    """GET requests, commands and tests begin deferred: an open session of theirs never blocks a writer."""
+    with sqlite_app.app_context():
+        unit_id = make_unit("UBND xã Đọc").id
+    for reader in (sqlite_app.app_context(), sqlite_app.test_request_context("/", method="GET")):
+        with reader:
+            db.session.get(Organization, unit_id)  # a transaction is now open, and stays open
+            with _writing_request(sqlite_app):
+                make_unit()  # would wait for the busy timeout, then fail, if the reader held the lock
+            db.session.rollback()
