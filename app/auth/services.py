@@ -32,7 +32,7 @@ def authenticate(username: str, password: str) -> User | None:
         audit.record("login.failure", user, user=None, username=typed, detail="account_locked")
     elif password_ok and user.active:
         user.failed_logins, user.locked_until = 0, None
-        audit.record("login.success", user, user=user)
+        audit.record("login.success", user=user)
         db.session.commit()
         return user
     elif not password_ok:
@@ -61,7 +61,7 @@ def end_sessions(user: User) -> None:
     session cookie left behind on one of them must not outlive the "Sign out" button.
     """
     user.end_sessions()
-    audit.record("logout", user, user=user)
+    audit.record("logout", user=user)
     db.session.commit()
 
 
