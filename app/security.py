@@ -129,6 +129,7 @@ def _error_response(status: int):
 
 
 def _error_page(error: HTTPException):
+    """Sign-in for 401, the error page for the rest; a 403 is audited."""
     if error.code == 401:
         return unauthorized()
     if error.code == 403:
