@@ -44,11 +44,16 @@ class Config:
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "20 per minute"  # per client address, on POST /login
+    LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
+    LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end
     PAGE_SIZE = 25
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
+    STRICT_TRANSPORT_SECURITY = None  # the HSTS header, sent only where the site is served over HTTPS
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR")  # where pg_dump/pg_restore are, when not on PATH
 
 
 class DevelopmentConfig(Config):
@@ -61,6 +66,7 @@ class ProductionConfig(Config):
     """Behind TLS: cookies only over HTTPS; SECRET_KEY and DATABASE_URL must be set."""
 
     SESSION_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

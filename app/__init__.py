@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, has_request_context, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -28,6 +28,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     limiter.init_app(app)
 
     from app import security, templating
+    app.url_map.converters["int"] = security.IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
@@ -62,15 +63,37 @@ def _select_locale() -> str:
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, a busy timeout and enforced foreign keys for every SQLite connection."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not _is_sqlite(dbapi_connection):
         return
+    # The driver must not open transactions by itself: _sqlite_begin below chooses how each one starts.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """Start the transactions of requests that write (POST...) with the write lock held: BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes cannot wait for another writer: SQLite answers
+    "database is locked" at once instead of honouring the busy timeout. Taking the lock at BEGIN makes
+    concurrent writing requests queue up. GET requests (which never write; tests prove it) begin deferred,
+    so readers never wait; so does code outside requests (commands, tests), which would otherwise hold the
+    write lock for as long as a session stays open.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    # On the driver's connection: it is bookkeeping, not one of the app's statements (tests count those).
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -3,17 +3,91 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import AuditEvent, User
 
+# The actions of the trail, with their labels on /admin/audit (an action missing here is shown by its name).
+ACTION_LABELS = {
+    "login.success": _l("Signed in"),
+    "login.failure": _l("Sign-in refused"),
+    "login.lockout": _l("Account locked after repeated failed sign-ins"),
+    "logout": _l("Signed out"),
+    "access.forbidden": _l("Refused: the role does not allow it"),
+    "access.hidden_object": _l("Refused: another unit's object"),
+    "unit.create": _l("Unit created"),
+    "unit.update": _l("Unit changed"),
+    "unit.activate": _l("Unit activated"),
+    "unit.deactivate": _l("Unit deactivated"),
+    "village.create": _l("Village created"),
+    "village.update": _l("Village changed"),
+    "user.create": _l("User created"),
+    "user.update": _l("User changed"),
+    "user.activate": _l("User activated"),
+    "user.deactivate": _l("User deactivated"),
+    "user.password_reset": _l("Password reset"),
+    "directive.create": _l("Directive recorded"),
+    "directive.update": _l("Directive changed"),
+    "item.create": _l("Item added to a directive"),
+    "item.assign": _l("Item assigned to units"),
+    "task.update": _l("Task status or progress changed"),
+    "task.note": _l("Note added to a task"),
+    "task.reassign": _l("Task deadline or units changed"),
+    "team.create": _l("Team established"),
+    "team.update": _l("Team changed"),
+    "team.deactivate": _l("Team dissolved"),
+    "team_member.create": _l("Team member added"),
+    "team_member.update": _l("Team member changed"),
+    "team_member.deactivate": _l("Team member removed"),
+    "outreach.create": _l("Outreach activity logged"),
+    "outreach.update": _l("Outreach activity changed"),
+    "ticket.create": _l("Support requested"),
+    "ticket.take": _l("Support request taken on"),
+    "ticket.done": _l("Support request marked done"),
+    "ticket.confirm": _l("Support confirmed"),
+    "ticket.reopen": _l("Support request reopened"),
+}
 
-def record(action: str, obj: Any = None, *, user: User | None = None, username: str = "", detail: str = "") -> None:
-    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object."""
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+# Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
+OBJECT_LABELS = {
+    "Organization": _l("Unit"),
+    "Village": _l("Village"),
+    "User": _l("User"),
+    "Directive": _l("Directive"),
+    "Item": _l("Item"),
+    "Task": _l("Task"),
+    "Team": _l("Team"),
+    "TeamMember": _l("Team member"),
+    "OutreachActivity": _l("Outreach activity"),
+    "SupportTicket": _l("Support request"),
+}
+
+# Reasons stored in `detail` as keys, shown translated.
+DETAIL_LABELS = {
+    "unknown_username": _l("unknown username"),
+    "wrong_password": _l("wrong password"),
+    "account_locked": _l("the account is locked"),
+    "inactive_account": _l("the account is deactivated"),
+}
+
+_CURRENT_USER: Any = object()
+
+
+def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, username: str = "",
+           detail: str = "") -> None:
+    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object.
+
+    `user` defaults to the signed-in user; pass None for an anonymous actor (a failed sign-in) and the
+    typed `username` instead.
+    """
+    if user is _CURRENT_USER:
+        user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(
         user_id=user.id if user else None,
         username=(user.username if user else username)[:64],
@@ -24,3 +98,29 @@ def record(action: str, obj: Any = None, *, user: User | None = None, username: 
         object_id=getattr(obj, "id", None),
         detail=detail[:300],
     ))
+
+
+def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
+    """Record refused access and commit it at once: the request ends in an error, so nothing else is kept.
+
+    A database that cannot take the row does not turn the refusal into a 500: the failure goes to the log.
+    """
+    db.session.rollback()
+    try:
+        record(action, obj, detail=detail)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not record %s in the audit trail", action)
+
+
+def events_query(action: str | None = None, username: str | None = None) -> Select:
+    """Audit events, newest first, optionally of one action and of usernames containing `username`."""
+    stmt = (select(AuditEvent).options(selectinload(AuditEvent.organization))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if username:
+        pattern = username.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(AuditEvent.username).like(f"%{pattern}%", escape="\\"))
+    return stmt

@@ -1,28 +1,41 @@
-"""Command-line tasks: seed-demo, create-admin."""
+"""Command-line tasks: seed-demo, create-admin, backup, restore."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import backup as backups
 from app import demo
 from app.admin.forms import USERNAME_PATTERN
 from app.admin.services import generate_password
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
+from app.passwords import password_problem
 
-MIN_PASSWORD, MAX_PASSWORD = 12, 128
+
+class CommandError(click.ClickException):
+    """A refusal in the interface's language (click would put its English "Error:" before it)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.prefix = _("Error")  # translated now, inside the app context
+
+    def show(self, file=None) -> None:
+        click.echo(f"{self.prefix}: {self.format_message()}", file=file, err=True)
 
 
 def _check_password(password: str | None) -> str:
     if password is None:
         return generate_password()
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise click.BadParameter(_("The password must have 12 to 128 characters."), param_hint="--password")
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     return password
 
 
@@ -40,7 +53,7 @@ def seed_demo(password: str | None, force: bool, if_empty: bool) -> None:
     try:
         users = demo.seed(password, force=force)
     except demo.DatabaseNotEmpty:
-        raise click.ClickException(_("The database already has data. Use --force to delete it and load the demo."))
+        raise CommandError(_("The database already has data. Use --force to delete it and load the demo."))
     click.echo(_("Demo loaded: %(units)d units, %(users)d users.",
                  units=db.session.scalar(select(func.count()).select_from(Organization)), users=len(users)))
     for user in users:
@@ -58,7 +71,7 @@ def create_admin(username: str) -> None:
         raise click.BadParameter(_("3 to 64 characters: lower-case letters, digits, dot, dash, underscore."),
                                  param_hint="USERNAME")
     if db.session.scalar(select(User).where(func.lower(User.username) == username)) is not None:
-        raise click.ClickException(_("The username %(username)s is already taken.", username=username))
+        raise CommandError(_("The username %(username)s is already taken.", username=username))
     unit = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.DISTRICT_OFFICE)
                              .order_by(Organization.id))
     if unit is None:
@@ -73,7 +86,39 @@ def create_admin(username: str) -> None:
     click.echo(_("Administrator %(username)s created. Password: %(password)s", username=username, password=password))
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Back up the whole database into PATH, a new file (while the portal runs)."""
+    try:
+        backups.backup(db.engine, path, current_app.config["PG_BIN_DIR"])
+    except backups.BackupError as error:
+        raise CommandError(str(error)) from error
+    click.echo(_("Backup written to %(path)s.", path=path))
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the data without asking first.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace all data of the database with the backup in PATH."""
+    database = db.engine.url.render_as_string(hide_password=True)
+    pg_bin_dir = current_app.config["PG_BIN_DIR"]
+    try:
+        backups.check_restorable(db.engine, path, pg_bin_dir)
+        if not yes and not click.confirm(_("Every piece of data in %(database)s will be replaced by the backup "
+                                           "%(path)s. Continue?", database=database, path=path)):
+            raise CommandError(_("Nothing was restored."))
+        db.session.remove()
+        backups.restore(db.engine, path, pg_bin_dir)
+    except backups.BackupError as error:
+        raise CommandError(str(error)) from error
+    click.echo(_("Restored %(database)s from %(path)s.", database=database, path=path))
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    app.cli.add_command(seed_demo)
-    app.cli.add_command(create_admin)
+    for command in (seed_demo, create_admin, backup, restore):
+        app.cli.add_command(command)

@@ -1,5 +1,9 @@
-"""The base form: WTForms' own messages translated through our catalog (WTForms ships no Vietnamese)."""
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+"""The base form: WTForms' own messages translated through our catalog (WTForms ships no Vietnamese), and
+no control characters in any text."""
+import re
+
+from flask import request
+from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
@@ -8,11 +12,22 @@ from app.rules import RuleError
 
 
 class _BabelTranslations:
+    """The catalog's raw strings: WTForms fills in %(min)d and %(max)d itself.
+
+    (Flask-Babel's ngettext would interpolate at once and fail on the placeholders it does not know.)
+    """
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ngettext(singular, plural, n)
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL: nobody types them, and PostgreSQL
+# refuses NUL in text outright (a 500 instead of a message).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS_MESSAGE = _l("This field contains invisible control characters. Type it again.")
 
 
 class Form(FlaskForm):
@@ -21,6 +36,25 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own validators, then: no control characters in any text field."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+                field.errors.append(CONTROL_CHARACTERS_MESSAGE)
+                valid = False
+        return valid
+
+
+# The largest id an INTEGER column holds (PostgreSQL's is 32-bit): larger numbers would be a database error.
+MAX_ID = 2**31 - 1
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string, or None when it is absent, not a number, or no id at all."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
 
 
 def strip(value):
@@ -88,10 +122,15 @@ WTFORMS_MESSAGES = [
     _l("This field is required."),
     _l("Invalid input."),
     _l("Field must be between %(min)d and %(max)d characters long."),
-    _l("Field cannot be longer than %(max)d character."),
     _l("Number must be between %(min)s and %(max)s."),
     _l("Number must be at least %(min)s."),
     _l("The CSRF token is missing."),
     _l("The CSRF token is invalid."),
     _l("The CSRF token has expired."),
+    lazy_ngettext("Field must be at least %(min)d character long.",
+                  "Field must be at least %(min)d characters long.", 1),
+    lazy_ngettext("Field cannot be longer than %(max)d character.",
+                  "Field cannot be longer than %(max)d characters.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.",
+                  "Field must be exactly %(max)d characters long.", 1),
 ]

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
+from app import audit
 from app.extensions import db, login_manager
 from app.models import (OutreachActivity, Role, SupportTicket, Task, Team, TeamMember, User, Village,
                         task_cooperator)
@@ -148,8 +149,14 @@ def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
 
 
 def get_visible_or_404(model: type, object_id: int, user: User):
-    """The object if the user may see it; otherwise 404, so its existence is not revealed."""
+    """The object if the user may see it; otherwise 404, so its existence is not revealed.
+
+    Asking for another unit's object is audited; asking for an id that does not exist is not.
+    """
     obj = db.session.scalar(scoped(model, user).where(model.id == object_id))
     if obj is None:
+        hidden = db.session.get(model, object_id)
+        if hidden is not None:
+            audit.record_refusal("access.hidden_object", hidden, detail=f"{request.method} {request.path}")
         abort(404)
     return obj

@@ -1,12 +1,18 @@
-"""Sign-in plumbing, security headers and error pages."""
+"""Sign-in plumbing, sessions, security headers and error pages."""
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+import time
 
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from app import audit
 from app.extensions import db, login_manager
+from app.forms import MAX_ID
 from app.htmx import is_fragment_request, render
 from app.models import User
 
@@ -38,6 +44,55 @@ def unauthorized():
     return redirect(target)
 
 
+# Session key: when the signed-in session was last used (seconds since the epoch), for the idle timeout.
+LAST_SEEN = "seen"
+# Refresh LAST_SEEN at most this often, so that not every response has to send a new cookie.
+LAST_SEEN_RESOLUTION = 60
+
+
+def _fresh_session() -> None:
+    """Forget everything the session holds but the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for the user: nothing from before sign-in is carried over."""
+    _fresh_session()
+    login_user(user)
+    session[LAST_SEEN] = int(time.time())
+
+
+def sign_out() -> None:
+    """End this browser's session (the caller bumps the user's session version to void copies of it)."""
+    logout_user()
+    _fresh_session()
+
+
+def _end_idle_session():
+    """A signed-in session unused for IDLE_TIMEOUT_MINUTES is treated as signed out."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    now, seen = int(time.time()), session.get(LAST_SEEN)
+    minutes = current_app.config["IDLE_TIMEOUT_MINUTES"]
+    if not isinstance(seen, int) or now - seen > minutes * 60:
+        sign_out()
+        flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
+    elif now - seen >= LAST_SEEN_RESOLUTION:
+        session[LAST_SEEN] = now
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in URLs matches only numbers an id column can hold: larger ones are an unknown URL (404)
+    instead of a database error (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _content_security_policy() -> str:
     scripts = "'self'"
     if current_app.config["HTMX_USE_CDN"]:
@@ -53,6 +108,8 @@ def _set_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
+    if current_app.config["STRICT_TRANSPORT_SECURITY"]:
+        response.headers["Strict-Transport-Security"] = current_app.config["STRICT_TRANSPORT_SECURITY"]
     if request.endpoint != "static":
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
@@ -61,11 +118,8 @@ def _set_security_headers(response):
     return response
 
 
-def _error_page(error: HTTPException):
-    """A Vietnamese error page, without any detail of the failure."""
-    if error.code == 401:
-        return unauthorized()
-    status = error.code or 500
+def _error_response(status: int):
+    """The Vietnamese error page (its content block for htmx), without any detail of the failure."""
     response = render("errors/error.html", "content", status=status, code=status)
     if is_fragment_request():
         # Let htmx show the message in the main region instead of silently ignoring the error.
@@ -74,14 +128,24 @@ def _error_page(error: HTTPException):
     return response
 
 
+def _error_page(error: HTTPException):
+    """Sign-in for 401, the error page for the rest; a 403 is audited."""
+    if error.code == 401:
+        return unauthorized()
+    if error.code == 403:
+        audit.record_refusal("access.forbidden", detail=f"{request.method} {request.path}")
+    return _error_response(error.code or 500)
+
+
 def _internal_error(error: Exception):
-    current_app.logger.exception("unhandled error")
+    current_app.logger.exception("unhandled error")  # the detail goes to the log, never to the page
     db.session.rollback()
-    return render("errors/error.html", "content", status=500, code=500)
+    return _error_response(500)
 
 
 def init_app(app: Flask) -> None:
-    """Attach headers and error handlers."""
+    """Attach the idle timeout, headers and error handlers."""
+    app.before_request(_end_idle_session)
     app.after_request(_set_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _internal_error)

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 import config
 from app import labels
+from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS
 from app.permissions import can
 from app.task_classes import REPORTED_CLASSES
 
@@ -26,6 +27,7 @@ NAVIGATION = [
     ("support.index", _l("Partner support"), "support.view"),
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
+    ("admin.audit", _l("Audit log"), "audit.view"),
 ]
 
 # htmx settings through its meta tag: no eval, no injected styles (the CSP forbids both),
@@ -83,7 +85,8 @@ def init_app(app: Flask) -> None:
         task_class_labels=labels.TASK_CLASS_LABELS,
         team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
         outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
-        ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS)
+        ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS,
+        audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

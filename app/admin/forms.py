@@ -3,16 +3,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.forms import Form, strip
 from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS, choices
+from app.passwords import password_problem
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 # Vietnamese mobile or landline: 0 or +84, then 9-10 digits.
 PHONE_PATTERN = r"^(0|\+84)[1-9][0-9]{8,9}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PASSWORD_LENGTH = Length(min=12, max=128, message=_l("The password must have 12 to 128 characters."))
 
 
 def digits_only(value):
@@ -22,6 +22,14 @@ def digits_only(value):
 
 def _required(message):
     return DataRequired(message=message)
+
+
+def acceptable_password(form, field):
+    """The password rule of app/passwords.py, with the username typed in the same form."""
+    username = form.username.data if getattr(form, "username", None) else ""
+    problem = password_problem(field.data or "", username or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class UnitForm(Form):
@@ -48,7 +56,7 @@ class UserForm(Form):
         "Not a Vietnamese phone number (for example 0912345678)."))])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS))
     organization_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
-    password = PasswordField(_l("Password"), validators=[_required(_l("Enter a password.")), PASSWORD_LENGTH])
+    password = PasswordField(_l("Password"), validators=[_required(_l("Enter a password.")), acceptable_password])
 
 
 class UserEditForm(UserForm):
@@ -56,3 +64,13 @@ class UserEditForm(UserForm):
 
     username = None
     password = None
+
+
+class AuditFilterForm(Form):
+    """The filters of /admin/audit, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    action = SelectField(_l("Action"), choices=[], default="")
+    user = StringField(_l("Username"), filters=[strip], validators=[Length(max=64)])

@@ -1,12 +1,14 @@
 """Administration screens: one small view per URL and method."""
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.admin import bp, services
-from app.admin.forms import UnitForm, UserEditForm, UserForm, VillageForm
+from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm, VillageForm
+from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
+from app.forms import id_arg
 from app.htmx import render
 from app.models import Organization, User, Village
 from app.permissions import require
@@ -82,7 +84,7 @@ def unit_edit(unit_id: int):
 @require("admin.manage")
 def villages():
     """Villages, optionally of one commune."""
-    commune_id = request.args.get("commune", type=int)
+    commune_id = id_arg("commune")
     stmt = select(Village).join(Village.commune).order_by(Organization.name, Village.name)
     if commune_id:
         stmt = stmt.where(Village.commune_id == commune_id)
@@ -94,7 +96,7 @@ def villages():
 @require("admin.manage")
 def village_new():
     """Add a village to a commune."""
-    form = VillageForm(commune_id=request.args.get("commune", type=int))
+    form = VillageForm(commune_id=id_arg("commune"))
     form.commune_id.choices = _unit_choices(communes_only=True)
     return _save(form, "admin/village_form.html",
                  lambda: services.save_village(None, **_form_data(form, "commune_id", "name", "kind")),
@@ -186,3 +188,22 @@ def reset_password(user_id: int):
     user = _get_or_404(User, user_id)
     password = services.reset_password(user)
     return render("admin/password.html", user=user, password=password)
+
+
+# Audit trail
+
+# Beyond this the OFFSET would overflow: nobody pages that far.
+MAX_PAGE = 100_000
+
+
+@bp.get("/audit")
+@require("audit.view")
+def audit():
+    """The audit trail, newest first, filtered by action and username."""
+    form = AuditFilterForm(formdata=request.args)
+    form.action.choices = [("", _("All actions"))] + [(name, label) for name, label in ACTION_LABELS.items()]
+    valid = form.validate()
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    stmt = events_query(form.action.data, form.user.data) if valid else events_query()
+    events = db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render("admin/audit.html", "audit_rows", form=form, events=events, status=200 if valid else 422)

@@ -1,11 +1,14 @@
-"""Changes to units, villages and users; each function owns its transaction."""
+"""Changes to units, villages and users; each function owns its transaction and leaves an audit row."""
 from __future__ import annotations
 
+import enum
 import secrets
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
 
@@ -18,12 +21,29 @@ class DuplicateError(Exception):
         self.field = field
 
 
-def _commit(field: str) -> None:
+def _commit(field: str, action: str, obj: Any, changes: str) -> None:
+    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError."""
     try:
+        db.session.flush()  # gives a new object its id for the audit row
+        audit.record(action, obj, detail=changes)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise DuplicateError(field) from error
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value.value if isinstance(value, enum.Enum) else value)
+
+
+def _changes(obj: Any, **values: Any) -> str:
+    """'field: old → new' for each value that differs from the object's, for the audit trail."""
+    parts = []
+    for name, new in values.items():
+        old = _plain(getattr(obj, name, None))
+        if old != _plain(new):
+            parts.append(f"{name}: {old} → {_plain(new)}" if old else f"{name}: {_plain(new)}")
+    return "; ".join(parts)
 
 
 def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: str) -> Organization:
@@ -33,10 +53,12 @@ def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: st
         clash = clash.where(Organization.id != unit.id)
     if db.session.scalar(clash) is not None:
         raise DuplicateError("name")
+    action = "unit.update" if unit else "unit.create"
     unit = unit or Organization(active=True)
+    changes = _changes(unit, name=name, short_name=short_name, kind=kind)
     unit.name, unit.short_name, unit.kind = name, short_name, OrgKind(kind)
     db.session.add(unit)
-    _commit("name")
+    _commit("name", action, unit, changes)
     return unit
 
 
@@ -47,12 +69,14 @@ def save_village(village: Village | None, *, commune_id: int, name: str, kind: s
         clash = clash.where(Village.id != village.id)
     if db.session.scalar(clash) is not None:
         raise DuplicateError("name")
+    action = "village.update" if village else "village.create"
     village = village or Village()
+    changes = _changes(village, commune_id=commune_id, name=name, kind=kind)
     if village.name != name:
         village.name_confirmed = True
     village.commune_id, village.name, village.kind = commune_id, name, VillageKind(kind)
     db.session.add(village)
-    _commit("name")
+    _commit("name", action, village, changes)
     return village
 
 
@@ -61,6 +85,8 @@ def set_active(obj: Organization | User, active: bool) -> None:
     obj.active = active
     if isinstance(obj, User) and not active:
         obj.end_sessions()
+    kind = "user" if isinstance(obj, User) else "unit"
+    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj)
     db.session.commit()
 
 
@@ -69,19 +95,22 @@ def create_user(*, username: str, password: str, **fields) -> User:
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise DuplicateError("username")
     user = User(username=username.lower(), active=True, session_version=1)
+    changes = _changes(user, username=username.lower(), **fields)
     _assign_user_fields(user, **fields)
-    user.set_password(password)
+    user.set_password(password)  # the password itself never reaches the audit trail
     db.session.add(user)
-    _commit("username")
+    _commit("username", "user.create", user, changes)
     return user
 
 
 def update_user(user: User, **fields) -> User:
     """Change a user's details, role or unit; a change of role or unit ends their sessions."""
     before = (user.role, user.organization_id)
+    changes = _changes(user, **{name: value or None for name, value in fields.items()})
     _assign_user_fields(user, **fields)
     if (user.role, user.organization_id) != before:
         user.end_sessions()
+    audit.record("user.update", user, detail=changes)
     db.session.commit()
     return user
 
@@ -97,6 +126,7 @@ def reset_password(user: User) -> str:
     password = generate_password()
     user.set_password(password)
     user.end_sessions()
+    audit.record("user.password_reset", user)
     db.session.commit()
     return password
 

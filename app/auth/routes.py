@@ -1,14 +1,15 @@
 """Sign-in, sign-out and the language switch."""
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm
-from app.auth.services import authenticate, safe_next
+from app.auth.services import authenticate, end_sessions, safe_next
 from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import public
+from app.security import sign_in, sign_out
 
 
 def _login_limit():
@@ -29,20 +30,17 @@ def login():
     if user is None:
         form.password.errors.append(_("Wrong username or password."))
         return render("auth/login.html", "login_form", form=form, status=422)
-    lang = session.get("lang")
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    if lang:
-        session["lang"] = lang
-    login_user(user)
+    sign_in(user)
     return redirect_to(safe_next(form.next.data) or url_for("main.dashboard"))
 
 
 @bp.post("/logout")
 @public
 def logout():
-    """Sign out and forget the session."""
-    logout_user()
-    session.clear()
+    """Sign out: this session and every copy of it, on every device, stop working."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
+    sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
 

@@ -81,6 +81,13 @@ class User(UserMixin, db.Model):
         except VerificationError:
             pass
 
+    def is_locked(self, now: datetime) -> bool:
+        """Whether sign-in is refused until locked_until (SQLite gives naive UTC datetimes back)."""
+        until = self.locked_until
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=timezone.utc)
+        return until is not None and until > now
+
     def end_sessions(self) -> None:
         """Invalidate every session cookie issued so far."""
         self.session_version += 1

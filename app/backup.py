@@ -1,0 +1,188 @@
+"""Backing up and restoring the whole database: SQLite's online backup API, pg_dump/pg_restore for PostgreSQL.
+
+Both work while the portal runs: SQLite copies a consistent snapshot while writers go on (WAL), pg_dump reads
+one transaction's snapshot. Nothing here renders or asks; app/cli.py does.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess  # only for pg_dump and pg_restore, with argument lists and never a shell
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import text
+from sqlalchemy.engine import URL, Engine
+
+# A table every database of this portal has: a file without it is not one of our backups.
+MARKER_TABLE = "user_account"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message is for the person at the console."""
+
+
+def backup(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
+    """Write a backup of the database into `path`, a file that must not exist yet."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise BackupError(_("The folder %(folder)s does not exist.", folder=path.parent))
+    if path.exists():
+        raise BackupError(_("%(path)s already exists: choose a new file name.", path=path))
+    partial = path.with_name(path.name + ".partial")  # renamed when complete: never a half-written backup
+    try:
+        if engine.dialect.name == "sqlite":
+            _sqlite_backup(_sqlite_file(engine.url), partial)
+        else:
+            _pg_backup(engine, partial, pg_bin_dir)
+        os.replace(partial, path)
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise BackupError(_("Cannot write %(path)s: %(reason)s", path=path, reason=reason)) from error
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def check_restorable(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
+    """Refuse, with a message, a path that is not a backup of this portal (before anything is replaced)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(_("The backup file %(path)s does not exist.", path=path))
+    if engine.dialect.name == "sqlite":
+        _sqlite_check(path)
+    else:
+        _pg_check(path, _pg_tool("pg_restore", pg_bin_dir))
+
+
+def restore(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
+    """Replace every table of the database with the backup's; the engine's connections are closed first."""
+    check_restorable(engine, path, pg_bin_dir)
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        _sqlite_restore(Path(path), _sqlite_file(engine.url, must_exist=False))
+    else:
+        _pg_restore(engine, Path(path), pg_bin_dir)
+
+
+# SQLite
+
+def _sqlite_file(url: URL, must_exist: bool = True) -> Path:
+    if not url.database or url.database == ":memory:":
+        raise BackupError(_("Only a database stored in a file can be backed up."))
+    database = Path(url.database)
+    if must_exist and not database.is_file():
+        raise BackupError(_("The database %(path)s does not exist.", path=database))
+    return database
+
+
+def _sqlite_backup(database: Path, target: Path) -> None:
+    source, copy = sqlite3.connect(database), sqlite3.connect(target)
+    try:
+        source.backup(copy)  # one step: a consistent snapshot, writers in WAL mode are not held up
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        _sqlite_integrity(copy, target)
+    finally:
+        copy.close()
+        source.close()
+
+
+def _sqlite_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    try:
+        result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise BackupError(_("%(path)s is not a backup of this portal.", path=path)) from error
+    if result != "ok":
+        raise BackupError(_("%(path)s is damaged: %(detail)s", path=path, detail=result))
+    if MARKER_TABLE not in tables:
+        raise BackupError(_("%(path)s is not a backup of this portal.", path=path))
+
+
+def _sqlite_check(path: Path) -> None:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _sqlite_integrity(connection, path)
+    finally:
+        connection.close()
+
+
+def _sqlite_restore(backup_file: Path, database: Path) -> None:
+    source, target = sqlite3.connect(backup_file), sqlite3.connect(database, timeout=30)
+    try:
+        source.backup(target)
+        _sqlite_integrity(target, database)
+    finally:
+        target.close()
+        source.close()
+
+
+# PostgreSQL
+
+def _pg_tool(name: str, pg_bin_dir: str | None) -> str:
+    tool = shutil.which(name, path=pg_bin_dir) if pg_bin_dir else shutil.which(name)
+    if tool is None:
+        raise BackupError(_("%(tool)s was not found: install the PostgreSQL client (apt-get install "
+                            "postgresql-client) or set PG_BIN_DIR.", tool=name))
+    return tool
+
+
+def _major(version_text: str) -> int:
+    match = re.search(r"(\d+)(?:\.\d+)*", version_text)
+    return int(match.group(1)) if match else 0
+
+
+def _pg_connection(engine: Engine) -> tuple[str, dict]:
+    """A libpq URI without the password, and the environment that carries the password."""
+    url = engine.url
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    uri = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return uri, env
+
+
+def _pg_server_major(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+
+
+def _pg_check_version(engine: Engine, tool: str) -> None:
+    """pg_dump and pg_restore refuse servers newer than themselves: say so before they fail."""
+    server = _pg_server_major(engine)
+    client = _major(_run([tool, "--version"], os.environ).stdout)
+    if client < server:
+        raise BackupError(_("%(tool)s is version %(client)d but the server is PostgreSQL %(server)d: install the "
+                            "client of version %(server)d or newer.", tool=Path(tool).name, client=client,
+                            server=server))
+
+
+def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def _pg_backup(engine: Engine, target: Path, pg_bin_dir: str | None) -> None:
+    tool = _pg_tool("pg_dump", pg_bin_dir)
+    _pg_check_version(engine, tool)
+    uri, env = _pg_connection(engine)
+    done = _run([tool, "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), "--dbname", uri],
+                env)
+    if done.returncode != 0:
+        raise BackupError(_("pg_dump failed: %(detail)s", detail=done.stderr.strip()))
+
+
+def _pg_check(path: Path, tool: str) -> None:
+    listing = _run([tool, "--list", str(path)], os.environ)
+    if listing.returncode != 0 or not re.search(rf"\bTABLE \S+ {MARKER_TABLE}\b", listing.stdout):
+        raise BackupError(_("%(path)s is not a backup of this portal.", path=path))
+
+
+def _pg_restore(engine: Engine, path: Path, pg_bin_dir: str | None) -> None:
+    tool = _pg_tool("pg_restore", pg_bin_dir)
+    _pg_check_version(engine, tool)
+    uri, env = _pg_connection(engine)
+    done = _run([tool, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+                 "--exit-on-error", "--dbname", uri, str(path)], env)
+    if done.returncode != 0:
+        raise BackupError(_("pg_restore failed, nothing was changed: %(detail)s", detail=done.stderr.strip()))

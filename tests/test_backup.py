@@ -1,0 +1,211 @@
+"""flask backup / flask restore on the suite's database (SQLite, or PostgreSQL in CI), also while writers run;
+and SQLite surviving a SIGKILL in the middle of writes."""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from app import backup as backups
+from app.admin import services
+from app.extensions import db
+from app.models import Organization, OrgKind, Role, User, Village
+from tests.conftest import make_app, reset_schema
+from tests.factories import make_unit, make_user, make_village
+from tests.url_map import snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def data(app):
+    with app.app_context():
+        commune = make_unit("UBND xã Tam Phước")
+        make_village(commune, "Phước Lâm")
+        make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
+        make_user("canbo", unit=commune)
+    return app
+
+
+@pytest.fixture
+def fresh_database_url(database_url, tmp_path):
+    """An empty database of the suite's kind, to restore into."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_restore"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+def _change_everything(app):
+    with app.app_context():
+        db.session.execute(Village.__table__.delete())
+        db.session.get(User, 1).full_name = "Đã đổi"
+        make_unit("UBND xã Sau Sao Lưu")
+        db.session.commit()
+
+
+def test_backup_then_restore_brings_back_every_row(data, runner, tmp_path):
+    before = snapshot(data)
+    result = runner.invoke(args=["backup", str(tmp_path / "sao-luu.bak")])
+    assert result.exit_code == 0, result.output
+    assert "Đã sao lưu vào" in result.output
+    _change_everything(data)
+    assert snapshot(data) != before
+    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "sao-luu.bak")])
+    assert result.exit_code == 0, result.output
+    assert "Đã khôi phục" in result.output
+    assert snapshot(data) == before
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_restore_asks_first_and_changes_nothing_on_no(data, runner, tmp_path):
+    runner.invoke(args=["backup", str(tmp_path / "sao-luu.bak")])
+    _change_everything(data)
+    changed = snapshot(data)
+    refused = runner.invoke(args=["restore", str(tmp_path / "sao-luu.bak")], input="n\n")
+    assert refused.exit_code != 0
+    assert "sẽ bị thay bằng bản sao lưu" in refused.output and "Chưa khôi phục gì." in refused.output
+    assert snapshot(data) == changed
+    accepted = runner.invoke(args=["restore", str(tmp_path / "sao-luu.bak")], input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert snapshot(data) != changed
+
+
+@pytest.mark.parametrize("make_args, message", [
+    (lambda tmp: ["backup", str(tmp / "khong-co" / "x.bak")], "Thư mục"),
+    (lambda tmp: ["backup", str(tmp / "da-co.bak")], "đã có: hãy chọn một tên tệp mới"),
+    (lambda tmp: ["restore", "--yes", str(tmp / "khong-co.bak")], "Không tìm thấy tệp sao lưu"),
+    (lambda tmp: ["restore", "--yes", str(tmp / "da-co.bak")], "không phải là bản sao lưu của hệ thống này"),
+    (lambda tmp: ["restore", "--yes", str(tmp / "khac.db")], "không phải là bản sao lưu của hệ thống này"),
+])
+def test_a_bad_path_gets_a_clear_vietnamese_message_and_changes_nothing(data, runner, tmp_path, make_args, message):
+    (tmp_path / "da-co.bak").write_text("không phải sao lưu")
+    other = sqlite3.connect(tmp_path / "khac.db")
+    other.execute("CREATE TABLE something_else (id INTEGER)")
+    other.close()
+    before = snapshot(data)
+    result = runner.invoke(args=make_args(tmp_path))
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(data) == before
+    assert (tmp_path / "da-co.bak").read_text() == "không phải sao lưu"
+
+
+def test_a_pg_client_older_than_the_server_is_refused_with_a_message(monkeypatch):
+    monkeypatch.setattr(backups, "_pg_server_major", lambda engine: 99)
+    app = make_app("sqlite://")
+    with app.app_context(), pytest.raises(backups.BackupError, match="PostgreSQL 99"):
+        backups._pg_check_version(None, backups._pg_tool("pg_dump", None))
+
+
+def test_a_missing_pg_client_is_named(app):
+    with app.app_context(), pytest.raises(backups.BackupError, match="Không tìm thấy pg_dump"):
+        backups._pg_tool("pg_dump", "/nonexistent")
+
+
+def test_a_backup_taken_while_writers_run_has_every_row_committed_before_it(data, runner, tmp_path,
+                                                                             fresh_database_url):
+    with data.app_context():
+        commune_id = db.session.scalar(select(Organization.id).where(Organization.name == "UBND xã Tam Phước"))
+    committed, stop, errors = [], threading.Event(), []
+
+    def write():
+        """Units and users, one transaction each, as fast as the database takes them."""
+        try:
+            with data.app_context():
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    unit = services.save_unit(None, name=f"UBND xã Ghi {n}", short_name=f"Ghi {n}", kind="commune")
+                    committed.append(("organization", unit.id))
+                    user = services.create_user(username=f"ghi{n}", password="ruộng-lúa-xanh-7", full_name="Ghi",
+                                                email=None, phone=None, role="officer", organization_id=commune_id)
+                    committed.append(("user_account", user.id))
+        except Exception as error:
+            errors.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(committed) < 20 and writer.is_alive():
+            stop.wait(0.01)
+        before_backup = list(committed)
+        result = runner.invoke(args=["backup", str(tmp_path / "dang-ghi.bak")])
+        after_backup = len(committed)
+        while len(committed) < after_backup + 10 and writer.is_alive():
+            stop.wait(0.01)
+    finally:
+        stop.set()
+        writer.join()
+    assert errors == [] and result.exit_code == 0, (errors, result.output)
+
+    restored = make_app(fresh_database_url)
+    result = restored.test_cli_runner().invoke(args=["restore", "--yes", str(tmp_path / "dang-ghi.bak")])
+    assert result.exit_code == 0, result.output
+    with restored.app_context():
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.scalar(text("PRAGMA integrity_check")) == "ok"
+            assert db.session.scalar(text("PRAGMA foreign_key_check")) is None
+        present = {(table, row_id) for table in ("organization", "user_account")
+                   for row_id in db.session.scalars(text(f"SELECT id FROM {table}"))}
+        db.engine.dispose()
+    assert set(before_backup) <= present
+    assert not set(committed[after_backup:]) & present  # a copy of one moment, not of when the writers stopped
+
+
+WRITER = """
+import sys
+from app.admin import services
+from tests.conftest import make_app
+app = make_app(sys.argv[1])
+with app.app_context():
+    n = 0
+    while True:
+        n += 1
+        unit = services.save_unit(None, name=f"UBND xã {n}", short_name=str(n), kind="commune")
+        print(unit.id, flush=True)
+"""
+
+
+@pytest.mark.parametrize("kill_after", [7, 40])
+def test_sqlite_killed_in_the_middle_of_writes_keeps_every_committed_write(tmp_path, kill_after):
+    database_url = f"sqlite:///{tmp_path / 'killed.db'}"
+    reset_schema(make_app(database_url))
+    process = subprocess.Popen([sys.executable, "-c", WRITER, database_url], cwd=ROOT, stdout=subprocess.PIPE,
+                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    reported = []
+    try:
+        for line in process.stdout:
+            reported.append(int(line))
+            if len(reported) == kill_after:
+                os.kill(process.pid, signal.SIGKILL)
+                break
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert (tmp_path / "killed.db-wal").exists()  # killed with its write-ahead log not yet checkpointed
+    connection = sqlite3.connect(tmp_path / "killed.db")
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        present = {row[0] for row in connection.execute("SELECT id FROM organization")}
+    finally:
+        connection.close()
+    assert set(reported) <= present
+    assert len(reported) == kill_after

@@ -1,0 +1,136 @@
+"""Walking app.url_map for the tests that must cover every route: headers, CSRF, safe GETs, object access.
+
+A route whose URL holds an object id needs a row in OBJECT_ROUTES; a test fails until it has one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from flask import Flask, url_for
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
+
+from app.extensions import db
+from app.models import Organization, OrgKind
+from tests.factories import (make_activity, make_directive, make_item, make_member, make_task, make_team,
+                             make_ticket, make_unit, make_user, make_village)
+
+STATIC_SAMPLE = {"filename": "css/app.css"}
+
+
+def policy_of(app: Flask, endpoint: str) -> str | None:
+    """The permission a view was decorated with (@require / @public)."""
+    return getattr(app.view_functions[endpoint], "policy", None)
+
+
+def rules(app: Flask, method: str, static: bool = False) -> Iterator[Rule]:
+    """The rules that answer `method`, static files only when asked for."""
+    for rule in app.url_map.iter_rules():
+        if method in rule.methods and (static or rule.endpoint != "static"):
+            yield rule
+
+
+def takes_object_id(rule: Rule) -> bool:
+    return any(isinstance(converter, IntegerConverter) for converter in rule._converters.values())
+
+
+def _default_values(rule: Rule) -> dict:
+    """1 for every number, the first choice of every any(...), a sample file for static."""
+    if rule.endpoint == "static":
+        return dict(STATIC_SAMPLE)
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            items = converter.items if isinstance(converter.items, list) else sorted(converter.items)
+            values[name] = items[0]
+        else:
+            values[name] = 1
+    return values
+
+
+def url(app: Flask, rule: Rule, **values) -> str:
+    """The rule's URL with the given values, sample values for the others."""
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{**_default_values(rule), **values})
+
+
+# Endpoint -> function(unit) that makes objects belonging to `unit` and returns URL values for each of them.
+# Add a row for every new route that takes an object id (tasks, teams, outreach, support...).
+OBJECT_ROUTES: dict[str, Callable[[Organization], list[dict]]] = {
+    "admin.unit_edit": lambda unit: [{"unit_id": unit.id}],
+    "admin.village_edit": lambda unit: [{"village_id": make_village(unit).id}],
+    "admin.user_edit": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.confirm_reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
+    "admin.confirm_activation": lambda unit: [
+        {"kind": "units", "object_id": unit.id, "action": action} for action in ("deactivate", "activate")] + [
+        {"kind": "users", "object_id": make_user(unit=unit).id, "action": action}
+        for action in ("deactivate", "activate")],
+}
+OBJECT_ROUTES["admin.change_activation"] = OBJECT_ROUTES["admin.confirm_activation"]
+
+
+def _task(unit: Organization):
+    return make_task(unit, make_item(make_directive()))
+
+
+def _team(unit: Organization):
+    return make_team(make_village(unit))
+
+
+def _member(unit: Organization):
+    return make_member(_team(unit))
+
+
+def _ticket(unit: Organization):
+    return make_ticket(unit, make_unit(kind=OrgKind.PARTNER))
+
+
+OBJECT_ROUTES.update({
+    "directives.show": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "directives.edit": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "directives.add_item": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "directives.assign": lambda unit: [{"item_id": _task(unit).item_id}],
+    "tasks.show": lambda unit: [{"task_id": _task(unit).id}],
+    "tasks.update_status": lambda unit: [{"task_id": _task(unit).id}],
+    "tasks.add_note": lambda unit: [{"task_id": _task(unit).id}],
+    "tasks.edit_assignment": lambda unit: [{"task_id": _task(unit).id}],
+    "villages.edit": lambda unit: [{"village_id": make_village(unit).id}],
+    "teams.show": lambda unit: [{"team_id": _team(unit).id}],
+    "teams.edit": lambda unit: [{"team_id": _team(unit).id}],
+    "teams.add_member": lambda unit: [{"team_id": _team(unit).id}],
+    "teams.confirm_deactivate": lambda unit: [{"team_id": _team(unit).id}],
+    "teams.deactivate": lambda unit: [{"team_id": _team(unit).id}],
+    "teams.edit_member": lambda unit: [{"member_id": _member(unit).id}],
+    "teams.confirm_deactivate_member": lambda unit: [{"member_id": _member(unit).id}],
+    "teams.deactivate_member": lambda unit: [{"member_id": _member(unit).id}],
+    "outreach.edit": lambda unit: [{"activity_id": make_activity(unit).id}],
+    "support.show": lambda unit: [{"ticket_id": _ticket(unit).id}],
+    "support.work": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action} for action in ("take", "done")],
+    "support.confirm": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action}
+                                     for action in ("confirm", "reopen")],
+})
+
+
+def urls(app: Flask, rule: Rule, unit_id: int | None = None) -> list[str]:
+    """URLs of the rule: with objects of the unit (made now) when it takes ids, else its sample URL.
+
+    A route missing from OBJECT_ROUTES gets its sample URL (id 1) here, and fails
+    test_every_route_with_an_object_id_has_a_row_in_the_table. Call inside an app context.
+    """
+    if not takes_object_id(rule) or unit_id is None or rule.endpoint not in OBJECT_ROUTES:
+        return [url(app, rule)]
+    unit = db.session.get(Organization, unit_id)
+    return [url(app, rule, **values) for values in OBJECT_ROUTES[rule.endpoint](unit)]
+
+
+def foreign_unit_id() -> int:
+    """A unit that no signed-in test user belongs to."""
+    return make_unit().id
+
+
+def snapshot(app: Flask, exclude: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table (but `exclude`), to prove that requests changed nothing."""
+    with app.app_context():
+        return {table.name: sorted(tuple(map(str, row)) for row in db.session.execute(select(table)))
+                for table in db.metadata.sorted_tables if table.name not in exclude}
