@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.clock import today
 from app.directives import services as directives
 from app.extensions import db
-from app.models import Directive, DocType, Item, Task, TaskStatus, User, task_cooperator
+from app.models import (Directive, DocType, Item, Kpi, Organization, Role, SupportTicket, Task, TaskStatus, Team,
+                        User, Village, task_cooperator)
 from tests.conftest import make_app
 
 OPEN = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
@@ -43,6 +44,12 @@ LOOKUPS: dict[str, Callable[[], object]] = {
     "task_hidden_from_tamphuoc": lambda: _task_not_visible_to("tamphuoc"),
     "task_hoiphunu_cooperates_on": lambda: select(task_cooperator.c.task_id)
     .where(task_cooperator.c.organization_id == _unit_of("hoiphunu")).order_by(task_cooperator.c.task_id).limit(1),
+    "team_coverage_task_of_tamdann": lambda: select(Task.id).join(Item).join(Directive)
+    .where(Directive.number == "1234/UBND-VP", Item.kpi == Kpi.TEAM_COVERAGE, Task.lead_unit_id == _unit_of("tamdann")),
+    "team_of_tamphuoc": lambda: select(Team.id).join(Village)
+    .where(Village.commune_id == _unit_of("tamphuoc"), Team.active.is_(True)).order_by(Team.id).limit(1),
+    "ticket_of_viettel": lambda: select(SupportTicket.id).where(SupportTicket.partner_id == _unit_of("viettel"))
+    .order_by(SupportTicket.id).limit(1),
 }
 
 
@@ -77,3 +84,15 @@ def assign_new_task(database_url: str, username: str, title: str, deadline_in_da
         task_id = task.id
         db.engine.dispose()
     return task_id
+
+
+def officer_of_commune(database_url: str, ticket_id: int) -> str:
+    """The username of the officer of the commune that filed this ticket."""
+    app = make_app(database_url)
+    with app.app_context():
+        username = db.session.scalar(
+            select(User.username).join(Organization, User.organization_id == Organization.id)
+            .join(SupportTicket, SupportTicket.commune_id == Organization.id)
+            .where(SupportTicket.id == ticket_id, User.role != Role.ADMIN).order_by(User.id).limit(1))
+        db.engine.dispose()
+    return username

@@ -31,14 +31,32 @@ SCREENS = [
     Screen("tasks-coordinator", "vanphong", "/tasks"),
     Screen("task-coordinator", "vanphong", "/tasks/{overdue_task}"),
     Screen("task-assignment", "vanphong", "/tasks/{overdue_task}/assignment"),
+    Screen("teams-coordinator", "vanphong", "/teams"),
+    Screen("outreach-coordinator", "vanphong", "/outreach"),
+    Screen("support-coordinator", "vanphong", "/support"),
     # Commune (officer)
     Screen("dashboard-commune", "tamphuoc", "/"),
     Screen("tasks-commune", "tamphuoc", "/tasks"),
     Screen("task-commune", "tamphuoc", "/tasks/{task_of_tamphuoc}"),
+    Screen("teams-commune", "tamphuoc", "/teams"),
+    Screen("team-commune", "tamphuoc", "/teams/{team_of_tamphuoc}"),
+    Screen("team-new-commune", "tamdann", "/teams/new"),
+    Screen("villages-commune", "tamphuoc", "/villages"),
+    Screen("outreach-commune", "tamphuoc", "/outreach"),
+    Screen("support-commune", "tamphuoc", "/support"),
+    Screen("support-new-commune", "tamphuoc", "/support/new"),
     # Union co-operating on a task: a note form instead of the status form
     Screen("task-cooperating-union", "hoiphunu", "/tasks/{task_hoiphunu_cooperates_on}"),
+    Screen("outreach-union", "hoiphunu", "/outreach"),
+    # Partner: its own tickets, one ticket's page
+    Screen("support-partner", "viettel", "/support"),
+    Screen("ticket-partner", "viettel", "/support/{ticket_of_viettel}"),
     # Leadership (monitor); its task page is audited in flow 6
     Screen("dashboard-monitor", "lanhdao", "/"),
+    Screen("teams-monitor", "lanhdao", "/teams"),
+    Screen("villages-monitor", "lanhdao", "/villages"),
+    Screen("outreach-monitor", "lanhdao", "/outreach"),
+    Screen("support-monitor", "lanhdao", "/support"),
 ]
 
 
