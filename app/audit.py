@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_app_context, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -76,23 +75,21 @@ DETAIL_LABELS = {
     "inactive_account": _l("the account is deactivated"),
 }
 
-_CURRENT_USER: Any = object()
+def remember_client_address() -> None:
+    """Before each request: the address audit rows carry (behind a proxy, configure it to pass the client's)."""
+    g.client_address = (request.remote_addr or "")[:45]
 
 
-def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, username: str = "",
-           detail: str = "") -> None:
-    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object.
+def record(action: str, obj: Any = None, *, actor: User | None, username: str = "", detail: str = "") -> None:
+    """Add one audit row (committed with the caller's transaction): who, unit, address, action, object.
 
-    `user` defaults to the signed-in user; pass None for an anonymous actor (a failed sign-in) and the
-    typed `username` instead.
+    `actor` is who acts; None for an anonymous one (a failed sign-in), with the `username` as typed.
     """
-    if user is _CURRENT_USER:
-        user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(
-        user_id=user.id if user else None,
-        username=(user.username if user else username)[:64],
-        organization_id=user.organization_id if user else None,
-        ip=(request.remote_addr or "")[:45] if has_request_context() else "",
+        user_id=actor.id if actor else None,
+        username=(actor.username if actor else username)[:64],
+        organization_id=actor.organization_id if actor else None,
+        ip=g.get("client_address", "") if has_app_context() else "",
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None),
@@ -100,14 +97,14 @@ def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, u
     ))
 
 
-def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
+def record_refusal(action: str, obj: Any = None, *, actor: User | None, detail: str = "") -> None:
     """Record refused access and commit it at once: the request ends in an error, so nothing else is kept.
 
     A database that cannot take the row does not turn the refusal into a 500: the failure goes to the log.
     """
     db.session.rollback()
     try:
-        record(action, obj, detail=detail)
+        record(action, obj, actor=actor, detail=detail)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

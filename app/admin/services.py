@@ -21,11 +21,11 @@ class DuplicateError(Exception):
         self.field = field
 
 
-def _commit(field: str, action: str, obj: Any, changes: str) -> None:
+def _commit(field: str, action: str, obj: Any, changes: str, actor: User) -> None:
     """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError."""
     try:
         db.session.flush()  # gives a new object its id for the audit row
-        audit.record(action, obj, detail=changes)
+        audit.record(action, obj, actor=actor, detail=changes)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -46,7 +46,7 @@ def _changes(obj: Any, **values: Any) -> str:
     return "; ".join(parts)
 
 
-def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: str) -> Organization:
+def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: str, kind: str) -> Organization:
     """Create a unit, or update `unit`."""
     clash = select(Organization).where(func.lower(Organization.name) == name.lower())
     if unit is not None:
@@ -58,11 +58,11 @@ def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: st
     changes = _changes(unit, name=name, short_name=short_name, kind=kind)
     unit.name, unit.short_name, unit.kind = name, short_name, OrgKind(kind)
     db.session.add(unit)
-    _commit("name", action, unit, changes)
+    _commit("name", action, unit, changes, actor)
     return unit
 
 
-def save_village(village: Village | None, *, commune_id: int, name: str, kind: str) -> Village:
+def save_village(village: Village | None, *, actor: User, commune_id: int, name: str, kind: str) -> Village:
     """Create a village, or update `village`; a corrected name counts as confirmed."""
     clash = select(Village).where(Village.commune_id == commune_id, func.lower(Village.name) == name.lower())
     if village is not None:
@@ -76,21 +76,21 @@ def save_village(village: Village | None, *, commune_id: int, name: str, kind: s
         village.name_confirmed = True
     village.commune_id, village.name, village.kind = commune_id, name, VillageKind(kind)
     db.session.add(village)
-    _commit("name", action, village, changes)
+    _commit("name", action, village, changes, actor)
     return village
 
 
-def set_active(obj: Organization | User, active: bool) -> None:
+def set_active(obj: Organization | User, active: bool, *, actor: User) -> None:
     """Activate or deactivate a unit or a user; a deactivated user's sessions end."""
     obj.active = active
     if isinstance(obj, User) and not active:
         obj.end_sessions()
     kind = "user" if isinstance(obj, User) else "unit"
-    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj)
+    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj, actor=actor)
     db.session.commit()
 
 
-def create_user(*, username: str, password: str, **fields) -> User:
+def create_user(*, actor: User | None, username: str, password: str, **fields) -> User:
     """A new active user."""
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise DuplicateError("username")
@@ -99,18 +99,18 @@ def create_user(*, username: str, password: str, **fields) -> User:
     _assign_user_fields(user, **fields)
     user.set_password(password)  # the password itself never reaches the audit trail
     db.session.add(user)
-    _commit("username", "user.create", user, changes)
+    _commit("username", "user.create", user, changes, actor)
     return user
 
 
-def update_user(user: User, **fields) -> User:
+def update_user(user: User, *, actor: User, **fields) -> User:
     """Change a user's details, role or unit; a change of role or unit ends their sessions."""
     before = (user.role, user.organization_id)
     changes = _changes(user, **{name: value or None for name, value in fields.items()})
     _assign_user_fields(user, **fields)
     if (user.role, user.organization_id) != before:
         user.end_sessions()
-    audit.record("user.update", user, detail=changes)
+    audit.record("user.update", user, actor=actor, detail=changes)
     db.session.commit()
     return user
 
@@ -121,12 +121,12 @@ def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone:
     user.role, user.organization_id = Role(role), organization_id
 
 
-def reset_password(user: User) -> str:
+def reset_password(user: User, *, actor: User) -> str:
     """Give the user a new random password, end their sessions, and return it to show once."""
     password = generate_password()
     user.set_password(password)
     user.end_sessions()
-    audit.record("user.password_reset", user)
+    audit.record("user.password_reset", user, actor=actor)
     db.session.commit()
     return password
 
