@@ -12,7 +12,7 @@ from flask_login import current_user
 import config
 from app import labels
 from app.clock import DISTRICT_TIMEZONE
-from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS
+from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
 from app.permissions import can
 from app.task_classes import REPORTED_CLASSES
 
@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
         team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
         outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
         ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS,
-        audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
+        audit_changes=described_changes, audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -66,10 +66,10 @@ def test_every_administrative_change_leaves_one_row(app, admin, ids):
         ("user.deactivate", "User"), ("user.activate", "User")]
     assert {(e.user_id, e.username, e.organization_id, e.ip) for e in events} == {
         (ids["admin"], "quantri", ids["office"], "127.0.0.1")}
-    assert events[0].object_id == new_unit and events[0].detail.startswith("name: UBND xã Mới")
-    assert events[1].detail == "short_name: Mới → Xã Mới"
-    assert events[5].detail == "name: Thôn 1 → Thôn Một"
-    assert "role: officer → monitor" in events[7].detail
+    assert events[0].object_id == new_unit and events[0].changes["name"] == [None, "UBND xã Mới"]
+    assert events[1].changes == {"short_name": ["Mới", "Xã Mới"]}
+    assert events[5].changes == {"name": ["Thôn 1", "Thôn Một"]}
+    assert events[7].changes["role"] == [{"enum": "Role", "value": "officer"}, {"enum": "Role", "value": "monitor"}]
 
 
 def test_a_refused_change_leaves_no_change_row(app, admin, ids):
