@@ -1,0 +1,75 @@
+"""Download routes: the task list with its filters, a directive's grid; .xlsx or .csv, streamed."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.clock import today
+from app.exports import bp
+from app.exports.sheets import CSV_TYPE, XLSX_TYPE, Table, csv_chunks, xlsx_chunks
+from app.exports.tables import grid_table, task_table
+from app.extensions import db
+from app.models import Directive, Organization
+from app.permissions import get_or_404, require
+from app.tasks.forms import TaskFilterForm
+from app.tasks.queries import TaskFilters, task_list_query
+
+FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
+           ("q", "q"))
+
+
+def download(table: Table, fmt: str, filename: str) -> Response:
+    """Stream the table as an attachment; the request context stays open while the rows are read."""
+    chunks = xlsx_chunks([table]) if fmt == "xlsx" else csv_chunks(table)
+    response = Response(stream_with_context(chunks), mimetype=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}.{fmt}')}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _task_filters() -> tuple[TaskFilters, list[str]]:
+    """The task list's filters read as /tasks reads them (bad values ignored), and a line for each one used."""
+    form = TaskFilterForm(request.args)
+    form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in db.session.scalars(
+        select(Organization).order_by(Organization.sort_key))]
+    form.directive.choices = [("", _("All"))] + [(d.id, d.number) for d in db.session.scalars(
+        select(Directive).order_by(Directive.issued_on.desc()))]
+    form.validate()
+    kept = {name: form[field].data for name, field in FILTERS if not form[field].errors and form[field].data}
+    lines = []
+    for name, field in FILTERS:
+        if name in kept:
+            shown = dict((str(choice[0]), choice[1]) for choice in form[field].choices)[str(kept[name])] \
+                if field != "q" else kept[name]
+            lines.append(f"{form[field].label.text}: {shown}")
+    return TaskFilters(**kept), lines
+
+
+@bp.get("/tasks/export.<any(xlsx, csv):fmt>")
+@require("task.view")
+def tasks(fmt: str):
+    """The task list as a spreadsheet: the user's scope, the list's filters, every page."""
+    filters, lines = _task_filters()
+    stmt = task_list_query(current_user, today(), filters)
+    return download(task_table(current_user, today(), stmt, lines), fmt,
+                    _("tasks-%(date)s", date=today().strftime("%d-%m-%Y")))
+
+
+@bp.get("/directives/<int:directive_id>/grid.<any(xlsx, csv):fmt>")
+@require("directive.view")
+def grid(directive_id: int, fmt: str):
+    """A directive's unit × item grid as a spreadsheet."""
+    directive = get_or_404(Directive, directive_id, current_user)
+    return download(grid_table(directive, current_user, today()), fmt,
+                    _("grid-%(number)s", number=directive.number.replace("/", "-")))
+
+
+@bp.app_template_global()
+def task_export_url(fmt: str) -> str:
+    """The task export's URL with the list's current filters (and nothing else: no page number)."""
+    kept = {field: request.args[field] for _name, field in FILTERS if request.args.get(field)}
+    return url_for("exports.tasks", fmt=fmt, **kept)

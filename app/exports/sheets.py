@@ -1,0 +1,150 @@
+"""Spreadsheets written as they are read: .xlsx through openpyxl's write-only mode, .csv row by row.
+
+A table is a title, a few heading lines (scope, date), columns and an iterator of rows; nothing holds all
+the rows at once, so a 50,000-task export takes the memory of one batch.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+# What Excel and LibreOffice read as the start of a formula (OWASP "CSV injection"), tab and CR included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 64 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+_THIN = Side(style="thin", color="808080")
+_HEADER_FONT = Font(name="Times New Roman", bold=True, size=12)
+_BODY_FONT = Font(name="Times New Roman", size=12)
+_TITLE_FONT = Font(name="Times New Roman", bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass
+class Column:
+    """A column: its heading, its width in characters, and whether its values are people's text."""
+
+    heading: str
+    width: float = 14
+    text: bool = False  # typed by users: never read as a formula
+    wrap: bool = False
+    number_format: str | None = None
+
+
+@dataclass
+class Table:
+    title: str
+    heading_lines: list[str]
+    columns: list[Column]
+    rows: Iterable[tuple]
+    sheet_name: str = "Sheet1"
+    notes: list[str] = field(default_factory=list)
+
+
+def neutralised(value: str) -> str:
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe (shown as typed)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _plain(value):
+    """Lazy (translated) strings and other objects as text; numbers, dates and None as they are."""
+    return value if value is None or isinstance(value, (str, int, float, date)) else str(value)
+
+
+def _cell(sheet, value, column: Column | None, *, font=_BODY_FONT, header=False):
+    value = _plain(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # openpyxl would store "=..." as a formula: force a plain string, and Excel's "typed as text" mark.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    cell.font = font
+    if header:
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    elif column is not None:
+        cell.border = _BORDER
+        cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
+        if isinstance(value, date):
+            cell.number_format = "DD/MM/YYYY"
+        elif column.number_format and isinstance(value, (int, float)):
+            cell.number_format = column.number_format
+    return cell
+
+
+def write_xlsx(tables: list[Table], path: str) -> None:
+    """Write the tables, one sheet each: title, heading lines, frozen column headings, then the rows."""
+    book = Workbook(write_only=True)
+    for table in tables:
+        sheet = book.create_sheet(table.sheet_name[:31])
+        for index, column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        first = len(table.heading_lines) + 3  # title, heading lines, a blank line, then the headings
+        sheet.freeze_panes = f"A{first + 1}"
+        sheet.append([_cell(sheet, table.title, None, font=_TITLE_FONT)])
+        for line in table.heading_lines:
+            sheet.append([_cell(sheet, line, None)])
+        sheet.append([])
+        sheet.append([_cell(sheet, column.heading, column, font=_HEADER_FONT, header=True)
+                      for column in table.columns])
+        for row in table.rows:
+            sheet.append([_cell(sheet, value, column) for value, column in zip(row, table.columns)])
+        for note in table.notes:
+            sheet.append([_cell(sheet, note, None)])
+    book.save(path)
+
+
+def xlsx_chunks(tables: list[Table]) -> Iterator[bytes]:
+    """The workbook's bytes: written to a temporary file (flat memory), read back in chunks, then removed."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(tables, path)
+        with open(path, "rb") as written:
+            while chunk := written.read(CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def _csv_value(value, column: Column) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and column.text:
+        return neutralised(value)
+    return str(value)
+
+
+def csv_chunks(table: Table, batch: int = 500) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark (so Excel reads Vietnamese), the column headings, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.heading for column in table.columns])
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(table.rows, start=1):
+        writer.writerow([_csv_value(value, column) for value, column in zip(row, table.columns)])
+        if count % batch == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")

@@ -1,0 +1,80 @@
+"""What the exports contain: the task list (same scope and filters as /tasks) and a directive's unit × item grid."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from app.exports.sheets import Column, Table
+from app.extensions import db
+from app.labels import label
+from app.models import Directive, Organization, User
+from app.permissions import sees_everything
+from app.task_classes import TaskClass, class_of
+from app.tasks.queries import directive_grid
+
+# Rows read from the database per round trip (a server-side cursor on PostgreSQL).
+BATCH = 500
+
+
+def scope_line(user: User) -> str:
+    """Whose tasks the file holds: every unit's, or the user's own unit's."""
+    if sees_everything(user):
+        return _("Scope: all units")
+    return _("Scope: tasks of %(unit)s (lead or co-operating)", unit=user.organization.name)
+
+
+def date_line(today: date) -> str:
+    return _("Exported on %(date)s", date=today.strftime("%d/%m/%Y"))
+
+
+def task_columns() -> list[Column]:
+    return [Column(_("No."), 6), Column(_("Directive"), 18, text=True), Column(_("Task"), 60, text=True, wrap=True),
+            Column(_("Lead unit"), 32, text=True, wrap=True), Column(_("Co-operating units"), 32, text=True, wrap=True),
+            Column(_("Deadline"), 12), Column(_("Status"), 16), Column(_("Progress (%)"), 11),
+            Column(_("Class"), 24), Column(_("Completed on"), 13)]
+
+
+def _task_rows(stmt: Select, today: date) -> Iterator[tuple]:
+    rows = db.session.execute(stmt.execution_options(yield_per=BATCH))
+    for number, row in enumerate(rows, start=1):
+        task = row[0]
+        task_class = row[1] if len(row) > 1 else class_of(task, today)
+        yield (number, task.item.directive.number, task.item.title, task.lead_unit.name,
+               ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
+               label(task.status), task.shown_progress, label(TaskClass(task_class)), task.completed_on)
+
+
+def task_table(user: User, today: date, stmt: Select, filter_lines: list[str]) -> Table:
+    """The task list as a table, its rows read in batches as they are written."""
+    return Table(title=_("Task list"), heading_lines=[scope_line(user), *filter_lines, date_line(today)],
+                 columns=task_columns(), rows=_task_rows(stmt, today), sheet_name=_("Tasks"))
+
+
+def grid_table(directive: Directive, user: User, today: date) -> Table:
+    """The unit × item grid of a directive: each cell the task's progress and class, one row per lead unit."""
+    grid = directive_grid(directive, today)
+    unit_ids = {unit_id for unit_id, _item in grid}
+    units = db.session.scalars(select(Organization).where(Organization.id.in_(unit_ids))
+                               .order_by(*Organization.picker_order())).all()
+    items = directive.items
+    columns = [Column(_("No."), 6), Column(_("Unit"), 34, text=True, wrap=True)]
+    for item in items:
+        columns.append(Column(_("Item %(n)d (%%)", n=item.position), 12))
+        columns.append(Column(_("Item %(n)d: class", n=item.position), 22, wrap=True))
+
+    def rows() -> Iterator[tuple]:
+        for number, unit in enumerate(units, start=1):
+            cells: list = [number, unit.name]
+            for item in items:
+                task, task_class = grid.get((unit.id, item.id), (None, None))
+                cells += [task.shown_progress, label(TaskClass(task_class))] if task else [None, _("not assigned")]
+            yield tuple(cells)
+
+    notes = ["", *(_("Item %(n)d: %(title)s", n=item.position, title=item.title) for item in items)]
+    return Table(title=_("Progress by unit: %(doc)s %(number)s", doc=label(directive.doc_type),
+                         number=directive.number),
+                 heading_lines=[directive.summary, scope_line(user), date_line(today)], columns=columns,
+                 rows=rows(), sheet_name=_("Grid"), notes=notes)
