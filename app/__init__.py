@@ -34,6 +34,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
     from app.exports import bp as exports_bp
+    from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.tasks import bp as tasks_bp
     from app.outreach import bp as outreach_bp
@@ -51,6 +52,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(imports_bp)
     security.init_app(app)
     templating.init_app(app)
 

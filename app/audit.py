@@ -54,6 +54,9 @@ ACTION_LABELS = {
     "ticket.done": _l("Support request marked done"),
     "ticket.confirm": _l("Support confirmed"),
     "ticket.reopen": _l("Support request reopened"),
+    "directive.import": _l("Items imported from a spreadsheet"),
+    "document.urging_letter": _l("Urging letter drawn up"),
+    "document.period_report": _l("Period report drawn up"),
 }
 
 # Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
@@ -80,6 +83,7 @@ FIELD_LABELS = {
     "village": _l("Village"), "established_on": _l("Established on"), "decision_number": _l("Decision number"),
     "position": _l("Position in the team"), "affiliation": _l("Affiliation"), "title": _l("Title"),
     "held_on": _l("Date"),
+    "imported_items": _l("Items imported"), "file": _l("File"), "document_number": _l("Document number"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.

@@ -56,15 +56,16 @@ def save_directive(directive: Directive | None, author: User, **fields) -> Direc
 
 
 def add_item(directive: Directive, author: User, *, title: str, description: str | None,
-             default_deadline: date | None, kpi: str | None) -> Item:
-    """Append an item to the directive."""
+             default_deadline: date | None, kpi: str | None, commit: bool = True) -> Item:
+    """Append an item to the directive (commit=False: the caller commits, e.g. an import of many rows)."""
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
                 default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
     db.session.add(item)
     db.session.flush()
     audit.record("item.create", item, actor=author)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return item
 
 
@@ -75,8 +76,9 @@ def units_of_group(group: str) -> list[int]:
 
 
 def assign_item(item: Item, author: User, *, lead_unit_ids: list[int], cooperating_unit_ids: list[int],
-                deadline: date | None) -> list[Task]:
-    """One task per lead unit, all or none: a failure part-way leaves no task behind."""
+                deadline: date | None, commit: bool = True) -> list[Task]:
+    """One task per lead unit, all or none: a failure part-way leaves no task behind (and, with commit=False,
+    nothing of the caller's transaction either)."""
     lead_unit_ids = list(dict.fromkeys(lead_unit_ids))
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
@@ -90,7 +92,8 @@ def assign_item(item: Item, author: User, *, lead_unit_ids: list[int], cooperati
                                       old_progress=None, new_progress=0, note=""))
             tasks.append(task)
         audit.record("item.assign", item, actor=author, detail=f"{len(tasks)} tasks")
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except IntegrityError:
         db.session.rollback()
         taken = db.session.scalars(select(Organization.name).join(Task, Task.lead_unit_id == Organization.id)
