@@ -33,6 +33,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
+    from app.documents import bp as documents_bp
     from app.exports import bp as exports_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
@@ -52,6 +53,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(imports_bp)
     security.init_app(app)
     templating.init_app(app)

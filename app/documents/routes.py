@@ -1,0 +1,72 @@
+"""Document routes: choose a unit with overdue tasks, fill in the urging letter's form, download the .docx."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+from flask import Response, request
+from flask_babel import force_locale
+from flask_login import current_user
+
+from app.clock import today
+from app.documents import bp, services
+from app.documents.forms import UrgingLetterForm, issuing_defaults
+from app.documents.letters import UrgingLetter, default_opening, urging_letter_docx
+from app.extensions import db
+from app.forms import form_status, id_arg
+from app.htmx import render
+from app.models import Directive, Organization
+from app.permissions import get_or_404, require
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+REPORT_BACK_DAYS = 7
+
+
+def docx_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype=DOCX_TYPE)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _directive_filter() -> Directive | None:
+    directive_id = id_arg("directive")
+    return db.session.get(Directive, directive_id) if directive_id else None
+
+
+@bp.get("/documents/urging-letters")
+@require("document.issue")
+def urging_letters():
+    """The units with overdue tasks, each with a link to draw up its urging letter."""
+    directive = _directive_filter()
+    units = services.units_with_overdue_tasks(current_user, today(), directive.id if directive else None)
+    return render("documents/urging_letters.html", units=units, directive=directive)
+
+
+@bp.route("/documents/urging-letters/<int:unit_id>", methods=["GET", "POST"])
+@require("document.issue")
+def urging_letter(unit_id: int):
+    """The urging letter's form (number, date, signer, recipients, opening); sending it downloads the .docx."""
+    unit = get_or_404(Organization, unit_id, current_user)
+    directive = _directive_filter()
+    tasks = services.overdue_tasks_of(current_user, unit, today(), directive.id if directive else None)
+    form = UrgingLetterForm(**_letter_defaults(unit, tasks))
+    if tasks and form.validate_on_submit():
+        letter = UrgingLetter(heading=form.heading(), unit=unit, addressee=form.addressee.data,
+                              opening=form.opening.data or "", report_by=form.report_by.data, as_of=today(),
+                              tasks=tasks)
+        with force_locale("vi"):
+            data = urging_letter_docx(letter)
+        services.record_drawn_up("document.urging_letter", unit, current_user, form.number.data)
+        return docx_response(data, f"cong-van-don-doc-{unit.short_name}.docx")
+    refused = request.method == "POST" and (not tasks or form_status(form) != 200)
+    return render("documents/urging_letter.html", form=form, unit=unit, tasks=tasks, directive=directive,
+                  today=today(), status=422 if refused else 200)
+
+
+def _letter_defaults(unit: Organization, tasks) -> dict:
+    """What the form starts with: the issuer of the tasks' directive, today, a week to report back."""
+    issuer = tasks[0].item.directive.issuer if tasks else None
+    with force_locale("vi"):
+        opening = default_opening(tasks) if tasks else ""
+    return {"addressee": unit.name, "issued_on": today(), "report_by": today() + timedelta(days=REPORT_BACK_DAYS),
+            "opening": opening, **issuing_defaults(issuer)}

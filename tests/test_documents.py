@@ -1,0 +1,139 @@
+"""Word documents in the Decree 30/2020 form: the urging letter to a unit about its overdue tasks."""
+from __future__ import annotations
+
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from docx.shared import Pt
+from sqlalchemy import select
+
+from app.clock import today
+from app.documents.decree30 import vietnamese_date
+from app.extensions import db
+from app.models import AuditEvent, DocType, Role
+from tests.conftest import login
+from tests.documents import (assert_decree_page, fonts_of, pdf_pages, read, run_of, texts, to_pdf,
+                             words_outside_text_area)
+from tests.factories import PASSWORD, make_directive, make_item, make_task, make_unit, make_user
+
+
+def letter_form(**changes) -> dict:
+    today_ = today()
+    return {"issuing_body": "ỦY BAN NHÂN DÂN\nHUYỆN THỬ", "number": "125/UBND-VP", "place": "Thử",
+            "issued_on": today_.isoformat(), "addressee": "Chủ tịch UBND xã Thử", "report_by":
+            (today_ + timedelta(days=7)).strftime("%d/%m/%Y"), "authority": "KT. CHỦ TỊCH",
+            "signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Nguyễn Văn Hùng",
+            "recipients": "- Như trên;\n- CT, các PCT UBND huyện;\n- Lưu: VT, VP.",
+            "opening": "Thực hiện Kế hoạch số 17/KH-UBND của UBND huyện về chuyển đổi số năm 2022.", **changes}
+
+
+@pytest.fixture
+def overdue(app, client):
+    """A coordinator signed in and a unit with `count` overdue tasks: a function returning the unit's id."""
+    def make(count: int = 3) -> int:
+        with app.app_context():
+            office = make_unit("Văn phòng Thử")
+            make_user("dieuphoi", role=Role.COORDINATOR, unit=office)
+            unit = make_unit("UBND xã Thử")
+            directive = make_directive("17/KH-UBND", issuer="UBND huyện Thử", doc_type=DocType.PLAN)
+            for n in range(count):
+                make_task(unit, make_item(directive, title=f"Nhiệm vụ quá hạn số {n + 1}: rà soát, cập nhật "
+                                                           f"dữ liệu hộ gia đình trên nền tảng số"),
+                          deadline=today() - timedelta(days=n + 1), progress=40)
+            make_task(unit, make_item(directive, title="Nhiệm vụ còn hạn"), deadline=today() + timedelta(days=9))
+            unit_id = unit.id
+        login(client, "dieuphoi", PASSWORD)
+        return unit_id
+    return make
+
+
+def test_vietnamese_dates_have_leading_zeros_for_days_below_10_and_months_1_and_2():
+    assert vietnamese_date("Phú Ninh", date(2025, 1, 5)) == "Phú Ninh, ngày 05 tháng 01 năm 2025"
+    assert vietnamese_date("Phú Ninh", date(2025, 3, 15)) == "Phú Ninh, ngày 15 tháng 3 năm 2025"
+    assert vietnamese_date("Phú Ninh", date(2025, 12, 1)) == "Phú Ninh, ngày 01 tháng 12 năm 2025"
+
+
+def test_the_letters_page_lists_units_with_overdue_tasks(overdue, client):
+    unit_id = overdue(2)
+    page = client.get("/documents/urging-letters").get_data(as_text=True)
+    assert "UBND xã Thử" in page and f"/documents/urging-letters/{unit_id}" in page
+
+
+def test_the_form_starts_from_the_directive_and_the_unit(overdue, client):
+    page = client.get(f"/documents/urging-letters/{overdue(2)}").get_data(as_text=True)
+    assert "ỦY BAN NHÂN DÂN\nHUYỆN THỬ" in page and 'value="Thử"' in page and 'value="UBND xã Thử"' in page
+    assert "Thực hiện Kế hoạch số 17/KH-UBND" in page
+    assert "Nhiệm vụ còn hạn" not in page  # only overdue tasks are urged
+
+
+def test_a_letter_without_its_signer_is_not_downloaded(overdue, client):
+    response = client.post(f"/documents/urging-letters/{overdue(2)}", data=letter_form(signer_name=""))
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    assert "Hãy nhập họ tên người ký" in response.get_data(as_text=True)
+
+
+def test_the_urging_letter_has_the_decree_30_parts(overdue, client, app):
+    unit_id = overdue(3)
+    response = client.post(f"/documents/urging-letters/{unit_id}", data=letter_form())
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    document = read(response.data)
+    assert_decree_page(document)
+    header, tasks, signature = document.tables
+    left, right = (cell.paragraphs for cell in header.rows[0].cells)
+    assert [p.text for p in left if p.text] == ["ỦY BAN NHÂN DÂN", "HUYỆN THỬ", "Số: 125/UBND-VP",
+                                                "V/v đôn đốc thực hiện nhiệm vụ quá hạn"]
+    assert all(p.runs[0].bold for p in left[:2])
+    motto = run_of(document, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert motto.bold and motto.font.size == Pt(12) and fonts_of(motto) == {"Times New Roman"}
+    assert run_of(document, "Độc lập - Tự do - Hạnh phúc").bold
+    dated = run_of(document, vietnamese_date("Thử", today()))
+    assert dated.italic and dated.font.size == Pt(14)
+    body = texts(document)
+    assert "Kính gửi: Chủ tịch UBND xã Thử." in body
+    assert "Thực hiện Kế hoạch số 17/KH-UBND của UBND huyện về chuyển đổi số năm 2022." in body
+    assert any("còn 3 nhiệm vụ quá hạn" in text for text in body)
+    assert any(f"trước ngày {today() + timedelta(days=7):%d/%m/%Y}" in text for text in body)
+    assert body[-1] == "Nguyễn Văn Hùng" or "Nguyễn Văn Hùng" in body
+    assert [cell.text for cell in tasks.rows[0].cells] == ["STT", "Nhiệm vụ", "Văn bản giao", "Thời hạn",
+                                                           "Số ngày quá hạn", "Tiến độ (%)"]
+    assert [row.cells[4].text for row in tasks.rows[1:]] == ["3", "2", "1"]  # oldest deadline first
+    received, signer = (cell.paragraphs for cell in signature.rows[0].cells)
+    assert received[0].text == "Nơi nhận:" and received[0].runs[0].bold and received[0].runs[0].italic
+    assert received[0].runs[0].font.size == Pt(12)
+    assert [p.text for p in received[1:]] == ["- Như trên;", "- CT, các PCT UBND huyện;", "- Lưu: VT, VP."]
+    assert all(p.runs[0].font.size == Pt(11) for p in received[1:])
+    assert [p.text for p in signer if p.text] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Hùng"]
+    assert all(p.runs[0].bold and p.runs[0].font.size == Pt(14) for p in signer if p.text)
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "document.urging_letter"))
+        assert event.changes["document_number"][1] == "125/UBND-VP"
+
+
+def test_a_long_letter_converts_to_pdf_with_page_numbers_from_page_2_and_tables_inside_the_margins(
+        overdue, client, tmp_path):
+    response = client.post(f"/documents/urging-letters/{overdue(30)}", data=letter_form())
+    pdf = to_pdf(response.data, tmp_path)
+    pages = pdf_pages(pdf)
+    assert pages >= 2
+    assert words_outside_text_area(pdf) == []
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert first[:3] == ["ỦY", "BAN", "NHÂN"]  # no number on page 1
+    assert second[0] == "2"
+
+
+def test_a_unit_without_overdue_tasks_gets_no_letter(app, client):
+    with app.app_context():
+        make_user("dieuphoi", role=Role.COORDINATOR, unit=make_unit())
+        unit_id = make_unit().id
+    login(client, "dieuphoi", PASSWORD)
+    assert "không có nhiệm vụ quá hạn" in client.get(f"/documents/urging-letters/{unit_id}").get_data(as_text=True)
+    assert client.post(f"/documents/urging-letters/{unit_id}", data=letter_form()).status_code == 422
+
+
+@pytest.mark.parametrize("username", ["tamphuoc", "lanhdao"])
+def test_only_coordinators_draw_up_letters(signed_in, username):
+    assert signed_in(username).get("/documents/urging-letters").status_code == 403
