@@ -1,0 +1,6 @@
+"""Period reports: figures as of a period's end, rankings, charts and the print layout."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
+
+from app.reports import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The period report page."""
