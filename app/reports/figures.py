@@ -33,6 +33,7 @@ class UnitRow:
     unit_id: int | None
     name: str
     counts: dict[TaskClass, int]
+    short_name: str = ""
     done_after_extension: int = 0  # of done_on_time: on time only thanks to an extended deadline
     rank: int | None = None
     rank_change: int | None = None  # places gained since the previous period (negative: lost)
@@ -125,14 +126,15 @@ def _tasks_in_scope(user: User, directive_ids: list[int] | None, day):
 def unit_rows_at(user: User, directive_ids: list[int] | None, day: date) -> list[UnitRow]:
     """Per lead unit, its tasks by class at the end of the day; ranked by on-time rate."""
     tasks = _tasks_in_scope(user, directive_ids, history.as_date(day))
-    stmt = (select(Organization.id, Organization.name, tasks.c.cls, func.count(), func.sum(tasks.c.extended))
+    stmt = (select(Organization.id, Organization.name, Organization.short_name, tasks.c.cls, func.count(),
+                   func.sum(tasks.c.extended))
             .join(tasks, tasks.c.unit_id == Organization.id)
-            .group_by(Organization.id, Organization.name, tasks.c.cls))
+            .group_by(Organization.id, Organization.name, Organization.short_name, tasks.c.cls))
     rows: dict[int, UnitRow] = {}
     order = {unit_id: index for index, unit_id in enumerate(db.session.scalars(
         select(Organization.id).order_by(*Organization.picker_order())))}
-    for unit_id, name, cls, count, extended in db.session.execute(stmt):
-        row = rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in REPORTED_CLASSES}))
+    for unit_id, name, short_name, cls, count, extended in db.session.execute(stmt):
+        row = rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in REPORTED_CLASSES}, short_name))
         if cls in row.counts:
             row.counts[TaskClass(cls)] = count
             row.done_after_extension += int(extended or 0)
@@ -182,15 +184,19 @@ def tickets_at(user: User, day: date) -> dict[TicketStatus, int]:
     return counts
 
 
-def visible_directives(user: User, directive_ids: list[int] | None) -> list[Directive]:
-    """The chosen directives the user may see (through their tasks), newest first."""
-    if not directive_ids:
-        return []
-    stmt = select(Directive).where(Directive.id.in_(directive_ids[:MAX_DIRECTIVES]))
+def visible_directives(user: User, directive_ids: list[int] | None = None, limit: int = MAX_DIRECTIVES
+                       ) -> list[Directive]:
+    """The chosen directives the user may see (an officer: those carrying their unit's tasks), newest first;
+    without a choice, the newest `limit` of them (the report's choices)."""
+    stmt = select(Directive)
+    if directive_ids is not None:
+        if not directive_ids:
+            return []
+        stmt = stmt.where(Directive.id.in_(directive_ids[:MAX_DIRECTIVES]))
     if not sees_everything(user):
         carried = select(Item.directive_id).select_from(Task).join(Item, Item.id == Task.item_id)
         stmt = stmt.where(Directive.id.in_(scoped(Task, user, carried)))
-    return list(db.session.scalars(stmt.order_by(Directive.issued_on.desc(), Directive.id.desc())))
+    return list(db.session.scalars(stmt.order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(limit)))
 
 
 def scope_label(user: User) -> str:
@@ -198,12 +204,17 @@ def scope_label(user: User) -> str:
     return str(_l("Whole district")) if sees_everything(user) else user.organization.name
 
 
+def counted_directive_ids(directives: list[Directive], directive_ids: list[int] | None) -> list[int] | None:
+    """The ids the task figures are limited to: None for all; none of the chosen visible counts nothing."""
+    if not directive_ids:
+        return None
+    return [directive.id for directive in directives] or [0]
+
+
 def report_figures(user: User, *, directive_ids: list[int] | None, start: date, end: date) -> Report:
     """Every figure of the report for the user's scope, the chosen directives (None or [] = all) and period."""
-    directives = visible_directives(user, directive_ids)
-    ids = [d.id for d in directives] if directive_ids else None
-    if directive_ids and not ids:
-        ids = [0]  # none of them visible: nothing counts, rather than everything
+    directives = visible_directives(user, directive_ids) if directive_ids else []
+    ids = counted_directive_ids(directives, directive_ids)
     day = as_of_day(end)
     rows = unit_rows_at(user, ids, day)
     previous_end = start - timedelta(days=1)
