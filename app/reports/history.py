@@ -54,8 +54,10 @@ def task_existed(day):
     return local_date(Task.created_at) <= day
 
 
-def _task_changed_after(day):
-    return exists().where(TaskUpdate.task_id == Task.id, local_date(TaskUpdate.at) > day)
+def _task_as_now(day):
+    """SQL: the task is as it was at the end of the day: no change since, and not completed after it."""
+    changed = exists().where(TaskUpdate.task_id == Task.id, local_date(TaskUpdate.at) > day)
+    return and_(~changed, or_(Task.completed_on.is_(None), Task.completed_on <= day))
 
 
 def task_status_at(day):
@@ -63,7 +65,7 @@ def task_status_at(day):
     last = (select(_text(TaskUpdate.new_status)).where(TaskUpdate.task_id == Task.id, local_date(TaskUpdate.at) <= day)
             .order_by(TaskUpdate.at.desc(), TaskUpdate.id.desc()).limit(1).correlate_except(TaskUpdate)
             .scalar_subquery())
-    return case((~_task_changed_after(day), _text(Task.status)),
+    return case((_task_as_now(day), _text(Task.status)),
                 else_=func.coalesce(last, literal(TaskStatus.ASSIGNED.value)))
 
 
@@ -74,7 +76,7 @@ def task_done_on_at(day):
                           _text(TaskUpdate.new_status) == TaskStatus.DONE.value,
                           or_(TaskUpdate.old_status.is_(None), _text(TaskUpdate.old_status) != TaskStatus.DONE.value))
                    .correlate_except(TaskUpdate).scalar_subquery())
-    return case((or_(~_task_changed_after(day), Task.completed_on <= day), Task.completed_on), else_=became_done)
+    return case((Task.completed_on <= day, Task.completed_on), else_=became_done)
 
 
 def task_class_at(day):
