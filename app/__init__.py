@@ -39,6 +39,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.main import bp as main_bp
     from app.tasks import bp as tasks_bp
     from app.outreach import bp as outreach_bp
+    from app.reports import bp as reports_bp
     from app.support import bp as support_bp
     from app.teams import bp as teams_bp
     from app.villages import bp as villages_bp
@@ -52,9 +53,13 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(teams_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
+<<<<<<< HEAD
     app.register_blueprint(exports_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(imports_bp)
+=======
+    app.register_blueprint(reports_bp)
+>>>>>>> reportsA
     security.init_app(app)
     templating.init_app(app)
 

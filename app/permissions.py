@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "support.request": frozenset({ADMIN, OFFICER}),
     "support.work": frozenset({ADMIN, OFFICER}),
     "support.confirm": frozenset({ADMIN, OFFICER}),
+    "report.view": EVERYONE,
     "document.issue": frozenset({ADMIN, COORDINATOR}),
 }
 

@@ -25,6 +25,7 @@ NAVIGATION = [
     ("teams.index", _l("Technology teams"), "team.view"),
     ("outreach.index", _l("Outreach"), "outreach.view"),
     ("support.index", _l("Partner support"), "support.view"),
+    ("reports.index", _l("Reports"), "report.view"),
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
     ("admin.audit", _l("Audit log"), "audit.view"),

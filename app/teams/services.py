@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from app.audit import record
+from app.clock import today
 from app.coverage import has_active_team
 from app.extensions import db
 from app.models import Affiliation, Organization, Team, TeamMember, TeamPosition, Village
@@ -56,6 +57,7 @@ def update_team(team: Team, *, actor, established_on: date, decision_number: str
 def deactivate_team(team: Team, *, actor) -> None:
     """The team stops; its members stop with it. The village then counts as uncovered."""
     team.active = False
+    team.deactivated_on = today()
     for member in team.members:
         member.active = False
     record("team.deactivate", team, actor=actor)
