@@ -53,13 +53,10 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(teams_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
-<<<<<<< HEAD
+    app.register_blueprint(reports_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(imports_bp)
-=======
-    app.register_blueprint(reports_bp)
->>>>>>> reportsA
     security.init_app(app)
     templating.init_app(app)
 

@@ -1,7 +1,7 @@
 """Import drafts: an uploaded sheet kept by its SHA-256 between the preview and the confirmed import
 
 Revision ID: 3002dd7335b0
-Revises: 199d3c45186e
+Revises: 954180a911be
 Create Date: 2026-12-01 09:49:10.102196
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3002dd7335b0'
-down_revision = '199d3c45186e'
+down_revision = '954180a911be'
 branch_labels = None
 depends_on = None
 
