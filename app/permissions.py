@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "support.confirm": frozenset({ADMIN, OFFICER}),
     "report.view": EVERYONE,
     "document.issue": frozenset({ADMIN, COORDINATOR}),
+    "report.document": frozenset({ADMIN, COORDINATOR, MONITOR}),
 }
 
 

@@ -137,3 +137,44 @@ def test_a_unit_without_overdue_tasks_gets_no_letter(app, client):
 @pytest.mark.parametrize("username", ["tamphuoc", "lanhdao"])
 def test_only_coordinators_draw_up_letters(signed_in, username):
     assert signed_in(username).get("/documents/urging-letters").status_code == 403
+
+
+def report_form(**changes) -> dict:
+    return {**letter_form(number="45/BC-UBND", authority="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
+                          recipients="UBND tỉnh (b/c)\nLưu: VT, VP"),
+            "summary": "Kết quả thực hiện nhiệm vụ chuyển đổi số tháng 11", "addressees": "",
+            "next_steps": "Tập trung hoàn thành các nhiệm vụ quá hạn.", **changes}
+
+
+def test_the_period_report_form_starts_from_the_report(signed_in):
+    page = signed_in("lanhdao").get("/reports/document?period=month").get_data(as_text=True)
+    assert "Thực hiện chế độ báo cáo định kỳ theo Nghị định số 09/2019/NĐ-CP" in page
+    assert "/BC-UBND" in page and "HUYỆN PHÚ NINH" in page
+
+
+def test_the_period_report_has_the_decree_30_parts_and_the_statistics_table(signed_in, tmp_path):
+    client = signed_in("lanhdao")
+    response = client.post("/reports/document?period=month", data=report_form())
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    document = read(response.data)
+    assert_decree_page(document)
+    body = texts(document)
+    for text in ("BÁO CÁO", "Kết quả thực hiện nhiệm vụ chuyển đổi số tháng 11", "I. KẾT QUẢ THỰC HIỆN",
+                 "II. TỒN TẠI, HẠN CHẾ", "III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI",
+                 "Tập trung hoàn thành các nhiệm vụ quá hạn./.", "Số: 45/BC-UBND", "TM. ỦY BAN NHÂN DÂN",
+                 "KT. CHỦ TỊCH", "Nguyễn Văn Hùng", "- UBND tỉnh (b/c);", "- Lưu: VT, VP."):
+        assert text in body, text
+    title = run_of(document, "BÁO CÁO")
+    assert title.bold and title.font.size == Pt(14)
+    units = document.tables[1]
+    assert units.rows[0].cells[3].text == "Đã hoàn thành" and units.rows[1].cells[3].text == "Đúng hạn"
+    assert units.rows[0].cells[1].text == "Đơn vị" == units.rows[1].cells[1].text  # merged down
+    assert units.rows[-1].cells[1].text == "Tổng cộng"
+    assert int(units.rows[-1].cells[2].text) == sum(int(row.cells[2].text) for row in units.rows[2:-1])
+    pdf = to_pdf(response.data, tmp_path)
+    assert pdf_pages(pdf) >= 2
+    assert words_outside_text_area(pdf) == []
+
+
+def test_officers_do_not_draw_up_the_period_report(signed_in):
+    assert signed_in("tamphuoc").get("/reports/document").status_code == 403

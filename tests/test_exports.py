@@ -171,3 +171,23 @@ def test_the_task_list_and_the_directive_page_link_to_their_exports(signed_in, d
     assert "/tasks/export.xlsx?status=assigned&amp;q=th%C3%B4n" in page
     assert "/tasks/export.csv?status=assigned&amp;q=th%C3%B4n" in page
     assert f"/directives/{directive_id}/grid.xlsx" in client.get(f"/directives/{directive_id}").get_data(as_text=True)
+
+
+def test_the_period_report_exports_one_sheet_per_part_with_the_same_figures(signed_in, demo):
+    client = signed_in("lanhdao")
+    page = client.get("/reports?period=month").get_data(as_text=True)
+    assert "/reports/export.xlsx?period=month" in page
+    book = _book(client.get("/reports/export.xlsx?period=month"))
+    assert book.sheetnames == ["Nhiệm vụ theo đơn vị", "Tỷ lệ", "Tuyên truyền theo đơn vị",
+                               "Tuyên truyền theo hình thức", "Yêu cầu hỗ trợ"]
+    units = book["Nhiệm vụ theo đơn vị"]
+    assert units["A2"].value == "Phạm vi: Toàn huyện"
+    header = _header_row(units)
+    rows = list(units.iter_rows(min_row=header + 1, values_only=True))
+    assert rows[-1][:2] == (None, "Tổng số")
+    assert rows[-1][2] == sum(row[2] for row in rows[:-1])  # the totals row adds up
+    assert all(isinstance(row[2], int) for row in rows)
+    rates = [row[-4] for row in rows[:-1] if row[-4] is not None]
+    assert rates and all(isinstance(rate, (int, float)) and 0 <= rate <= 100 for rate in rates)
+    rated = next(n for n, row in enumerate(rows) if row[-4] is not None)
+    assert units.cell(header + 1 + rated, 3 + 5 + 2).number_format == "0.0"

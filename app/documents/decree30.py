@@ -36,7 +36,7 @@ class Heading:
     number: str  # "Số: 12/UBND-VP" without "Số: "
     place: str
     on: date
-    authority: str  # "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "CHỦ TỊCH"
+    authority: str  # one line or two: "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "Q. CHỦ TỊCH"
     signer_title: str  # "PHÓ CHỦ TỊCH", or "" when the authority line says it all
     signer_name: str
     recipients: list[str] = field(default_factory=list)  # Nơi nhận, without the dashes
@@ -195,21 +195,49 @@ def add_paragraph(document, text: str, **kwargs):
     return add_text(document, text, **{"align": "justify", "indent": True, "before": 6, **kwargs})
 
 
+def _heading_rows(table, headings: Sequence[str], groups: Sequence[str | None] | None, size: float) -> int:
+    """Write the column headings; with `groups`, a first row of group names over their columns (merged across)
+    and, for columns outside a group, one heading merged down both rows. The number of heading rows."""
+    for tr in table.rows[:2 if groups else 1]:
+        marker = OxmlElement("w:tblHeader")  # repeated at the top of every page
+        marker.set(qn("w:val"), "true")
+        tr._tr.get_or_add_trPr().append(marker)
+    if not groups:
+        for cell, text in zip(table.rows[0].cells, headings):
+            add_text(_first(cell), text, size=size, bold=True)
+        return 1
+    top, below = table.rows[0].cells, table.rows[1].cells
+    index = 0
+    while index < len(headings):
+        group = groups[index]
+        if group is None:
+            merged = top[index].merge(below[index])
+            add_text(_first(merged), headings[index], size=size, bold=True)
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(headings) and groups[end + 1] == group:
+            end += 1
+        add_text(_first(top[index].merge(top[end]) if end > index else top[index]), group, size=size, bold=True)
+        for column in range(index, end + 1):
+            add_text(_first(below[column]), headings[column], size=size, bold=True)
+        index = end + 1
+    return 2
+
+
 def add_grid(document, headings: Sequence[str], rows: Sequence[Sequence], widths: Sequence,
-             numeric_from: int = 99):
-    """A bordered table (statistics, lists) at 12 pt; columns from `numeric_from` on are centred."""
-    table = _table(document, widths, rows=1 + len(rows), grid=True)
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
-    for cell, text in zip(table.rows[0].cells, headings):
-        add_text(_first(cell), text, size=12, bold=True)
-    for row, values in zip(table.rows[1:], rows):
-        no_split = OxmlElement("w:cantSplit")
-        row._tr.get_or_add_trPr().append(no_split)
+             numeric_from: int = 99, groups: Sequence[str | None] | None = None, size: float = 12,
+             bold_last: bool = False):
+    """A bordered table (statistics, lists); columns from `numeric_from` on are centred, rows never split
+    across pages, headings repeated on each page. `bold_last`: the last row is the totals."""
+    heading_count = 2 if groups else 1
+    table = _table(document, widths, rows=heading_count + len(rows), grid=True)
+    _heading_rows(table, headings, groups, size)
+    for number, (row, values) in enumerate(zip(table.rows[heading_count:], rows), start=1):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for index, (cell, value) in enumerate(zip(row.cells, values)):
-            add_text(_first(cell), "" if value is None else str(value), size=12,
+            add_text(_first(cell), "" if value is None else str(value), size=size,
+                     bold=bold_last and number == len(rows),
                      align="center" if index >= numeric_from or index == 0 else "left")
     return table
 
@@ -222,7 +250,8 @@ def add_signature(document, heading: Heading) -> None:
     recipients = list(heading.recipients) or ["Như trên"]
     for index, name in enumerate(recipients):
         add_text(left, f"- {name}{'.' if index == len(recipients) - 1 else ';'}", size=11, align="left")
-    add_text(right, heading.authority, size=14, bold=True, upper=True, before=12)
+    for index, line in enumerate(line for line in heading.authority.splitlines() if line.strip()):
+        add_text(right, line.strip(), size=14, bold=True, upper=True, before=12 if index == 0 else 0)
     if heading.signer_title:
         add_text(right, heading.signer_title, size=14, bold=True, upper=True)
     for _blank in range(4):

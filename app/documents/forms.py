@@ -47,7 +47,7 @@ class DocumentForm(Form):
                                                                   Length(max=60)])
     issued_on = DateField(_l("Date"), format=DATE_FORMATS, validators=[
         DataRequired(_l("Enter the date (dd/mm/yyyy)."))])
-    authority = StringField(_l("Signing authority"), filters=[strip], default="KT. CHỦ TỊCH", validators=[
+    authority = TextAreaField(_l("Signing authority"), filters=[strip], default="KT. CHỦ TỊCH", validators=[
         DataRequired(_l("Enter the signing authority, e.g. KT. CHỦ TỊCH.")), Length(max=80)])
     signer_title = StringField(_l("Signer's title"), filters=[strip], default="PHÓ CHỦ TỊCH",
                                validators=[Length(max=80)])
@@ -77,3 +77,21 @@ class UrgingLetterForm(DocumentForm):
     def validate_report_by(self, field):
         if field.data and self.issued_on.data and field.data < self.issued_on.data:
             raise ValidationError(_l("The date to report back by cannot be before the letter's date."))
+
+
+class PeriodReportForm(DocumentForm):
+    summary = TextAreaField(_l("Summary (trích yếu)"), filters=[strip], validators=[
+        DataRequired(_l("Enter the summary.")), Length(max=300)])
+    addressees = TextAreaField(_l("Addressed to (Kính gửi), one per line; empty for none"), filters=[strip],
+                               validators=[Optional(), Length(max=1000)])
+    next_steps = TextAreaField(_l("Tasks and measures ahead"), filters=[strip],
+                               validators=[Optional(), Length(max=3000)])
+
+    def addressee_lines(self) -> list[str]:
+        return _lines(self.addressees.data)
+
+
+REPORT_RECIPIENTS = ("UBND tỉnh (b/c)\nTT Huyện ủy, TT HĐND huyện (b/c)\nCT, các PCT UBND huyện\n"
+                     "Các đơn vị liên quan\nLưu: VT, VP")
+REPORT_DEFAULTS = {"number": "/BC-UBND", "authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
+                   "signer_title": "PHÓ CHỦ TỊCH", "recipients": REPORT_RECIPIENTS}

@@ -4,19 +4,23 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response, request, url_for
+from sqlalchemy import select
 from flask_babel import force_locale
 from flask_login import current_user
 
 from app.clock import today
 from app.documents import bp, services
-from app.documents.forms import UrgingLetterForm, issuing_defaults
+from app.documents import report as period_report
+from app.documents.forms import REPORT_DEFAULTS, PeriodReportForm, UrgingLetterForm, issuing_defaults
 from app.documents.letters import UrgingLetter, default_opening, urging_letter_docx
 from app.extensions import db
 from app.forms import form_status, id_arg
 from app.htmx import render
 from app.models import Directive, Organization
 from app.permissions import get_or_404, require
+from app.reports.figures import report_figures
+from app.reports.forms import read_choice
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPORT_BACK_DAYS = 7
@@ -70,3 +74,36 @@ def _letter_defaults(unit: Organization, tasks) -> dict:
         opening = default_opening(tasks) if tasks else ""
     return {"addressee": unit.name, "issued_on": today(), "report_by": today() + timedelta(days=REPORT_BACK_DAYS),
             "opening": opening, **issuing_defaults(issuer)}
+
+
+@bp.route("/reports/document", methods=["GET", "POST"])
+@require("report.document")
+def report_document():
+    """The period report's form (number, date, signer, recipients, opening); sending it downloads the .docx.
+
+    The report's choice (directives, period) stays in the query string, as on /reports."""
+    choice = read_choice(request.args, today())
+    figures = report_figures(current_user, directive_ids=choice.directive_ids, start=choice.period.start,
+                             end=choice.period.end)
+    form = PeriodReportForm(**_report_defaults(figures))
+    if form.validate_on_submit():
+        document = period_report.PeriodReport(heading=form.heading(), summary=form.summary.data,
+                                              opening=form.opening.data or "", addressees=form.addressee_lines(),
+                                              next_steps=form.next_steps.data or "", figures=figures)
+        with force_locale("vi"):
+            data = period_report.period_report_docx(document)
+        services.record_drawn_up("document.period_report", None, current_user, form.number.data)
+        return docx_response(data, f"bao-cao-{figures.start:%d-%m-%Y}-{figures.end:%d-%m-%Y}.docx")
+    return render("documents/period_report.html", form=form, report=figures, choice=choice,
+                  back=url_for("reports.index", **choice.args()), status=form_status(form))
+
+
+def _report_defaults(figures) -> dict:
+    """The issuer of the report's directive (or of the latest directive), today, the usual signer and recipients."""
+    directive = figures.directives[0] if figures.directives else db.session.scalar(
+        select(Directive).order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(1))
+    with force_locale("vi"):
+        texts = {"summary": period_report.default_summary(figures), "opening": period_report.default_opening(figures),
+                 "next_steps": period_report.NEXT_STEPS}
+    return {**REPORT_DEFAULTS, "issued_on": today(), **texts,
+            **issuing_defaults(directive.issuer if directive else None)}

@@ -10,11 +10,14 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.exports import bp
+from app.exports.report import report_tables
 from app.exports.sheets import CSV_TYPE, XLSX_TYPE, Table, csv_chunks, xlsx_chunks
 from app.exports.tables import grid_table, task_table
 from app.extensions import db
 from app.models import Directive, Organization
 from app.permissions import get_or_404, require
+from app.reports.figures import report_figures
+from app.reports.forms import read_choice
 from app.tasks.forms import TaskFilterForm
 from app.tasks.queries import TaskFilters, task_list_query
 
@@ -22,9 +25,9 @@ FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "t
            ("q", "q"))
 
 
-def download(table: Table, fmt: str, filename: str) -> Response:
-    """Stream the table as an attachment; the request context stays open while the rows are read."""
-    chunks = xlsx_chunks([table]) if fmt == "xlsx" else csv_chunks(table)
+def download(tables: list[Table], fmt: str, filename: str) -> Response:
+    """Stream the tables as an attachment; the request context stays open while the rows are read."""
+    chunks = xlsx_chunks(tables) if fmt == "xlsx" else csv_chunks(tables[0])
     response = Response(stream_with_context(chunks), mimetype=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}.{fmt}')}"
     response.headers["Cache-Control"] = "no-store"
@@ -55,7 +58,7 @@ def tasks(fmt: str):
     """The task list as a spreadsheet: the user's scope, the list's filters, every page."""
     filters, lines = _task_filters()
     stmt = task_list_query(current_user, today(), filters)
-    return download(task_table(current_user, today(), stmt, lines), fmt,
+    return download([task_table(current_user, today(), stmt, lines)], fmt,
                     _("tasks-%(date)s", date=today().strftime("%d-%m-%Y")))
 
 
@@ -64,8 +67,19 @@ def tasks(fmt: str):
 def grid(directive_id: int, fmt: str):
     """A directive's unit × item grid as a spreadsheet."""
     directive = get_or_404(Directive, directive_id, current_user)
-    return download(grid_table(directive, current_user, today()), fmt,
+    return download([grid_table(directive, current_user, today())], fmt,
                     _("grid-%(number)s", number=directive.number.replace("/", "-")))
+
+
+@bp.get("/reports/export.xlsx")
+@require("report.view")
+def report():
+    """The period report's figures (the same choice as /reports) as a workbook, one sheet per part."""
+    choice = read_choice(request.args, today())
+    figures = report_figures(current_user, directive_ids=choice.directive_ids, start=choice.period.start,
+                             end=choice.period.end)
+    return download(report_tables(figures, today()), "xlsx",
+                    _("report-%(start)s-%(end)s", start=f"{figures.start:%d-%m-%Y}", end=f"{figures.end:%d-%m-%Y}"))
 
 
 @bp.app_template_global()
