@@ -62,7 +62,8 @@ def urging_letter_docx(letter: UrgingLetter) -> bytes:
                 add_paragraph(document, text.strip())
     count = len(letter.tasks)
     add_paragraph(document, f"Qua theo dõi trên hệ thống Điều hành, đến ngày {letter.as_of:%d/%m/%Y}, "
-                            f"{letter.unit.name} còn {count} nhiệm vụ quá hạn chưa hoàn thành, cụ thể như sau:")
+                            f"{letter.unit.name} còn {count} nhiệm vụ quá hạn chưa hoàn thành, cụ thể như sau:",
+                  keep_with_next=True)
     add_grid(document, TASK_HEADINGS, _task_rows(letter.tasks, letter.as_of), TASK_WIDTHS, numeric_from=3)
     add_paragraph(document, f"Để bảo đảm tiến độ, chất lượng thực hiện nhiệm vụ được giao, Chủ tịch UBND huyện yêu "
                             f"cầu {letter.unit.name} khẩn trương triển khai, hoàn thành dứt điểm các nhiệm vụ nêu trên; "

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from docx.shared import Cm
 
-from app.documents.decree30 import (Heading, add_addressee, add_grid, add_header, add_paragraph, add_signature,
-                                    add_text, add_title, new_document, to_bytes)
+from app.documents.decree30 import (Heading, add_addressee, add_grid, add_header, add_paragraph,
+                                    add_section_heading, add_signature, add_title, new_document, to_bytes)
 from app.labels import label
 from app.reports.figures import Report, UnitRow
 from app.task_classes import TaskClass
@@ -65,8 +65,8 @@ def _results(document, report: Report) -> None:
     counts = total.counts
     done = counts[TaskClass.DONE_ON_TIME] + counts[TaskClass.DONE_LATE]
     still_open = counts[TaskClass.OPEN_ON_TIME] + counts[TaskClass.OPEN_OVERDUE]
-    add_text(document, "I. KẾT QUẢ THỰC HIỆN", bold=True, align="justify", before=12)
-    add_text(document, "1. Tình hình thực hiện nhiệm vụ được giao", bold=True, align="justify", before=6)
+    add_section_heading(document, "I. KẾT QUẢ THỰC HIỆN", before=12)
+    add_section_heading(document, "1. Tình hình thực hiện nhiệm vụ được giao", before=6)
     add_paragraph(document, (
         f"Tổng số nhiệm vụ được giao: {total.total}; đã hoàn thành {done} (đúng hạn "
         f"{counts[TaskClass.DONE_ON_TIME]}, quá hạn {counts[TaskClass.DONE_LATE]}); chưa hoàn thành {still_open} "
@@ -74,11 +74,11 @@ def _results(document, report: Report) -> None:
         f"{counts[TaskClass.NO_DEADLINE]}. Trên {total.due} nhiệm vụ đã đến hạn, tỷ lệ hoàn thành đúng hạn đạt "
         f"{_pct(total.on_time_rate)}%, tỷ lệ quá hạn chưa hoàn thành {_pct(total.overdue_rate)}%"
         f"{f'; {total.done_after_extension} nhiệm vụ đúng hạn sau khi được gia hạn' if total.done_after_extension else ''}"
-        f". Chi tiết theo đơn vị:"))
+        f". Chi tiết theo đơn vị:"), keep_with_next=True)
     rows = [_unit_row(n, row) for n, row in enumerate(report.unit_rows, start=1)]
     rows.append(("", "Tổng cộng", *_unit_row("", total)[2:-1], ""))
     add_grid(document, UNIT_HEADINGS, rows, UNIT_WIDTHS, numeric_from=2, groups=UNIT_GROUPS, size=11,
-             bold_last=True)
+             bold_last=True, heading_size=10)
 
 
 def _coverage(document, report: Report) -> None:
@@ -86,9 +86,9 @@ def _coverage(document, report: Report) -> None:
         return
     villages = sum(row.villages for row in report.coverage_rows)
     covered = sum(row.covered for row in report.coverage_rows)
-    add_text(document, "2. Tổ công nghệ cộng đồng", bold=True, align="justify", before=6)
+    add_section_heading(document, "2. Tổ công nghệ cộng đồng", before=6)
     add_paragraph(document, f"Đến ngày {report.as_of:%d/%m/%Y}, {covered}/{villages} thôn, khối phố đã có Tổ công "
-                            f"nghệ cộng đồng (đạt {covered * 100 // villages if villages else 0}%).")
+                            f"nghệ cộng đồng (đạt {covered * 100 // villages if villages else 0}%).", keep_with_next=True)
     rows = [(n, row.commune, row.villages, row.covered, row.percent)
             for n, row in enumerate(report.coverage_rows, start=1)]
     add_grid(document, ("STT", "Xã, thị trấn", "Số thôn, khối phố", "Đã có Tổ", "Tỷ lệ (%)"), rows,
@@ -96,13 +96,13 @@ def _coverage(document, report: Report) -> None:
 
 
 def _outreach_and_support(document, report: Report) -> None:
-    add_text(document, "3. Công tác tuyên truyền, hỗ trợ người dân", bold=True, align="justify", before=6)
+    add_section_heading(document, "3. Công tác tuyên truyền, hỗ trợ người dân", before=6)
     kinds = report.outreach_by_kind
     activities = sum(row.activities for row in kinds)
     if kinds:
         add_paragraph(document, f"Trong kỳ, các đơn vị tổ chức {activities} hoạt động tuyên truyền với "
                                 f"{sum(row.participants for row in kinds)} lượt người tham dự, tiếp cận "
-                                f"{sum(row.households for row in kinds)} hộ gia đình:")
+                                f"{sum(row.households for row in kinds)} hộ gia đình:", keep_with_next=True)
         rows = [(n, str(label(row.kind)), row.activities, row.participants, row.households)
                 for n, row in enumerate(kinds, start=1)]
         add_grid(document, ("STT", "Hình thức", "Số hoạt động", "Lượt người", "Số hộ"), rows, OUTREACH_WIDTHS,
@@ -115,7 +115,7 @@ def _outreach_and_support(document, report: Report) -> None:
 
 
 def _shortcomings(document, report: Report) -> None:
-    add_text(document, "II. TỒN TẠI, HẠN CHẾ", bold=True, align="justify", before=12)
+    add_section_heading(document, "II. TỒN TẠI, HẠN CHẾ", before=12)
     behind = sorted((row for row in report.unit_rows if row.counts[TaskClass.OPEN_OVERDUE]),
                     key=lambda row: -row.counts[TaskClass.OPEN_OVERDUE])
     if behind:
@@ -141,7 +141,7 @@ def period_report_docx(document_data: PeriodReport) -> bytes:
     _coverage(document, report)
     _outreach_and_support(document, report)
     _shortcomings(document, report)
-    add_text(document, "III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI", bold=True, align="justify", before=12)
+    add_section_heading(document, "III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI", before=12)
     steps = [line.strip() for line in (document_data.next_steps or NEXT_STEPS).splitlines() if line.strip()]
     for index, text in enumerate(steps):
         last = index == len(steps) - 1
