@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 # What Excel and LibreOffice read as the start of a formula (OWASP "CSV injection"), tab and CR included.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,6 +88,31 @@ def _cell(sheet, value, column: Column | None, *, font=_BODY_FONT, header=False)
     return cell
 
 
+def _print_setup(sheet, heading_row: int) -> None:
+    """Printed on A4 landscape, every column on one page wide, the headings repeated on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{heading_row}:{heading_row}"
+
+
+def _heading_height(columns: list[Column]) -> float:
+    """Points for the headings row: as many lines as the longest heading needs in its column's width."""
+    return 16.0 * max(_lines(column.heading, column.width) for column in columns)
+
+
+def _lines(text: str, width: float) -> int:
+    return sum(max(1, math.ceil(len(part) / max(width - 1, 1))) for part in text.split("\n"))
+
+
+def _row_height(row: tuple, columns: list[Column]) -> float | None:
+    """Points for a row whose wrapped cells need more than one line; None for one line."""
+    lines = max((_lines(str(value), column.width) for value, column in zip(row, columns)
+                 if column.wrap and value), default=1)
+    return 15.0 * lines if lines > 1 else None
+
+
 def write_xlsx(tables: list[Table], path: str) -> None:
     """Write the tables, one sheet each: title, heading lines, frozen column headings, then the rows."""
     book = Workbook(write_only=True)
@@ -95,14 +122,24 @@ def write_xlsx(tables: list[Table], path: str) -> None:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         first = len(table.heading_lines) + 3  # title, heading lines, a blank line, then the headings
         sheet.freeze_panes = f"A{first + 1}"
+        _print_setup(sheet, first)
+        sheet.row_dimensions[first].height = _heading_height(table.columns)
         sheet.append([_cell(sheet, table.title, None, font=_TITLE_FONT)])
         for line in table.heading_lines:
             sheet.append([_cell(sheet, line, None)])
         sheet.append([])
         sheet.append([_cell(sheet, column.heading, column, font=_HEADER_FONT, header=True)
                       for column in table.columns])
+        row_number = first
         for row in table.rows:
+            row_number += 1
+            # Spreadsheets do not grow a written row for its wrapped text: give it the lines it needs,
+            # and forget the height once the row is written (50,000 of them must not pile up).
+            height = _row_height(row, table.columns)
+            if height:
+                sheet.row_dimensions[row_number].height = height
             sheet.append([_cell(sheet, value, column) for value, column in zip(row, table.columns)])
+            sheet.row_dimensions.pop(row_number, None)
         for note in table.notes:
             sheet.append([_cell(sheet, note, None)])
     book.save(path)

@@ -36,7 +36,11 @@ def template_workbook(directive: Directive | None) -> bytes:
                    "phối hợp cách nhau bởi dấu phẩy hoặc chấm phẩy; thời hạn ghi dd/mm/yyyy.")
     sheet["A3"].font = Font(name="Times New Roman", size=11)
     sheet["A3"].alignment = Alignment(wrap_text=True)
-    sheet.row_dimensions[3].height = 32
+    sheet.row_dimensions[2].height, sheet.row_dimensions[3].height = 32, 34
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "4:4"
     for index, (key, heading) in enumerate(COLUMN_NAMES.items(), start=1):
         cell = sheet.cell(4, index, heading)
         cell.font = heading_font
