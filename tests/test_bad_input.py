@@ -129,6 +129,6 @@ def test_any_number_in_an_id_segment_is_an_answer_not_a_crash(app, world, data, 
     rule = data.draw(st.sampled_from(id_rules))
     values = {name: number for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
     path = url(app, rule, **{name: 1 for name in values})
-    for name in values:  # url_for would refuse an out-of-range number: put it in the path by hand
+    for _ in values:  # url_for would refuse an out-of-range number: put it in the path by hand
         path = path.replace("/1/", f"/{number}/", 1)
     assert _admin(app).get(path).status_code in (200, 404), path

@@ -14,8 +14,18 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from app.extensions import db
 from app.models import Organization, OrgKind
-from tests.factories import (make_activity, make_directive, make_item, make_member, make_task, make_team,
-                             make_ticket, make_unit, make_user, make_village)
+from tests.factories import (
+    make_activity,
+    make_directive,
+    make_item,
+    make_member,
+    make_task,
+    make_team,
+    make_ticket,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 STATIC_SAMPLE = {"filename": "css/app.css"}
 
