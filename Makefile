@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages browser bandit lint clean
+.PHONY: run test install install-test translations extract-messages browser office bandit lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
 
+# The Word documents' test converts them to PDF (LibreOffice Writer, Liberation fonts standing in for Times New
+# Roman with the same metrics) and reads the PDF back (poppler's pdfinfo, pdftotext); as root, install what is missing.
+office:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	  && fc-list 2>/dev/null | grep -q LiberationSerif || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
+	  else echo "missing: sudo apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation"; exit 1; fi; }
+
 # Static security check of the application code: any finding of medium severity or above fails.
 bandit: install-test
 	$(BIN)/bandit -q -c pyproject.toml -r app config.py wsgi.py --severity-level medium
@@ -49,7 +58,7 @@ bandit: install-test
 lint: install-test
 	$(BIN)/ruff check app tests config.py wsgi.py migrations
 
-test: install-test browser lint bandit
+test: install-test browser office lint bandit
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$TEST_DATABASE_URL"; $(BIN)/pytest -m "not browser"; fi

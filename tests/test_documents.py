@@ -13,8 +13,16 @@ from app.documents.decree30 import vietnamese_date
 from app.extensions import db
 from app.models import AuditEvent, DocType, Role
 from tests.conftest import login
-from tests.documents import (assert_decree_page, fonts_of, pdf_pages, read, run_of, texts, to_pdf,
-                             words_outside_text_area)
+from tests.documents import (
+    assert_decree_page,
+    fonts_of,
+    pdf_pages,
+    read,
+    run_of,
+    texts,
+    to_pdf,
+    words_outside_text_area,
+)
 from tests.factories import PASSWORD, make_directive, make_item, make_task, make_unit, make_user
 
 

@@ -86,6 +86,11 @@ def _task(unit: Organization):
     return make_task(unit, make_item(make_directive()))
 
 
+def _overdue_task(unit: Organization):
+    from datetime import date
+    return make_task(unit, make_item(make_directive()), deadline=date(2020, 1, 1))
+
+
 def _team(unit: Organization):
     return make_team(make_village(unit))
 
@@ -121,6 +126,13 @@ OBJECT_ROUTES.update({
     "support.work": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action} for action in ("take", "done")],
     "support.confirm": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action}
                                      for action in ("confirm", "reopen")],
+    "exports.grid": lambda unit: [{"directive_id": _task(unit).item.directive_id, "fmt": fmt}
+                                  for fmt in ("xlsx", "csv")],
+    "imports.start": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "imports.template": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "imports.upload": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "imports.confirm": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "documents.urging_letter": lambda unit: [{"unit_id": _overdue_task(unit).lead_unit_id}],
 })
 
 

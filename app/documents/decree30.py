@@ -230,7 +230,7 @@ def _heading_rows(table, headings: Sequence[str], groups: Sequence[str | None] |
         marker.set(qn("w:val"), "true")
         tr._tr.get_or_add_trPr().append(marker)
     if not groups:
-        for cell, text in zip(table.rows[0].cells, headings):
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
             add_text(_first(cell), text, size=size, bold=True)
         return 1
     top, below = table.rows[0].cells, table.rows[1].cells
@@ -260,9 +260,9 @@ def add_grid(document, headings: Sequence[str], rows: Sequence[Sequence], widths
     heading_count = 2 if groups else 1
     table = _table(document, widths, rows=heading_count + len(rows), grid=True)
     _heading_rows(table, headings, groups, heading_size or size)
-    for number, (row, values) in enumerate(zip(table.rows[heading_count:], rows), start=1):
+    for number, (row, values) in enumerate(zip(table.rows[heading_count:], rows, strict=True), start=1):
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for index, (cell, value) in enumerate(zip(row.cells, values)):
+        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             add_text(_first(cell), "" if value is None else str(value), size=size,
                      bold=bold_last and number == len(rows),
                      align="center" if index >= numeric_from or index == 0 else "left")

@@ -10,8 +10,16 @@ from datetime import date
 
 from docx.shared import Cm
 
-from app.documents.decree30 import (Heading, add_addressee, add_grid, add_header, add_paragraph, add_signature,
-                                    new_document, to_bytes)
+from app.documents.decree30 import (
+    Heading,
+    add_addressee,
+    add_grid,
+    add_header,
+    add_paragraph,
+    add_signature,
+    new_document,
+    to_bytes,
+)
 from app.labels import label
 from app.models import Directive, Organization, Task
 
@@ -40,9 +48,8 @@ def _directive_phrase(directive: Directive) -> str:
 def default_opening(tasks: list[Task]) -> str:
     """"Thực hiện …" naming the directive the tasks come from (or saying there are several)."""
     directives = list(dict.fromkeys(task.item.directive for task in tasks))
-    if len(directives) == 1:
-        return f"Thực hiện {_directive_phrase(directives[0])}, UBND huyện đã giao nhiệm vụ cho các đơn vị triển khai thực hiện."
-    return "Thực hiện các văn bản chỉ đạo của UBND huyện, UBND huyện đã giao nhiệm vụ cho các đơn vị triển khai thực hiện."
+    source = _directive_phrase(directives[0]) if len(directives) == 1 else "các văn bản chỉ đạo của UBND huyện"
+    return f"Thực hiện {source}, UBND huyện đã giao nhiệm vụ cho các đơn vị triển khai thực hiện."
 
 
 def _task_rows(tasks: list[Task], as_of: date) -> list[tuple]:
@@ -65,8 +72,9 @@ def urging_letter_docx(letter: UrgingLetter) -> bytes:
                             f"{letter.unit.name} còn {count} nhiệm vụ quá hạn chưa hoàn thành, cụ thể như sau:",
                   keep_with_next=True)
     add_grid(document, TASK_HEADINGS, _task_rows(letter.tasks, letter.as_of), TASK_WIDTHS, numeric_from=3)
-    add_paragraph(document, f"Để bảo đảm tiến độ, chất lượng thực hiện nhiệm vụ được giao, Chủ tịch UBND huyện yêu "
-                            f"cầu {letter.unit.name} khẩn trương triển khai, hoàn thành dứt điểm các nhiệm vụ nêu trên; "
+    add_paragraph(document, f"Để bảo đảm tiến độ, chất lượng thực hiện nhiệm vụ được giao, Chủ tịch UBND huyện "
+                            f"yêu cầu {letter.unit.name} khẩn trương triển khai, hoàn thành dứt điểm các nhiệm vụ "
+                            f"nêu trên; "
                             f"báo cáo kết quả bằng văn bản về UBND huyện (qua Văn phòng HĐND và UBND huyện) trước "
                             f"ngày {letter.report_by:%d/%m/%Y}. Trường hợp không hoàn thành phải giải trình rõ "
                             f"nguyên nhân, trách nhiệm của tập thể, cá nhân có liên quan.", before=6)

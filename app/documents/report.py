@@ -9,8 +9,18 @@ from dataclasses import dataclass
 
 from docx.shared import Cm
 
-from app.documents.decree30 import (Heading, add_addressee, add_grid, add_header, add_paragraph,
-                                    add_section_heading, add_signature, add_title, new_document, to_bytes)
+from app.documents.decree30 import (
+    Heading,
+    add_addressee,
+    add_grid,
+    add_header,
+    add_paragraph,
+    add_section_heading,
+    add_signature,
+    add_title,
+    new_document,
+    to_bytes,
+)
 from app.labels import label
 from app.reports.figures import Report, UnitRow
 from app.task_classes import TaskClass
@@ -67,13 +77,15 @@ def _results(document, report: Report) -> None:
     still_open = counts[TaskClass.OPEN_ON_TIME] + counts[TaskClass.OPEN_OVERDUE]
     add_section_heading(document, "I. KẾT QUẢ THỰC HIỆN", before=12)
     add_section_heading(document, "1. Tình hình thực hiện nhiệm vụ được giao", before=6)
+    extended = (f"; {total.done_after_extension} nhiệm vụ đúng hạn sau khi được gia hạn"
+                if total.done_after_extension else "")
     add_paragraph(document, (
         f"Tổng số nhiệm vụ được giao: {total.total}; đã hoàn thành {done} (đúng hạn "
         f"{counts[TaskClass.DONE_ON_TIME]}, quá hạn {counts[TaskClass.DONE_LATE]}); chưa hoàn thành {still_open} "
         f"(trong hạn {counts[TaskClass.OPEN_ON_TIME]}, quá hạn {counts[TaskClass.OPEN_OVERDUE]}); không thời hạn "
         f"{counts[TaskClass.NO_DEADLINE]}. Trên {total.due} nhiệm vụ đã đến hạn, tỷ lệ hoàn thành đúng hạn đạt "
         f"{_pct(total.on_time_rate)}%, tỷ lệ quá hạn chưa hoàn thành {_pct(total.overdue_rate)}%"
-        f"{f'; {total.done_after_extension} nhiệm vụ đúng hạn sau khi được gia hạn' if total.done_after_extension else ''}"
+        f"{extended}"
         f". Chi tiết theo đơn vị:"), keep_with_next=True)
     rows = [_unit_row(n, row) for n, row in enumerate(report.unit_rows, start=1)]
     rows.append(("", "Tổng cộng", *_unit_row("", total)[2:-1], ""))
@@ -87,8 +99,9 @@ def _coverage(document, report: Report) -> None:
     villages = sum(row.villages for row in report.coverage_rows)
     covered = sum(row.covered for row in report.coverage_rows)
     add_section_heading(document, "2. Tổ công nghệ cộng đồng", before=6)
+    percent = covered * 100 // villages if villages else 0
     add_paragraph(document, f"Đến ngày {report.as_of:%d/%m/%Y}, {covered}/{villages} thôn, khối phố đã có Tổ công "
-                            f"nghệ cộng đồng (đạt {covered * 100 // villages if villages else 0}%).", keep_with_next=True)
+                            f"nghệ cộng đồng (đạt {percent}%).", keep_with_next=True)
     rows = [(n, row.commune, row.villages, row.covered, row.percent)
             for n, row in enumerate(report.coverage_rows, start=1)]
     add_grid(document, ("STT", "Xã, thị trấn", "Số thôn, khối phố", "Đã có Tổ", "Tỷ lệ (%)"), rows,

@@ -5,9 +5,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from flask import Response, request, url_for
-from sqlalchemy import select
 from flask_babel import force_locale
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.clock import today
 from app.documents import bp, services

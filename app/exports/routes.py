@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,9 +26,10 @@ FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "t
 
 
 def download(tables: list[Table], fmt: str, filename: str) -> Response:
-    """Stream the tables as an attachment; the request context stays open while the rows are read."""
+    """Stream the tables as an attachment. Everything translated is made before the response starts; the rows
+    need no Flask context (app/exports/tables.py), so the download may outlive the request's contexts."""
     chunks = xlsx_chunks(tables) if fmt == "xlsx" else csv_chunks(tables[0])
-    response = Response(stream_with_context(chunks), mimetype=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
+    response = Response(chunks, mimetype=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}.{fmt}')}"
     response.headers["Cache-Control"] = "no-store"
     return response

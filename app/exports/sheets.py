@@ -108,7 +108,7 @@ def _lines(text: str, width: float) -> int:
 
 def _row_height(row: tuple, columns: list[Column]) -> float | None:
     """Points for a row whose wrapped cells need more than one line; None for one line."""
-    lines = max((_lines(str(value), column.width) for value, column in zip(row, columns)
+    lines = max((_lines(str(value), column.width) for value, column in zip(row, columns, strict=True)
                  if column.wrap and value), default=1)
     return 15.0 * lines if lines > 1 else None
 
@@ -138,7 +138,8 @@ def write_xlsx(tables: list[Table], path: str) -> None:
             height = _row_height(row, table.columns)
             if height:
                 sheet.row_dimensions[row_number].height = height
-            sheet.append([_cell(sheet, value, column) for value, column in zip(row, table.columns)])
+            sheet.append([_cell(sheet, value, column)
+                          for value, column in zip(row, table.columns, strict=True)])
             sheet.row_dimensions.pop(row_number, None)
         for note in table.notes:
             sheet.append([_cell(sheet, note, None)])
@@ -178,7 +179,7 @@ def csv_chunks(table: Table, batch: int = 500) -> Iterator[bytes]:
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(table.rows, start=1):
-        writer.writerow([_csv_value(value, column) for value, column in zip(row, table.columns)])
+        writer.writerow([_csv_value(value, column) for value, column in zip(row, table.columns, strict=True)])
         if count % batch == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -6,11 +6,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from app.exports.sheets import Column, Table
 from app.extensions import db
 from app.labels import label
-from app.models import Directive, Organization, User
+from app.models import Directive, Organization, TaskStatus, User
 from app.permissions import sees_everything
 from app.task_classes import TaskClass, class_of
 from app.tasks.queries import directive_grid
@@ -37,20 +38,29 @@ def task_columns() -> list[Column]:
             Column(_("Class"), 24), Column(_("Completed on"), 13)]
 
 
-def _task_rows(stmt: Select, today: date) -> Iterator[tuple]:
-    rows = db.session.execute(stmt.execution_options(yield_per=BATCH))
-    for number, row in enumerate(rows, start=1):
-        task = row[0]
-        task_class = row[1] if len(row) > 1 else class_of(task, today)
-        yield (number, task.item.directive.number, task.item.title, task.lead_unit.name,
-               ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
-               label(task.status), task.shown_progress, label(TaskClass(task_class)), task.completed_on)
+def _plain_labels(enum_type) -> dict:
+    """An enum's labels as plain text, translated now: the rows are written after the request's contexts are gone."""
+    return {member: str(label(member)) for member in enum_type}
+
+
+def _task_rows(engine, stmt: Select, today: date, statuses: dict, classes: dict) -> Iterator[tuple]:
+    """The rows, read in batches through a session of their own (no Flask context: they are read while the
+    response is sent), closed when the last row is read or the download is abandoned."""
+    with Session(engine) as session:
+        rows = session.execute(stmt.execution_options(yield_per=BATCH))
+        for number, row in enumerate(rows, start=1):
+            task = row[0]
+            task_class = row[1] if len(row) > 1 else class_of(task, today)
+            yield (number, task.item.directive.number, task.item.title, task.lead_unit.name,
+                   ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
+                   statuses[task.status], task.shown_progress, classes[TaskClass(task_class)], task.completed_on)
 
 
 def task_table(user: User, today: date, stmt: Select, filter_lines: list[str]) -> Table:
     """The task list as a table, its rows read in batches as they are written."""
+    rows = _task_rows(db.engine, stmt, today, _plain_labels(TaskStatus), _plain_labels(TaskClass))
     return Table(title=_("Task list"), heading_lines=[scope_line(user), *filter_lines, date_line(today)],
-                 columns=task_columns(), rows=_task_rows(stmt, today), sheet_name=_("Tasks"))
+                 columns=task_columns(), rows=rows, sheet_name=_("Tasks"))
 
 
 def grid_table(directive: Directive, user: User, today: date) -> Table:
@@ -65,16 +75,17 @@ def grid_table(directive: Directive, user: User, today: date) -> Table:
         columns.append(Column(_("Item %(n)d (%%)", n=item.position), 12))
         columns.append(Column(_("Item %(n)d: class", n=item.position), 22, wrap=True))
 
-    def rows() -> Iterator[tuple]:
-        for number, unit in enumerate(units, start=1):
-            cells: list = [number, unit.name]
-            for item in items:
-                task, task_class = grid.get((unit.id, item.id), (None, None))
-                cells += [task.shown_progress, label(TaskClass(task_class))] if task else [None, _("not assigned")]
-            yield tuple(cells)
+    classes, not_assigned = _plain_labels(TaskClass), _("not assigned")
+    rows = []  # units × items: small, made now
+    for number, unit in enumerate(units, start=1):
+        cells: list = [number, unit.name]
+        for item in items:
+            task, task_class = grid.get((unit.id, item.id), (None, None))
+            cells += [task.shown_progress, classes[TaskClass(task_class)]] if task else [None, not_assigned]
+        rows.append(tuple(cells))
 
     notes = ["", *(_("Item %(n)d: %(title)s", n=item.position, title=item.title) for item in items)]
     return Table(title=_("Progress by unit: %(doc)s %(number)s", doc=label(directive.doc_type),
                          number=directive.number),
                  heading_lines=[directive.summary, scope_line(user), date_line(today)], columns=columns,
-                 rows=rows(), sheet_name=_("Grid"), notes=notes)
+                 rows=rows, sheet_name=_("Grid"), notes=notes)
