@@ -9,8 +9,9 @@ from app.models.registry import (SKILL_COLUMNS, Affiliation, OutreachActivity, O
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "ImportDraft", "CLOSED_STATUSES", "Directive", "DocType", "Item", "Kpi", "Task", "TaskStatus", "TaskUpdate",
-    "task_cooperator", "COMMUNE_LEVEL", "Organization", "OrgKind", "Village", "VillageKind", "SKILL_COLUMNS",
+    "AuditEvent", "ImportDraft", "CLOSED_STATUSES", "Directive", "DocType", "Item", "Kpi", "Task", "TaskStatus",
+    "TaskUpdate", "task_cooperator", "COMMUNE_LEVEL", "Organization", "OrgKind", "Village", "VillageKind",
+    "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "outreach_village", "Role", "User",
 ]
