@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.clock import today
 from app.documents.decree30 import vietnamese_date
 from app.extensions import db
-from app.models import AuditEvent, DocType, Role
+from app.models import AuditEvent, Directive, DocType, Role
 from tests.conftest import login
 from tests.documents import (
     assert_decree_page,
@@ -66,6 +66,15 @@ def test_the_letters_page_lists_units_with_overdue_tasks(overdue, client):
     unit_id = overdue(2)
     page = client.get("/documents/urging-letters").get_data(as_text=True)
     assert "UBND xã Thử" in page and f"/documents/urging-letters/{unit_id}" in page
+
+
+def test_the_task_list_and_the_directive_page_lead_coordinators_to_the_letters(signed_in, demo):
+    client = signed_in("vanphong")
+    with demo.app_context():
+        directive_id = db.session.scalar(select(Directive.id))
+    assert "/documents/urging-letters" in client.get("/tasks").get_data(as_text=True)
+    page = client.get(f"/directives/{directive_id}").get_data(as_text=True)
+    assert f"/documents/urging-letters?directive={directive_id}" in page
 
 
 def test_the_form_starts_from_the_directive_and_the_unit(overdue, client):

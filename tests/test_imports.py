@@ -211,3 +211,11 @@ def test_only_coordinators_import(signed_in, demo, username):
         directive_id = db.session.scalar(select(Directive.id))
     assert client.get(f"/directives/{directive_id}/import").status_code == 403
     assert upload(client, directive_id, workbook_bytes([])).status_code == 403
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(office, demo):
+    client, directive_id = office
+    demo.config["IMPORT_MAX_BYTES"] = 10_000
+    response = upload(client, directive_id, b"PK" + b"\x00" * 200_000)
+    assert response.status_code == 413
+    assert _counts(demo, directive_id) == (0, 0)
