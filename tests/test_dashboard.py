@@ -23,7 +23,7 @@ def test_coordinator_sees_district_counts_and_the_unit_table(demo, client):
 def test_officer_sees_only_its_unit(demo, client):
     client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
     page = client.get("/").text
-    assert "Nhiệm vụ của UBND xã Tam Phước" in page
+    assert "Nhiệm vụ được giao cho UBND xã Tam Phước" in page
     assert "Đơn vị theo số nhiệm vụ quá hạn" not in page
     assert "UBND xã Tam Dân" not in page
 

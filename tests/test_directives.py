@@ -82,7 +82,7 @@ def test_officers_cannot_open_the_register_or_record(client, demo, username):
 def test_monitor_reads_but_does_not_record(client, demo):
     client.post("/login", data={"username": "lanhdao", "password": DEMO_PASSWORD})
     assert client.get("/directives/1").status_code == 200
-    assert "Thêm nhiệm vụ" not in client.get("/directives/1").text
+    assert "Thêm nội dung nhiệm vụ" not in client.get("/directives/1").text
     assert client.post("/directives/1/items", data={"title": "X"}).status_code == 403
 
 
