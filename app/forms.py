@@ -118,7 +118,7 @@ class NotInPast:
 DATE_TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # 31/08/2022 or 1/8/2022, as Vietnamese offices write
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")  # what a browser's date picker or an API client sends
 DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
-DATE_MESSAGE = _l("Enter the date as dd/mm/yyyy, for example 31/08/2022.")
+DATE_MESSAGE = _l("Not a valid date: type it as dd/mm/yyyy, for example 31/08/2022.")
 
 
 def parse_date(text: str) -> date | None:
@@ -159,6 +159,14 @@ class DateField(_WTFormsDateField):
         self.data = parse_date(valuelist[0])
         if self.data is None:
             raise ValueError(DATE_MESSAGE)
+
+    def validate(self, form, extra_validators=()):
+        """A date that was typed but not understood says how to type it (DataRequired would only say it is
+        missing)."""
+        valid = super().validate(form, extra_validators)
+        if self.process_errors:
+            self.errors = list(self.process_errors)
+        return valid
 
 
 # WTForms' built-in messages, listed so that extraction puts them in our catalog.

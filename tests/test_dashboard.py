@@ -114,3 +114,17 @@ def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client)
         client.post("/logout")
     client.post("/login", data={"username": "doanthanhnien", "password": DEMO_PASSWORD})
     assert link not in client.get("/").text
+
+
+def test_a_unit_with_nothing_overdue_is_told_so_in_a_sentence(demo, client):
+    client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    assert "Không có nhiệm vụ nào quá hạn: mọi nhiệm vụ được giao cho UBND xã Tam Phước đều đang trong hạn" in page
+
+
+def test_the_district_dashboard_opens_with_counts_and_overdue_tasks_and_folds_the_rest(demo, client):
+    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    assert '<section id="overdue" class="card"' in page
+    for section in ("due-soon", "overdue-tickets", "units"):
+        assert f'<details id="{section}" class="card section">' in page  # closed until the user opens it
