@@ -48,7 +48,10 @@ SCREENS = [
     # Union co-operating on a task: a note form instead of the status form
     Screen("task-cooperating-union", "hoiphunu", "/tasks/{task_hoiphunu_cooperates_on}"),
     Screen("outreach-union", "hoiphunu", "/outreach"),
-    # Partner: its own tickets, one ticket's page
+    # Partner: its dashboard and tasks, its own tickets, one ticket's page
+    Screen("dashboard-partner", "vnpt", "/"),
+    Screen("tasks-partner", "vnpt", "/tasks"),
+    Screen("task-partner", "vnpt", "/tasks/{task_of_vnpt}"),
     Screen("support-partner", "viettel", "/support"),
     Screen("ticket-partner", "viettel", "/support/{ticket_of_viettel}"),
     # Leadership (monitor); its task page is audited in flow 6
@@ -57,6 +60,13 @@ SCREENS = [
     Screen("villages-monitor", "lanhdao", "/villages"),
     Screen("outreach-monitor", "lanhdao", "/outreach"),
     Screen("support-monitor", "lanhdao", "/support"),
+    # Administrator: the screens grouped under the menu's one administration entry
+    Screen("admin-units", "admin", "/admin/units"),
+    Screen("admin-users", "admin", "/admin/users"),
+    Screen("admin-audit", "admin", "/admin/audit"),
+    # A list with nothing in it says what to do
+    Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
+    Screen("teams-commune-without-team", "tamdann", "/teams"),
 ]
 
 
