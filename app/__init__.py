@@ -27,7 +27,8 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
 
-    from app import security, templating
+    from app import audit, security, templating
+    app.before_request(audit.remember_client_address)  # before any hook that may audit
     app.url_map.converters["int"] = security.IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
