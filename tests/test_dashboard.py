@@ -116,10 +116,12 @@ def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client)
     assert link not in client.get("/").text
 
 
-def test_a_unit_with_nothing_overdue_is_told_so_in_a_sentence(demo, client):
-    client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
+def test_a_unit_with_nothing_overdue_is_told_so_in_a_sentence(app, client):
+    with app.app_context():
+        make_user("tamlanh", unit=make_unit("UBND xã Tam Lãnh", kind=OrgKind.COMMUNE))
+    client.post("/login", data={"username": "tamlanh", "password": PASSWORD})
     page = client.get("/").text
-    assert "Không có nhiệm vụ nào quá hạn: mọi nhiệm vụ được giao cho UBND xã Tam Phước đều đang trong hạn" in page
+    assert "Không có nhiệm vụ nào quá hạn: mọi nhiệm vụ được giao cho UBND xã Tam Lãnh đều đang trong hạn" in page
 
 
 def test_the_district_dashboard_opens_with_counts_and_overdue_tasks_and_folds_the_rest(demo, client):
