@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.directives.forms import DATE_FORMATS
 from app.documents.decree30 import Heading
-from app.forms import Form, strip
+from app.forms import DateField, Form, strip
 from app.vntext import fold
 
 RECIPIENTS = "Như trên\nCT, các PCT UBND huyện\nLưu: VT, VP"
@@ -45,7 +44,7 @@ class DocumentForm(Form):
         DataRequired(_l("Enter the number, e.g. 125/UBND-VP.")), Length(max=60)])
     place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(_l("Enter the place.")),
                                                                   Length(max=60)])
-    issued_on = DateField(_l("Date"), format=DATE_FORMATS, validators=[
+    issued_on = DateField(_l("Date"), validators=[
         DataRequired(_l("Enter the date (dd/mm/yyyy)."))])
     authority = TextAreaField(_l("Signing authority"), filters=[strip], default="KT. CHỦ TỊCH", validators=[
         DataRequired(_l("Enter the signing authority, e.g. KT. CHỦ TỊCH.")), Length(max=80)])
@@ -71,7 +70,7 @@ class DocumentForm(Form):
 class UrgingLetterForm(DocumentForm):
     addressee = StringField(_l("Addressed to (Kính gửi)"), filters=[strip], validators=[
         DataRequired(_l("Enter whom the letter is addressed to.")), Length(max=200)])
-    report_by = DateField(_l("Report back by"), format=DATE_FORMATS, validators=[
+    report_by = DateField(_l("Report back by"), validators=[
         DataRequired(_l("Enter the date by which the unit reports back (dd/mm/yyyy)."))])
 
     def validate_report_by(self, field):

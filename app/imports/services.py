@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from app import audit
 from app.directives import services as directive_services
 from app.extensions import db
+from app.forms import parse_date
 from app.imports.reader import SheetRow
 from app.models import Directive, ImportDraft, Item, Organization, User
 from app.rules import RuleError
@@ -28,7 +29,6 @@ UNIT_SEPARATORS = re.compile(r"[,;\n]+")
 # A lead-unit cell naming a whole group instead of units ("UBND các xã, thị trấn"), folded, punctuation dropped.
 GROUPS = {"cac xa thi tran": "communes", "ubnd cac xa thi tran": "communes", "cac xa": "communes",
           "cac hoi doan the": "unions", "cac doanh nghiep": "partners"}
-DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 TITLE_LENGTH = 300
 NOTE_LENGTH = 5000
 
@@ -92,18 +92,13 @@ class UnitDirectory:
 
 
 def _deadline(text: str) -> date | None:
-    """A date cell (kept as ISO) or dd/mm/yyyy typed as text; ValueError otherwise."""
+    """A date cell (kept as ISO) or dd/mm/yyyy typed as text (also with dots or dashes); ValueError otherwise."""
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = DATE_TEXT.match(text)
-    if not match:
+    day = parse_date(text) or parse_date(re.sub(r"[.-]", "/", text))
+    if day is None:
         raise ValueError(text)
-    day, month, year = (int(part) for part in match.groups())
-    return date(year, month, day)
+    return day
 
 
 def _units(cell: str, directory: UnitDirectory, column: str, row: int, errors: list[RowError],
