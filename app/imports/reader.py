@@ -7,6 +7,7 @@ preview; checking them against the units is app/imports/services.py.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -80,6 +81,16 @@ def _heading_key(value) -> str | None:
         if folded in names:
             return key
     return None
+
+
+def read_upload(upload, max_bytes: int) -> tuple[list[SheetRow], str]:
+    """The rows of an uploaded file (a werkzeug FileStorage) and its SHA-256; FileRefused for anything but a
+    readable .xlsx of at most `max_bytes`."""
+    if not (upload.filename or "").lower().endswith(".xlsx"):
+        raise FileRefused(_l("Only Excel workbooks (.xlsx) can be imported. A .xls, .xlsm or .csv file: "
+                             "open it in Excel and save it as “Excel Workbook (.xlsx)”."))
+    data = upload.read(max_bytes + 1)
+    return read_rows(data, max_bytes), hashlib.sha256(data).hexdigest()
 
 
 def check_package(data: bytes, max_bytes: int) -> zipfile.ZipFile:

@@ -1,8 +1,6 @@
 """Import routes: the template, the upload with its preview, and the confirmed import."""
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from app.forms import submit
 from app.htmx import redirect_to, render
 from app.imports import bp, services
 from app.imports.forms import ConfirmForm, UploadForm
-from app.imports.reader import FileRefused, read_rows
+from app.imports.reader import FileRefused, read_upload
 from app.imports.template import template_workbook
 from app.models import Directive
 from app.permissions import get_or_404, require
@@ -56,22 +54,15 @@ def upload(directive_id: int):
     form = UploadForm()
     if not form.validate_on_submit():
         return _page(directive, form, 422)
-    upload_file = form.sheet.data
-    if not (upload_file.filename or "").lower().endswith(".xlsx"):
-        form.sheet.errors.append(_("Only Excel workbooks (.xlsx) can be imported. A .xls, .xlsm or .csv file: "
-                                   "open it in Excel and save it as “Excel Workbook (.xlsx)”."))
-        return _page(directive, form, 422)
-    data = upload_file.read(max_bytes + 1)
     try:
-        rows = read_rows(data, max_bytes)
+        rows, digest = read_upload(form.sheet.data, max_bytes)
     except FileRefused as refusal:
         form.sheet.errors.append(refusal.message)
         return _page(directive, form, 422)
     planned, errors = services.check_rows(directive, rows)
     if errors:
         return _page(directive, form, 422, errors=errors, row_count=len(rows))
-    draft = services.keep_draft(directive, current_user, hashlib.sha256(data).hexdigest(), upload_file.filename,
-                                rows)
+    draft = services.keep_draft(directive, current_user, digest, form.sheet.data.filename, rows)
     return _page(directive, form, planned=planned, confirm_form=ConfirmForm(formdata=None, digest=draft.digest))
 
 
