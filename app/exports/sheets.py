@@ -16,7 +16,7 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -65,26 +65,48 @@ def _plain(value):
     return value if value is None or isinstance(value, (str, int, float, date)) else str(value)
 
 
-def _cell(sheet, value, column: Column | None, *, font=_BODY_FONT, header=False):
+class _Styles:
+    """The workbook's few cell styles, registered once as named styles: assigning a name is about twice as fast
+    as assigning font, border and alignment to each of 500,000 cells."""
+
+    def __init__(self, book: Workbook):
+        self.book, self.names = book, set()
+
+    def name(self, kind: str, *, wrap: bool = False, number_format: str = "General") -> str:
+        name = f"{kind}-{int(wrap)}-{number_format}"
+        if name not in self.names:
+            style = NamedStyle(name=name, number_format=number_format)
+            if kind == "header":
+                style.font, style.fill, style.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+                style.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif kind == "title":
+                style.font = _TITLE_FONT
+            elif kind == "line":
+                style.font = _BODY_FONT
+            else:
+                style.font, style.border = _BODY_FONT, _BORDER
+                style.alignment = Alignment(vertical="top", wrap_text=wrap)
+            self.book.add_named_style(style)
+            self.names.add(name)
+        return name
+
+
+def _cell(sheet, styles: _Styles, value, column: Column | None = None, kind: str = "body"):
     value = _plain(value)
     cell = WriteOnlyCell(sheet, value=value)
+    if column is None or kind != "body":
+        cell.style = styles.name(kind)
+    elif isinstance(value, date):
+        cell.style = styles.name(kind, number_format="DD/MM/YYYY")
+    elif column.number_format and isinstance(value, (int, float)):
+        cell.style = styles.name(kind, number_format=column.number_format)
+    else:
+        cell.style = styles.name(kind, wrap=column.wrap)
     if isinstance(value, str):
         # openpyxl would store "=..." as a formula: force a plain string, and Excel's "typed as text" mark.
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
-    cell.font = font
-    if header:
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    elif column is not None:
-        cell.border = _BORDER
-        cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
-        if isinstance(value, date):
-            cell.number_format = "DD/MM/YYYY"
-        elif column.number_format and isinstance(value, (int, float)):
-            cell.number_format = column.number_format
     return cell
 
 
@@ -116,6 +138,7 @@ def _row_height(row: tuple, columns: list[Column]) -> float | None:
 def write_xlsx(tables: list[Table], path: str) -> None:
     """Write the tables, one sheet each: title, heading lines, frozen column headings, then the rows."""
     book = Workbook(write_only=True)
+    styles = _Styles(book)
     for table in tables:
         sheet = book.create_sheet(table.sheet_name[:31])
         for index, column in enumerate(table.columns, start=1):
@@ -124,12 +147,11 @@ def write_xlsx(tables: list[Table], path: str) -> None:
         sheet.freeze_panes = f"A{first + 1}"
         _print_setup(sheet, first)
         sheet.row_dimensions[first].height = _heading_height(table.columns)
-        sheet.append([_cell(sheet, table.title, None, font=_TITLE_FONT)])
+        sheet.append([_cell(sheet, styles, table.title, kind="title")])
         for line in table.heading_lines:
-            sheet.append([_cell(sheet, line, None)])
+            sheet.append([_cell(sheet, styles, line, kind="line")])
         sheet.append([])
-        sheet.append([_cell(sheet, column.heading, column, font=_HEADER_FONT, header=True)
-                      for column in table.columns])
+        sheet.append([_cell(sheet, styles, column.heading, column, kind="header") for column in table.columns])
         row_number = first
         for row in table.rows:
             row_number += 1
@@ -138,11 +160,11 @@ def write_xlsx(tables: list[Table], path: str) -> None:
             height = _row_height(row, table.columns)
             if height:
                 sheet.row_dimensions[row_number].height = height
-            sheet.append([_cell(sheet, value, column)
+            sheet.append([_cell(sheet, styles, value, column)
                           for value, column in zip(row, table.columns, strict=True)])
             sheet.row_dimensions.pop(row_number, None)
         for note in table.notes:
-            sheet.append([_cell(sheet, note, None)])
+            sheet.append([_cell(sheet, styles, note, kind="line")])
     book.save(path)
 
 
