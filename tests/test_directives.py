@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.clock import today
 from app.directives import services
 from app.extensions import db
+from app.rules import RuleError
 from app.models import COMMUNE_LEVEL, Directive, Item, Organization, Task, TaskUpdate, User
 from tests.conftest import DEMO_PASSWORD
 
@@ -73,9 +74,9 @@ def test_search_over_htmx_returns_only_the_results(office):
 
 
 @pytest.mark.parametrize("username", ["tamphuoc", "vnpt", "doanthanhnien"])
-def test_officers_cannot_open_the_register_or_record(client, demo, username):
+def test_officers_cannot_record_a_directive(client, demo, username):
     client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    assert client.get("/directives").status_code == 403
+    assert client.get("/directives/new").status_code == 403
     assert client.post("/directives/new", data=_directive_form()).status_code == 403
 
 
@@ -139,7 +140,7 @@ def test_fan_out_is_atomic_a_failure_part_way_leaves_nothing(demo):
         db.session.add(Task(item=item, lead_unit_id=communes[5], status="assigned", progress=0))
         db.session.commit()
         author = db.session.scalar(select(User).where(User.username == "vanphong"))
-        with pytest.raises(services.AlreadyAssigned):
+        with pytest.raises(RuleError, match="Chưa tạo nhiệm vụ nào"):
             services.assign_item(item, author, lead_unit_ids=communes, cooperating_unit_ids=[], deadline=None)
         assert db.session.scalar(select(func.count()).select_from(Task).where(Task.item_id == item.id)) == 1
 
