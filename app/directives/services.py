@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, submissions
 from app.extensions import db
-from app.models import (CLOSED_STATUSES, COMMUNE_LEVEL, Directive, DocType, Item, Kpi, Organization, OrgKind, Task,
-                        TaskStatus, TaskUpdate, User)
+from app.models import (CLOSED_STATUSES, COMMUNE_LEVEL, Directive, DocType, Item, Kpi, Organization, OrgKind,
+                        OutreachActivity, Task, TaskStatus, TaskUpdate, User)
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -140,9 +140,11 @@ def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperatin
 
 
 def _reported(task_filter) -> bool:
-    """Whether a task matching the filter has an update after its assignment (a status, progress or note)."""
-    return db.session.scalar(select(exists().where(TaskUpdate.task_id == Task.id, TaskUpdate.old_status.is_not(None),
-                                                   task_filter))) or False
+    """Whether a task matching the filter has been reported on since its assignment: a change of status or
+    progress, a note, or an outreach activity logged for it."""
+    updated = exists().where(TaskUpdate.task_id == Task.id, TaskUpdate.old_status.is_not(None), task_filter)
+    outreach = exists().where(OutreachActivity.task_id == Task.id, task_filter)
+    return bool(db.session.scalar(select(updated | outreach)))
 
 
 def item_has_updates(item: Item) -> bool:
