@@ -12,7 +12,7 @@ from app.directives.forms import DirectiveForm
 from app.directives.grid import directive_grid
 from app.extensions import db
 from app.models import AuditEvent, Directive, DocType, Item, Organization, Task, User
-from tests.factories import make_directive, make_item
+from tests.factories import make_directive
 
 
 def _form(**overrides) -> dict:
