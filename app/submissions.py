@@ -12,21 +12,25 @@ The API, three lines in all:
     class ItemForm(Form):
         submission_key = submissions.KeyField()
 
-    # services.py: the earlier object first (before any other check), then remember() instead of commit()
+    # services.py: the earlier object first (before any other check), then submissions.commit()
     def add_item(directive, actor, *, title, ..., submission_key=None) -> Item:
         if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
             return earlier
         item = Item(...)
         db.session.add(item)
-        audit.record("item.create", item, actor=actor)
-        return submissions.commit(actor, submission_key, item)
+        db.session.flush()  # the id, for the audit row
+        audit.record("item.create", item, actor=actor, changes={...})
+        return submissions.commit(actor, submission_key, item)  # instead of db.session.commit()
 
     # routes.py: pass the field's value; the answer is the same for the first and the repeated POST
+    # (the template renders the field with form.hidden_tag(), or {{ form.submission_key }})
     item = submit(form, lambda: services.add_item(directive, current_user, ...,
                                                   submission_key=form.submission_key.data))
 
 A missing or malformed key (an old tab, a script) creates as before: the key only ever prevents a copy.
-Keys belong to their user: another user's key is never found.
+A form rendered anew (a fresh GET, a page the browser reloads after Back) has a new key: that is a new
+submission. Keys belong to their user: another user's key is never found. Rows are small (one per created
+object); nothing reads them after the form's page is gone, so old ones may be purged at any time.
 """
 from __future__ import annotations
 
