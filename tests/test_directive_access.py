@@ -16,8 +16,8 @@ def _hidden_directive_id(demo) -> int:
 
 def _refusals(demo) -> int:
     with demo.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "access.hidden_object", AuditEvent.object_type == "Directive"))
+        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "access.hidden_object", AuditEvent.object_type == "Directive"))
 
 
 @pytest.mark.parametrize("username", ["tamphuoc", "doanthanhnien", "vnpt"])

@@ -3,7 +3,8 @@ and an audit trail that says in Vietnamese what changed."""
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -72,7 +73,8 @@ def test_the_new_document_types_are_offered_saved_and_shown(demo, signed_in, doc
     assert response.status_code == 303
     assert f"{label} 1525/UBND-VP" in office.get(response.headers["Location"]).text
     with demo.app_context():
-        assert db.session.scalar(select(Directive.doc_type).where(Directive.number == "1525/UBND-VP")) == DocType(doc_type)
+        saved = db.session.scalar(select(Directive.doc_type).where(Directive.number == "1525/UBND-VP"))
+        assert saved == DocType(doc_type)
 
 
 @pytest.mark.parametrize("query", ["xa thong minh", "XÃ THÔNG MINH", "Xa Thong Minh", "1234/ubnd", "TO CONG NGHE"])

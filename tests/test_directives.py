@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.clock import today
 from app.directives import services
 from app.extensions import db
-from app.rules import RuleError
 from app.models import COMMUNE_LEVEL, Directive, Item, Organization, Task, TaskUpdate, User
+from app.rules import RuleError
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -39,7 +39,8 @@ def test_coordinator_records_a_directive(demo, office):
 def test_dates_typed_day_first_are_accepted(demo, office):
     assert office.post("/directives/new", data=_directive_form(issued_on="01/07/2022")).status_code == 303
     with demo.app_context():
-        assert db.session.scalar(select(Directive.issued_on).where(Directive.number == "1525/UBND-VP")) == date(2022, 7, 1)
+        issued_on = db.session.scalar(select(Directive.issued_on).where(Directive.number == "1525/UBND-VP"))
+        assert issued_on == date(2022, 7, 1)
 
 
 @pytest.mark.parametrize("overrides, message", [

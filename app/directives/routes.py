@@ -69,8 +69,8 @@ def show(directive_id: int):
 
 
 def _show_context(directive: Directive, item_form: ItemForm, status: int = 200) -> dict:
-    return {"directive": directive, "grid": directive_grid(directive, current_user, today()), "total_classes": TOTAL_CLASSES,
-            "item_form": item_form, "status": status}
+    return {"directive": directive, "grid": directive_grid(directive, current_user, today()),
+            "total_classes": TOTAL_CLASSES, "item_form": item_form, "status": status}
 
 
 @bp.post("/directives/<int:directive_id>/items")

@@ -9,8 +9,21 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, submissions
 from app.extensions import db
-from app.models import (CLOSED_STATUSES, COMMUNE_LEVEL, Directive, DocType, Item, Kpi, Organization, OrgKind,
-                        OutreachActivity, Task, TaskStatus, TaskUpdate, User)
+from app.models import (
+    CLOSED_STATUSES,
+    COMMUNE_LEVEL,
+    Directive,
+    DocType,
+    Item,
+    Kpi,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    User,
+)
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -89,7 +102,8 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
 
 def update_item(item: Item, actor: User, **fields) -> Item:
     """Correct an item's title, description, default deadline or indicator (its tasks keep their deadlines)."""
-    fields = {**fields, "description": fields["description"] or "", "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
+    fields = {**fields, "description": fields["description"] or "",
+              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
     changes = _changes(item, ITEM_FIELDS, fields)
     for name in ITEM_FIELDS:
         setattr(item, name, fields[name])
