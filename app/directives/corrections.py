@@ -32,7 +32,7 @@ def edit_item(item_id: int):
     if saved is not None:
         flash(_("Item saved."), "success")
         return _show(item.directive_id)
-    reported = {task.id: services.task_has_updates(task) for task in item.tasks}
+    reported = services.reported_task_ids(item)
     return render("directives/item_form.html", "form", form=form, item=item, reported=reported,
                   status=form_status(form))
 

@@ -171,6 +171,13 @@ def task_has_updates(task: Task) -> bool:
     return _reported(Task.id == task.id)
 
 
+def reported_task_ids(item: Item) -> set[int]:
+    """The item's tasks that have been reported on (one query for the item's page)."""
+    updated = select(TaskUpdate.task_id).join(Task).where(Task.item_id == item.id, TaskUpdate.old_status.is_not(None))
+    outreach = select(OutreachActivity.task_id).join(Task).where(Task.item_id == item.id)
+    return set(db.session.scalars(updated.union(outreach)))
+
+
 def _delete_tasks(tasks: list[Task]) -> None:
     """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on)."""
     for task in tasks:
