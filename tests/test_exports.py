@@ -157,10 +157,14 @@ def test_directive_grid_exports_one_row_per_unit_and_two_columns_per_item(signed
     assert len(rows) == unit_count + 1
 
 
-def test_officer_cannot_export_a_directive_grid(signed_in, demo):
+def test_an_officer_exports_only_their_own_row_of_the_grid(signed_in, demo):
     with demo.app_context():
         directive_id = db.session.scalar(select(Directive.id))
-    assert signed_in("tamphuoc").get(f"/directives/{directive_id}/grid.xlsx").status_code in (403, 404)
+        name = db.session.scalar(select(Organization.name).where(Organization.short_name == "Tam Phước"))
+    sheet = _book(signed_in("tamphuoc").get(f"/directives/{directive_id}/grid.xlsx")).active
+    units = [row[1] for row in sheet.iter_rows(min_row=_header_row(sheet) + 1, values_only=True)
+             if isinstance(row[0], int)]
+    assert units == [name]
 
 
 def test_the_task_list_and_the_directive_page_link_to_their_exports(signed_in, demo):

@@ -5,16 +5,16 @@ from collections.abc import Iterator
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from app.directives.grid import directive_grid
 from app.exports.sheets import Column, Table
 from app.extensions import db
 from app.labels import label
-from app.models import Directive, Organization, TaskStatus, User
+from app.models import Directive, TaskStatus, User
 from app.permissions import sees_everything
 from app.task_classes import TaskClass, class_of
-from app.tasks.queries import directive_grid
 
 # Rows read from the database per round trip (a server-side cursor on PostgreSQL).
 BATCH = 500
@@ -64,27 +64,22 @@ def task_table(user: User, today: date, stmt: Select, filter_lines: list[str]) -
 
 
 def grid_table(directive: Directive, user: User, today: date) -> Table:
-    """The unit × item grid of a directive: each cell the task's progress and class, one row per lead unit."""
-    grid = directive_grid(directive, today)
-    unit_ids = {unit_id for unit_id, _item in grid}
-    units = db.session.scalars(select(Organization).where(Organization.id.in_(unit_ids))
-                               .order_by(*Organization.picker_order())).all()
-    items = directive.items
+    """The unit × item grid of a directive as the page shows it to the user: each cell the task's progress and
+    class, one row per lead unit."""
+    grid = directive_grid(directive, user, today)
     columns = [Column(_("No."), 6), Column(_("Unit"), 34, text=True, wrap=True)]
-    for item in items:
+    for item in grid.items:
         columns.append(Column(_("Item %(n)d (%%)", n=item.position), 12))
         columns.append(Column(_("Item %(n)d: class", n=item.position), 22, wrap=True))
-
     classes, not_assigned = _plain_labels(TaskClass), _("not assigned")
     rows = []  # units × items: small, made now
-    for number, unit in enumerate(units, start=1):
+    for number, unit in enumerate(grid.units, start=1):
         cells: list = [number, unit.name]
-        for item in items:
-            task, task_class = grid.get((unit.id, item.id), (None, None))
+        for item in grid.items:
+            task, task_class = grid.cells.get((unit.id, item.id), (None, None))
             cells += [task.shown_progress, classes[TaskClass(task_class)]] if task else [None, not_assigned]
         rows.append(tuple(cells))
-
-    notes = ["", *(_("Item %(n)d: %(title)s", n=item.position, title=item.title) for item in items)]
+    notes = ["", *(_("Item %(n)d: %(title)s", n=item.position, title=item.title) for item in grid.items)]
     return Table(title=_("Progress by unit: %(doc)s %(number)s", doc=label(directive.doc_type),
                          number=directive.number),
                  heading_lines=[directive.summary, scope_line(user), date_line(today)], columns=columns,

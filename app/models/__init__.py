@@ -6,6 +6,7 @@ from app.models.imports import ImportDraft
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
 from app.models.registry import (SKILL_COLUMNS, Affiliation, OutreachActivity, OutreachKind, SupportTicket, Team,
                                  TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus, outreach_village)
+from app.models.submission import Submission
 from app.models.user import Role, User
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "outreach_village", "Role", "User",
+    "Submission",
 ]
