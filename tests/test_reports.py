@@ -6,14 +6,22 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import (Organization, OrgKind, Role, TaskStatus, TaskUpdate, TicketEvent, TicketStatus, User)
+from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TicketEvent, TicketStatus, User
 from app.reports.figures import report_figures
 from app.task_classes import TaskClass
 from app.tasks.queries import class_counts
 from app.teams.services import deactivate_team
 from tests.conftest import login
-from tests.factories import (make_activity, make_item, make_task, make_team, make_ticket, make_unit, make_user,
-                             make_village)
+from tests.factories import (
+    make_activity,
+    make_item,
+    make_task,
+    make_team,
+    make_ticket,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 START, END = date(2026, 10, 15), date(2026, 11, 14)
 
@@ -24,8 +32,10 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _changed(task, day: date, old, new, progress=None):
+    if progress is None:
+        progress = 100 if new == TaskStatus.DONE else 10
     db.session.add(TaskUpdate(task_id=task.id, at=_at(day), old_status=old, new_status=new, old_progress=0,
-                              new_progress=progress if progress is not None else (100 if new == TaskStatus.DONE else 10)))
+                              new_progress=progress))
     db.session.commit()
 
 
@@ -165,7 +175,8 @@ def test_tickets_are_counted_by_their_state_at_the_end(app):
         leader, commune = _district_user(), make_unit()
         partner = make_unit("VNPT Thử", kind=OrgKind.PARTNER)
         ticket = make_ticket(commune, partner, status=TicketStatus.DONE, created_at=_at(date(2026, 10, 1)))
-        db.session.add_all([TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 1)), to_status=TicketStatus.REQUESTED),
+        db.session.add_all([TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 1)),
+                                        to_status=TicketStatus.REQUESTED),
                             TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 20)),
                                         from_status=TicketStatus.REQUESTED, to_status=TicketStatus.IN_PROGRESS),
                             TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 11, 25)),

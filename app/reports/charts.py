@@ -152,9 +152,9 @@ def trend_line(key: str, title: str, desc: str, points: list[TrendPoint], value,
         return 48 + plot_w * (day - axis[0]).days / span
 
     xy = [(x_of(point.day), TOP + plot_h - (v / top) * plot_h if top else TOP + plot_h)
-          for point, v in zip(points, values)]
+          for point, v in zip(points, values, strict=True)]
     chart = Chart(key, title, desc, height, [_("Week ending"), heading],
-                  [[_fmt(point.day), v] for point, v in zip(points, values)])
+                  [[_fmt(point.day), v] for point, v in zip(points, values, strict=True)])
     for tick in ([0, 50, 100] if percent else _scale_ticks(int(top))):
         y = TOP + plot_h - (tick / top) * plot_h if top else TOP + plot_h
         chart.shapes.append(Shape("line", "grid", x=48, y=y, x2=WIDTH - RIGHT, y2=y))
@@ -169,7 +169,7 @@ def trend_line(key: str, title: str, desc: str, points: list[TrendPoint], value,
                                   text=_("Deadline %(date)s", date=_fmt(deadline)),
                                   anchor="end" if x > WIDTH / 2 else "start"))
     chart.shapes.append(Shape("polyline", f"line {key}", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in xy)))
-    for (x, y), point, v in zip(xy, points, values):
+    for (x, y), point, v in zip(xy, points, values, strict=True):
         chart.shapes.append(Shape("circle", f"dot {key}", x=x, y=y, tip=f"{_fmt(point.day)}: {v}"))
     return chart
 

@@ -15,8 +15,18 @@ from sqlalchemy import case, func, select
 
 from app.clock import today
 from app.extensions import db
-from app.models import (COMMUNE_LEVEL, Directive, Item, Organization, OutreachActivity, SupportTicket, Task,
-                        TicketStatus, User, Village)
+from app.models import (
+    COMMUNE_LEVEL,
+    Directive,
+    Item,
+    Organization,
+    OutreachActivity,
+    SupportTicket,
+    Task,
+    TicketStatus,
+    User,
+    Village,
+)
 from app.outreach.services import totals_by_kind, totals_by_unit
 from app.permissions import scoped, sees_everything
 from app.reports import history
