@@ -8,7 +8,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TicketEvent, TicketStatus, User
 from app.reports.figures import report_figures
-from app.task_classes import TaskClass
+from app.task_classes import REPORTED_CLASSES, TaskClass
 from app.tasks.queries import class_counts
 from app.teams.services import deactivate_team
 from tests.conftest import login
@@ -85,6 +85,7 @@ def test_tasks_assigned_after_the_period_and_cancelled_ones_do_not_count(app):
         counted = _task(unit, deadline=date(2026, 12, 30))
         report = _figures(leader)
         assert _row(report, unit).total == 1 and report.totals.counts[TaskClass.OPEN_ON_TIME] == 1
+        assert _row(report, unit).cancelled == 1  # counted beside the classes, not in the total
         assert counted.id
 
 
@@ -135,10 +136,12 @@ def test_units_are_ranked_by_on_time_rate_with_the_change_since_the_previous_per
 
 def test_figures_for_today_are_the_dashboards_class_counts(demo):
     with demo.app_context():
-        for username in ("lanhdao", "tamphuoc"):
+        for username, unit_id in (("lanhdao", None), ("tamphuoc", "own")):
             user = db.session.scalar(select(User).where(User.username == username))
             report = _figures(user, today() - timedelta(days=29), today())
-            assert report.totals.counts == class_counts(user, today())
+            dashboard = class_counts(user, today(), user.organization_id if unit_id else None)
+            assert report.totals.counts == {cls: dashboard[cls] for cls in REPORTED_CLASSES}
+            assert report.totals.cancelled == dashboard.get(TaskClass.CANCELLED, 0)
 
 
 def test_an_officer_sees_only_their_own_unit(demo):
