@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TicketEvent, TicketStatus, User
+from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TeamPosition, TicketEvent, TicketStatus, User
 from app.reports.figures import report_figures
 from app.task_classes import REPORTED_CLASSES, TaskClass
 from app.tasks.queries import class_counts
@@ -15,6 +15,7 @@ from tests.conftest import login
 from tests.factories import (
     make_activity,
     make_item,
+    make_member,
     make_task,
     make_team,
     make_ticket,
@@ -158,7 +159,9 @@ def test_coverage_at_the_end_comes_from_founding_and_deactivation_dates(app):
     with app.app_context():
         leader, commune = _district_user(), make_unit()
         villages = [make_village(commune) for _ in range(4)]
-        make_team(villages[0], established_on=date(2026, 9, 1))
+        counting = make_team(villages[0], established_on=date(2026, 9, 1))
+        for position in (TeamPosition.LEADER, TeamPosition.MEMBER, TeamPosition.MEMBER):
+            make_member(counting, position=position, full_name=f"Thành viên {position}")
         make_team(villages[1], established_on=date(2026, 11, 20))  # after the end
         make_team(villages[2], established_on=date(2026, 9, 1), active=False, deactivated_on=date(2026, 11, 1))
         make_team(villages[3], established_on=date(2026, 9, 1), active=False, deactivated_on=date(2026, 11, 30))
