@@ -58,3 +58,11 @@ def test_the_printed_report_has_no_menu_and_no_form(open_tab):
     expect(page.locator("form.report-form")).to_be_hidden()
     expect(page.locator(".report-scope")).to_be_visible()
     page.pdf(path=str(ARTIFACTS / "report-print.pdf"), format="A4")  # for a person to look at
+
+
+def test_a_commune_officer_sees_the_report_of_their_unit(open_tab):
+    tab = open_tab("tamphuoc")
+    tab.page.goto("/reports")
+    expect(tab.page.locator(".report-scope")).to_contain_text("UBND xã Tam Phước")
+    expect(tab.page.locator("table.report-table tbody tr")).to_have_count(1)
+    audit(tab, "reports-commune")
