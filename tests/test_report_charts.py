@@ -46,6 +46,7 @@ def test_coverage_bars_mark_the_target_with_the_deadline(app):
 def test_a_trend_marks_a_deadline_within_its_weeks(app):
     with app.test_request_context():
         points = [TrendPoint(date(2026, 11, d), overdue=d, villages=10, covered=d // 7) for d in (7, 14, 21)]
-        chart = trend_line("trend-overdue", "t", "d", points, lambda p: p.overdue, "n", date(2026, 11, 14))
+        chart = trend_line("trend-overdue", "t", "d", points, lambda p: p.overdue, "n",
+                           (date(2026, 11, 1), date(2026, 11, 30)), date(2026, 11, 25))
         assert [s.kind for s in chart.shapes].count("circle") == 3
         assert any(s.cls == "target" for s in chart.shapes)

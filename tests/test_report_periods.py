@@ -50,3 +50,9 @@ def test_week_ends_step_by_seven_days_and_close_on_the_last_day():
     assert month.week_ends() == [date(2026, 11, 21), date(2026, 11, 28), date(2026, 12, 5), date(2026, 12, 12),
                                  date(2026, 12, 14)]
     assert Period(PeriodKind.CUSTOM, date(2026, 1, 1), date(2026, 1, 3)).week_ends() == [date(2026, 1, 3)]
+
+
+def test_a_running_period_has_week_ends_up_to_today():
+    month = Period(PeriodKind.MONTH, date(2026, 11, 15), date(2026, 12, 14))
+    assert month.week_ends(until=date(2026, 12, 1)) == [date(2026, 11, 21), date(2026, 11, 28), date(2026, 12, 1)]
+    assert month.week_ends(until=date(2026, 11, 1)) == []

@@ -6,14 +6,23 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import (Organization, OrgKind, Role, TaskStatus, TaskUpdate, TicketEvent, TicketStatus, User)
+from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TeamPosition, TicketEvent, TicketStatus, User
 from app.reports.figures import report_figures
-from app.task_classes import TaskClass
+from app.task_classes import REPORTED_CLASSES, TaskClass
 from app.tasks.queries import class_counts
 from app.teams.services import deactivate_team
 from tests.conftest import login
-from tests.factories import (make_activity, make_item, make_task, make_team, make_ticket, make_unit, make_user,
-                             make_village)
+from tests.factories import (
+    make_activity,
+    make_item,
+    make_member,
+    make_task,
+    make_team,
+    make_ticket,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 START, END = date(2026, 10, 15), date(2026, 11, 14)
 
@@ -24,8 +33,10 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _changed(task, day: date, old, new, progress=None):
+    if progress is None:
+        progress = 100 if new == TaskStatus.DONE else 10
     db.session.add(TaskUpdate(task_id=task.id, at=_at(day), old_status=old, new_status=new, old_progress=0,
-                              new_progress=progress if progress is not None else (100 if new == TaskStatus.DONE else 10)))
+                              new_progress=progress))
     db.session.commit()
 
 
@@ -75,6 +86,7 @@ def test_tasks_assigned_after_the_period_and_cancelled_ones_do_not_count(app):
         counted = _task(unit, deadline=date(2026, 12, 30))
         report = _figures(leader)
         assert _row(report, unit).total == 1 and report.totals.counts[TaskClass.OPEN_ON_TIME] == 1
+        assert _row(report, unit).cancelled == 1  # counted beside the classes, not in the total
         assert counted.id
 
 
@@ -125,10 +137,12 @@ def test_units_are_ranked_by_on_time_rate_with_the_change_since_the_previous_per
 
 def test_figures_for_today_are_the_dashboards_class_counts(demo):
     with demo.app_context():
-        for username in ("lanhdao", "tamphuoc"):
+        for username, unit_id in (("lanhdao", None), ("tamphuoc", "own")):
             user = db.session.scalar(select(User).where(User.username == username))
             report = _figures(user, today() - timedelta(days=29), today())
-            assert report.totals.counts == class_counts(user, today())
+            dashboard = class_counts(user, today(), user.organization_id if unit_id else None)
+            assert report.totals.counts == {cls: dashboard[cls] for cls in REPORTED_CLASSES}
+            assert report.totals.cancelled == dashboard.get(TaskClass.CANCELLED, 0)
 
 
 def test_an_officer_sees_only_their_own_unit(demo):
@@ -145,7 +159,9 @@ def test_coverage_at_the_end_comes_from_founding_and_deactivation_dates(app):
     with app.app_context():
         leader, commune = _district_user(), make_unit()
         villages = [make_village(commune) for _ in range(4)]
-        make_team(villages[0], established_on=date(2026, 9, 1))
+        counting = make_team(villages[0], established_on=date(2026, 9, 1))
+        for position in (TeamPosition.LEADER, TeamPosition.MEMBER, TeamPosition.MEMBER):
+            make_member(counting, position=position, full_name=f"Thành viên {position}")
         make_team(villages[1], established_on=date(2026, 11, 20))  # after the end
         make_team(villages[2], established_on=date(2026, 9, 1), active=False, deactivated_on=date(2026, 11, 1))
         make_team(villages[3], established_on=date(2026, 9, 1), active=False, deactivated_on=date(2026, 11, 30))
@@ -165,7 +181,8 @@ def test_tickets_are_counted_by_their_state_at_the_end(app):
         leader, commune = _district_user(), make_unit()
         partner = make_unit("VNPT Thử", kind=OrgKind.PARTNER)
         ticket = make_ticket(commune, partner, status=TicketStatus.DONE, created_at=_at(date(2026, 10, 1)))
-        db.session.add_all([TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 1)), to_status=TicketStatus.REQUESTED),
+        db.session.add_all([TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 1)),
+                                        to_status=TicketStatus.REQUESTED),
                             TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 10, 20)),
                                         from_status=TicketStatus.REQUESTED, to_status=TicketStatus.IN_PROGRESS),
                             TicketEvent(ticket_id=ticket.id, at=_at(date(2026, 11, 25)),

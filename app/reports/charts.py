@@ -17,7 +17,7 @@ from app.task_classes import REPORTED_CLASSES
 
 WIDTH = 480
 LABEL_WIDTH = 128
-RIGHT = 16
+RIGHT = 26
 ROW = 24
 BAR = 16
 TOP = 28
@@ -104,7 +104,8 @@ def coverage_bars(rows: list[CoverageRow], as_of: date, deadline: date | None, t
     """Bars: each commune's coverage against the 100 % target, the deadline in the target's mark."""
     plot = WIDTH - LABEL_WIDTH - RIGHT
     per_percent = plot / 100
-    mark = _("Target %(percent)s %%", percent=target) + (f" · {_('deadline')} {_fmt(deadline)}" if deadline else "")
+    mark = (_("Target %(percent)s %% · deadline %(date)s", percent=target, date=_fmt(deadline)) if deadline
+            else _("Target %(percent)s %%", percent=target))
     desc = _("Bars, one per commune: the share of its villages with a Community Technology Team on %(date)s, "
              "against the target of %(percent)s %%.", date=_fmt(as_of), percent=target)
     if deadline:
@@ -138,35 +139,37 @@ def _short(name: str) -> str:
 
 
 def trend_line(key: str, title: str, desc: str, points: list[TrendPoint], value, heading: str,
-               deadline: date | None = None, percent: bool = False) -> Chart:
-    """A line over the weeks of the period; `value` picks the number of each point."""
+               axis: tuple[date, date], deadline: date | None = None, percent: bool = False) -> Chart:
+    """A line over the period (`axis`: its first and last day), one point per week's end; `value` picks the
+    number of each point. A period still running has points up to today only."""
     values = [value(point) for point in points]
     top = 100 if percent else max(_scale_ticks(max(values, default=0)))
     height = 180
     plot_w, plot_h = WIDTH - 48 - RIGHT, height - TOP - AXIS
-    step = plot_w / max(len(points) - 1, 1)
-    xy = [(48 + index * step, TOP + plot_h - (v / top) * plot_h if top else TOP + plot_h)
-          for index, v in enumerate(values)]
+    span = (axis[1] - axis[0]).days or 1
+
+    def x_of(day: date) -> float:
+        return 48 + plot_w * (day - axis[0]).days / span
+
+    xy = [(x_of(point.day), TOP + plot_h - (v / top) * plot_h if top else TOP + plot_h)
+          for point, v in zip(points, values, strict=True)]
     chart = Chart(key, title, desc, height, [_("Week ending"), heading],
-                  [[_fmt(point.day), v] for point, v in zip(points, values)])
+                  [[_fmt(point.day), v] for point, v in zip(points, values, strict=True)])
     for tick in ([0, 50, 100] if percent else _scale_ticks(int(top))):
         y = TOP + plot_h - (tick / top) * plot_h if top else TOP + plot_h
         chart.shapes.append(Shape("line", "grid", x=48, y=y, x2=WIDTH - RIGHT, y2=y))
         chart.shapes.append(Shape("text", "tick", x=42, y=y + 4, text=f"{tick}{' %' if percent else ''}",
                                   anchor="end"))
-    every = max(1, -(-len(points) // 6))
-    for index, point in enumerate(points):
-        if index % every == 0 or index == len(points) - 1:
-            chart.shapes.append(Shape("text", "tick", x=xy[index][0], y=height - 6,
-                                      text=point.day.strftime("%d/%m"), anchor="middle"))
-    if deadline and points and points[0].day <= deadline <= points[-1].day and len(points) > 1:
-        span = (points[-1].day - points[0].day).days or 1
-        x = 48 + plot_w * (deadline - points[0].day).days / span
+    for day, anchor in ((axis[0], "start"), (axis[1], "end")):
+        chart.shapes.append(Shape("text", "tick", x=x_of(day), y=height - 6, text=_fmt(day), anchor=anchor))
+    if deadline and axis[0] <= deadline <= axis[1]:
+        x = x_of(deadline)
         chart.shapes.append(Shape("line", "target", x=x, y=TOP - 8, x2=x, y2=TOP + plot_h))
-        chart.shapes.append(Shape("text", "target-label", x=x, y=TOP - 12, text=f"{_('deadline')} {_fmt(deadline)}",
-                                  anchor="middle"))
+        chart.shapes.append(Shape("text", "target-label", x=x, y=TOP - 12,
+                                  text=_("Deadline %(date)s", date=_fmt(deadline)),
+                                  anchor="end" if x > WIDTH / 2 else "start"))
     chart.shapes.append(Shape("polyline", f"line {key}", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in xy)))
-    for (x, y), point, v in zip(xy, points, values):
+    for (x, y), point, v in zip(xy, points, values, strict=True):
         chart.shapes.append(Shape("circle", f"dot {key}", x=x, y=y, tip=f"{_fmt(point.day)}: {v}"))
     return chart
 
@@ -174,13 +177,14 @@ def trend_line(key: str, title: str, desc: str, points: list[TrendPoint], value,
 def report_charts(report, trend: list[TrendPoint], deadline: date | None) -> list[Chart]:
     """The report's four charts: units by class, coverage per commune, and the weekly trends."""
     charts = [unit_bars(report.unit_rows, report.as_of)]
+    axis = (report.start, report.end)
     if report.coverage_rows:
         charts.append(coverage_bars(report.coverage_rows, report.as_of, deadline))
     if trend:
         charts.append(trend_line("trend-coverage", _("Team coverage week by week"),
                                  _("A line: the share of villages with a team at the end of each week of the period."),
-                                 trend, lambda p: p.percent, _("Coverage") + " (%)", deadline, percent=True))
+                                 trend, lambda p: p.percent, _("Coverage") + " (%)", axis, deadline, percent=True))
         charts.append(trend_line("trend-overdue", _("Overdue tasks week by week"),
                                  _("A line: the tasks overdue and not done at the end of each week of the period."),
-                                 trend, lambda p: p.overdue, _("Overdue tasks")))
+                                 trend, lambda p: p.overdue, _("Overdue tasks"), axis))
     return charts

@@ -15,8 +15,18 @@ from sqlalchemy import case, func, select
 
 from app.clock import today
 from app.extensions import db
-from app.models import (COMMUNE_LEVEL, Directive, Item, Organization, OutreachActivity, SupportTicket, Task,
-                        TicketStatus, User, Village)
+from app.models import (
+    COMMUNE_LEVEL,
+    Directive,
+    Item,
+    Organization,
+    OutreachActivity,
+    SupportTicket,
+    Task,
+    TicketStatus,
+    User,
+    Village,
+)
 from app.outreach.services import totals_by_kind, totals_by_unit
 from app.permissions import scoped, sees_everything
 from app.reports import history
@@ -35,6 +45,7 @@ class UnitRow:
     counts: dict[TaskClass, int]
     short_name: str = ""
     done_after_extension: int = 0  # of done_on_time: on time only thanks to an extended deadline
+    cancelled: int = 0  # beside the classes, outside the total
     rank: int | None = None
     rank_change: int | None = None  # places gained since the previous period (negative: lost)
 
@@ -138,6 +149,8 @@ def unit_rows_at(user: User, directive_ids: list[int] | None, day: date) -> list
         if cls in row.counts:
             row.counts[TaskClass(cls)] = count
             row.done_after_extension += int(extended or 0)
+        elif cls == TaskClass.CANCELLED:
+            row.cancelled = count
     ranked = sorted(rows.values(), key=lambda r: order.get(r.unit_id, 0))
     _rank(ranked)
     return ranked
@@ -153,6 +166,7 @@ def _rank(rows: list[UnitRow]) -> None:
 def _totals(rows: list[UnitRow]) -> UnitRow:
     total = UnitRow(None, str(_l("Total")), {cls: sum(row.counts[cls] for row in rows) for cls in REPORTED_CLASSES})
     total.done_after_extension = sum(row.done_after_extension for row in rows)
+    total.cancelled = sum(row.cancelled for row in rows)
     return total
 
 

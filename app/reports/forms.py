@@ -5,11 +5,11 @@ Anything that does not parse gives a message and the default (the current month 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.forms import MAX_ID
+from app.forms import MAX_ID, parse_date
 from app.reports.figures import MAX_DIRECTIVES
 from app.reports.periods import MAX_DAYS, Period, PeriodKind, bounded, period_containing
 
@@ -22,20 +22,13 @@ PERIOD_LABELS = {
     PeriodKind.CUSTOM: _l("Custom dates"),
 }
 DEFAULT_KIND = PeriodKind.MONTH
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 MAX_TEXT = 40
 
 
 def parse_day(text: str) -> date | None:
     """dd/mm/yyyy (as people type) or yyyy-mm-dd (as links carry it); None when it is neither or out of range."""
-    text = (text or "").strip()[:MAX_TEXT]
-    for pattern in DATE_FORMATS:
-        try:
-            day = datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        return day if bounded(day) else None
-    return None
+    day = parse_date((text or "")[:MAX_TEXT])
+    return day if day is not None and bounded(day) else None
 
 
 def _ids(values: list[str]) -> list[int]:

@@ -61,11 +61,13 @@ class Period:
             return Period(self.kind, start, start + timedelta(days=self.days - 1))
         return period_containing(self.kind, self.end + timedelta(days=1))
 
-    def week_ends(self) -> list[date]:
-        """The last day of each week of the period (every 7th day from its start), and its end."""
-        ends = [day for day in _days(self.start + timedelta(days=6), self.end, 7)]
-        if not ends or ends[-1] != self.end:
-            ends.append(self.end)
+    def week_ends(self, until: date | None = None) -> list[date]:
+        """The last day of each week of the period (every 7th day from its start) and its end; for a period
+        still running (`until` before its end), the week ends up to `until` and `until` itself."""
+        last = min(self.end, until) if until else self.end
+        ends = [day for day in _days(self.start + timedelta(days=6), last, 7)]
+        if last >= self.start and (not ends or ends[-1] != last):
+            ends.append(last)
         return ends
 
 

@@ -21,8 +21,8 @@ def index():
     choice = read_choice(request.args, now)
     period = choice.period
     report = report_figures(current_user, directive_ids=choice.directive_ids, start=period.start, end=period.end)
-    weeks = [day for day in period.week_ends() if day <= report.as_of] if period.start <= now else []
-    trend = weekly_trend(current_user, counted_directive_ids(report.directives, choice.directive_ids), weeks)
+    trend = weekly_trend(current_user, counted_directive_ids(report.directives, choice.directive_ids),
+                         period.week_ends(until=report.as_of))
     deadline, behind = coverage_projections(current_user, now)
     quick = {kind: period_containing(kind, now) for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)}
     return render("reports/index.html", choice=choice, report=report, charts=report_charts(report, trend, deadline),

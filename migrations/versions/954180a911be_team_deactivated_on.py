@@ -1,7 +1,7 @@
 """Teams keep the day they stopped (deactivated_on), for coverage as of a past date
 
 Revision ID: 954180a911be
-Revises: 199d3c45186e
+Revises: e1ff6abc9127
 Create Date: 2026-12-01 09:46:50.426149
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '954180a911be'
-down_revision = '199d3c45186e'
+down_revision = 'e1ff6abc9127'
 branch_labels = None
 depends_on = None
 
