@@ -219,3 +219,16 @@ def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(office, demo)
     response = upload(client, directive_id, b"PK" + b"\x00" * 200_000)
     assert response.status_code == 413
     assert _counts(demo, directive_id) == (0, 0)
+
+
+def test_a_cancelled_directive_takes_no_import(office, demo):
+    client, directive_id = office
+    data = workbook_bytes([{"Nội dung nhiệm vụ": "Một", "Đơn vị chủ trì": "Tam Phước"}])
+    page = upload(client, directive_id, data).get_data(as_text=True)
+    with demo.app_context():
+        db.session.get(Directive, directive_id).cancelled_on = date(2026, 1, 1)
+        db.session.commit()
+    assert confirm(client, directive_id, page).status_code == 422
+    response = upload(client, directive_id, data)
+    assert response.status_code == 422 and "đã bị hủy" in response.get_data(as_text=True)
+    assert _counts(demo, directive_id) == (0, 0)

@@ -15,6 +15,7 @@ from app.imports.reader import FileRefused, read_upload
 from app.imports.template import template_workbook
 from app.models import Directive
 from app.permissions import get_or_404, require
+from app.rules import RuleError
 
 # Room for the multipart envelope and the form's other fields around the file itself.
 ENVELOPE_BYTES = 64 * 1024
@@ -56,14 +57,26 @@ def upload(directive_id: int):
         return _page(directive, form, 422)
     try:
         rows, digest = read_upload(form.sheet.data, max_bytes)
+        planned, errors = services.check_rows(directive, rows)
     except FileRefused as refusal:
         form.sheet.errors.append(refusal.message)
         return _page(directive, form, 422)
-    planned, errors = services.check_rows(directive, rows)
+    except RuleError as refusal:
+        form.form_errors.append(refusal.message)
+        return _page(directive, form, 422)
     if errors:
         return _page(directive, form, 422, errors=errors, row_count=len(rows))
     draft = services.keep_draft(directive, current_user, digest, form.sheet.data.filename, rows)
     return _page(directive, form, planned=planned, confirm_form=ConfirmForm(formdata=None, digest=draft.digest))
+
+
+def _problems(directive: Directive, draft) -> dict:
+    """The rows' problems found again, for the page that says why the import was refused."""
+    try:
+        planned, errors = services.check_rows(directive, services.draft_rows(draft))
+    except RuleError:
+        return {}
+    return {"errors": errors, "row_count": len(planned) + len(errors)}
 
 
 @bp.post("/directives/<int:directive_id>/import/confirm")
@@ -82,7 +95,6 @@ def confirm(directive_id: int):
         db.session.rollback()
         upload_form = UploadForm(formdata=None)
         upload_form.form_errors.extend(form.form_errors)
-        planned, errors = services.check_rows(directive, services.draft_rows(draft))
-        return _page(directive, upload_form, 422, errors=errors, row_count=len(planned) + len(errors))
+        return _page(directive, upload_form, 422, **_problems(directive, draft))
     flash(_("%(count)d items imported and assigned.", count=len(items)), "success")
     return redirect_to(url_for("directives.show", directive_id=directive.id))

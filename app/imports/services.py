@@ -120,7 +120,10 @@ def _units(cell: str, directory: UnitDirectory, column: str, row: int, errors: l
 
 
 def check_rows(directive: Directive, rows: list[SheetRow]) -> tuple[list[PlannedItem], list[RowError]]:
-    """Every row checked: the items to import, and every problem by row and column."""
+    """Every row checked: the items to import, and every problem by row and column. RuleError when nothing may
+    be added to the directive at all (it is cancelled)."""
+    if directive.cancelled_on is not None:
+        raise RuleError(directive_services.CANCELLED_DIRECTIVE)
     directory = UnitDirectory()
     planned, errors = [], []
     for sheet_row in rows:
