@@ -75,6 +75,7 @@ class Item(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     default_deadline: Mapped[date | None] = mapped_column(Date)
     kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
+    kpi_target: Mapped[int] = mapped_column(Integer, default=100, server_default="100")  # percent, with the KPI
 
     directive: Mapped[Directive] = relationship(back_populates="items")
     tasks: Mapped[list[Task]] = relationship(back_populates="item")
