@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -132,6 +133,26 @@ class TicketStatus(enum.StrEnum):
     DONE = "done"  # by the partner
     CONFIRMED = "confirmed"  # by the commune
     REOPENED = "reopened"
+
+
+class TicketTransition(NamedTuple):
+    """Which side moves a ticket, from which statuses, to which."""
+
+    by_partner: bool
+    sources: frozenset[TicketStatus]
+    target: TicketStatus
+
+
+# The ticket's state machine, the one place it is written: app.permissions answers "may this user do this to this
+# ticket now" from it, app.support.services applies it. requested → in_progress → done (partner) → confirmed
+# (commune), or done → reopened (commune, with a reason) → in_progress again.
+TICKET_TRANSITIONS = {
+    "take": TicketTransition(True, frozenset({TicketStatus.REQUESTED, TicketStatus.REOPENED}),
+                             TicketStatus.IN_PROGRESS),
+    "done": TicketTransition(True, frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.DONE),
+    "confirm": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.CONFIRMED),
+    "reopen": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.REOPENED),
+}
 
 
 class SupportTicket(db.Model):
