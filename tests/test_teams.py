@@ -333,3 +333,16 @@ def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, 
     assert f"1234/UBND-VP, nhiệm vụ 5: 100% thôn, khối phố có tổ trước ngày {yesterday}" in page
     assert "45/KH-BCĐ, nhiệm vụ 5: 80% thôn, khối phố có tổ, không thời hạn" in page
     assert page.index("45/KH-BCĐ") < page.index("1234/UBND-VP")  # newest directive first
+
+
+def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    url = f"/teams/{registry['other_team']}"
+    page = client.get(url).text
+    assert "Chưa được tính" in page and "Chưa đủ thành viên: 1 người đang tham gia, cần ít nhất 3" in page
+    client.post(f"{url}/members", data=_member_form(), headers={"HX-Request": "true"})
+    response = client.post(f"{url}/members", data=_member_form(full_name="Lê Văn Ba", phone="0905333444"),
+                           headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<section id="members"')
+    standing = response.text[response.text.index('<div id="team-standing" hx-swap-oob="true">'):]
+    assert "Được tính vào tỷ lệ bao phủ" in standing and "Chưa đủ" not in standing

@@ -53,7 +53,8 @@ def new():
 def show(team_id: int):
     """A team with its members."""
     team = get_or_404(Team, team_id, current_user)
-    return render("teams/show.html", team=team, form=MemberForm())
+    return render("teams/show.html", team=team, form=MemberForm(), standing=services.standing_of(team),
+                  min_members=current_app.config["TEAM_MIN_MEMBERS"])
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -72,7 +73,7 @@ def edit(team_id: int):
 @bp.post("/teams/<int:team_id>/members")
 @require("team.manage")
 def add_member(team_id: int):
-    """Add a member; htmx gets the member list and a fresh form back."""
+    """Add a member; htmx gets the member list and a fresh form back, and whether the team counts out of band."""
     team = get_or_404(Team, team_id, current_user, "team.manage")
     form = MemberForm()
     member = submit(form, lambda: services.add_member(
@@ -82,7 +83,8 @@ def add_member(team_id: int):
         return redirect_to(url_for("teams.show", team_id=team.id))
     if member:
         form = MemberForm(formdata=None)
-    return render("teams/show.html", "members", team=team, form=form, added=member or None,
+    return render("teams/show.html", "members", "standing", team=team, form=form, added=member or None,
+                  standing=services.standing_of(team), min_members=current_app.config["TEAM_MIN_MEMBERS"], oob=True,
                   status=form_status(form))
 
 

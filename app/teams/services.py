@@ -142,10 +142,20 @@ class TeamRow:
     counts: bool
 
 
+def _rows():
+    return select(Team, active_members().label("members"), has_active_leader().label("leader"),
+                  team_counts().label("counts"))
+
+
+def standing_of(team: Team) -> TeamRow:
+    """One team's members and whether it counts toward coverage, by the same SQL as the teams page."""
+    _, members, leader, counts = db.session.execute(_rows().where(Team.id == team.id)).one()
+    return TeamRow(team, members, bool(leader), bool(counts))
+
+
 def teams_for(user) -> list[TeamRow]:
     """The active teams the user may see, by commune and village, each with whether it counts toward coverage."""
-    stmt = (scoped(Team, user, select(Team, active_members().label("members"), has_active_leader().label("leader"),
-                                      team_counts().label("counts")))
+    stmt = (scoped(Team, user, _rows())
             .join(Team.village).join(Village.commune)
             .options(contains_eager(Team.village).contains_eager(Village.commune))
             .where(Team.active.is_(True)).order_by(Organization.sort_key, Village.sort_key))
