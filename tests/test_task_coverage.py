@@ -76,6 +76,6 @@ def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_tw
                ("Phạm Văn Viên", "member", "0905000003")]
     for name, position, phone in members:
         assert 'value="25"' in client.get(f"/tasks/{commune_task['kpi']}").text
-        client.post(f"{team_url}/members", data={"full_name": name, "position": position,
-                                                 "affiliation": "youth_union", "phone": phone})
+        client.post(f"{team_url}/members",
+                    data={"full_name": name, "position": position, "affiliation": "youth_union", "phone": phone})
     assert 'value="50"' in client.get(f"/tasks/{commune_task['kpi']}").text

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Organization, OrgKind, Role, Village
-from tests.factories import PASSWORD, make_unit, make_user, make_village
+from tests.factories import PASSWORD, make_counting_team, make_team, make_unit, make_user, make_village
 
 
 @pytest.fixture
@@ -200,3 +200,12 @@ def test_correcting_a_placeholder_name_confirms_it(app, client, auth, places):
 
 def test_the_admin_screens_have_no_village_routes_left(app):
     assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/villages")]
+
+
+def test_the_village_list_tells_a_team_that_counts_from_one_that_does_not_yet(app, client, auth, places):
+    with app.app_context():
+        make_counting_team(db.session.get(Village, places["own"]))
+        make_team(db.session.scalar(select(Village).where(Village.name == "Xuân Định")))
+    auth.login("tamdann", PASSWORD)
+    page = client.get("/villages").text
+    assert page.count("Đã có tổ") == 1 and page.count("Chưa được tính") == 1

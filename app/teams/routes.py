@@ -121,7 +121,8 @@ def deactivate(team_id: int):
 @require("team.manage")
 def confirm_deactivate_member(member_id: int):
     """Ask before deactivating a member."""
-    return render("teams/confirm.html", obj=get_or_404(TeamMember, member_id, current_user, "team.manage"), kind="member")
+    member = get_or_404(TeamMember, member_id, current_user, "team.manage")
+    return render("teams/confirm.html", obj=member, kind="member")
 
 
 @bp.post("/teams/members/<int:member_id>/deactivate")

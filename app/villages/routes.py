@@ -9,6 +9,7 @@ from app.forms import form_status, id_arg, submit
 from app.htmx import redirect_to, render
 from app.models import Organization, Team, Village
 from app.permissions import can, get_or_404, require, scoped, sees_everything
+from app.teams.coverage import team_counts
 from app.villages import bp, services
 from app.villages.forms import VillageForm
 
@@ -30,9 +31,9 @@ def _form(village=None, **defaults) -> VillageForm:
 @bp.get("/villages")
 @require("village.view")
 def index():
-    """The villages the user may see, per commune, with their team."""
+    """The villages the user may see, per commune, with their team and whether it counts toward coverage."""
     commune_id = id_arg("commune")
-    stmt = (scoped(Village, current_user, select(Village, Team))
+    stmt = (scoped(Village, current_user, select(Village, Team, team_counts().label("counts")))
             .join(Village.commune)
             .outerjoin(Team, and_(Team.village_id == Village.id, Team.active.is_(True)))
             .order_by(Organization.sort_key, Village.sort_key))
