@@ -347,3 +347,17 @@ def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(a
     assert response.text.lstrip().startswith('<section id="members"')
     standing = response.text[response.text.index('<div id="team-standing" hx-swap-oob="true">'):]
     assert "Được tính vào tỷ lệ bao phủ" in standing and "Chưa đủ" not in standing
+
+
+def test_the_audit_log_shows_what_changed_in_a_team_with_labels_and_dates(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    client.post(f"/teams/{registry['other_team']}/edit",
+                data={"established_on": "2022-06-20", "decision_number": "46/QĐ-UBND"})
+    client.post(f"/teams/members/{registry['leader']}/edit",
+                data=_member_form(full_name="Võ Văn Tổ Trưởng", position="leader", affiliation="police"))
+    with app.app_context():
+        make_user("quantri", role=Role.ADMIN)
+    auth.login("quantri", PASSWORD)
+    page = client.get("/admin/audit").text
+    assert "01/06/2022" in page and "20/06/2022" in page and "46/QĐ-UBND" in page
+    assert "Công an" in page and "team " not in page

@@ -54,7 +54,9 @@ def register_team(*, actor, village_id: int, established_on: date, decision_numb
     except IntegrityError as error:
         db.session.rollback()
         raise RuleError(ACTIVE_TEAM_EXISTS, "village_id") from error
-    record("team.create", team, actor=actor, detail=f"village {village_id}, {decision_number}")
+    record("team.create", team, actor=actor, changes={"village": (None, db.session.get(Village, village_id)),
+                                                      "established_on": (None, established_on),
+                                                      "decision_number": (None, decision_number)})
     db.session.commit()
     return team
 
@@ -64,8 +66,10 @@ def update_team(team: Team, *, actor, established_on: date, decision_number: str
     if not team.active:
         raise RuleError(TEAM_INACTIVE)
     _check_founding(established_on)
+    changes = {"established_on": (team.established_on, established_on),
+               "decision_number": (team.decision_number, decision_number)}
     team.established_on, team.decision_number = established_on, decision_number
-    record("team.update", team, actor=actor, detail=decision_number)
+    record("team.update", team, actor=actor, changes=changes)
     db.session.commit()
     return team
 
@@ -100,6 +104,14 @@ def _check_member(team: Team, position: TeamPosition, full_name: str, phone: str
             raise RuleError(LEADER_EXISTS, "position")
 
 
+def _member_changes(member: TeamMember | None, full_name: str, position: str, affiliation: str,
+                    phone: str | None) -> dict:
+    """field -> (old, new) for the audit trail; the team is the member's own and never changes."""
+    new = {"full_name": full_name, "position": TeamPosition(position), "affiliation": Affiliation(affiliation),
+           "phone": phone or None}
+    return {name: (getattr(member, name) if member else None, value) for name, value in new.items()}
+
+
 def add_member(team: Team, *, actor, full_name: str, position: str, affiliation: str, phone: str | None) -> TeamMember:
     """A new active member; a team has at most one active leader."""
     _check_member(team, TeamPosition(position), full_name, phone)
@@ -107,7 +119,8 @@ def add_member(team: Team, *, actor, full_name: str, position: str, affiliation:
                         affiliation=Affiliation(affiliation), phone=phone or None, active=True)
     db.session.add(member)
     db.session.flush()
-    record("team_member.create", member, actor=actor, detail=f"team {team.id}")
+    record("team_member.create", member, actor=actor, changes=_member_changes(None, full_name, position, affiliation,
+                                                                              phone))
     db.session.commit()
     return member
 
@@ -118,9 +131,10 @@ def update_member(member: TeamMember, *, actor, full_name: str, position: str, a
     if not member.active:
         raise RuleError(MEMBER_INACTIVE, "full_name")
     _check_member(member.team, TeamPosition(position), full_name, phone, member)
+    changes = _member_changes(member, full_name, position, affiliation, phone)
     member.full_name, member.position = full_name, TeamPosition(position)
     member.affiliation, member.phone = Affiliation(affiliation), phone or None
-    record("team_member.update", member, actor=actor, detail=f"team {member.team_id}")
+    record("team_member.update", member, actor=actor, changes=changes)
     db.session.commit()
     return member
 
