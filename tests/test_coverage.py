@@ -6,8 +6,14 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Directive, DocType, Item, Kpi, Organization, OrgKind, Role, TeamPosition
-from app.teams.coverage import (CommuneCoverage, coverage_by_commune, coverage_of, coverage_targets, district_coverage,
-                                villages_without_team)
+from app.teams.coverage import (
+    CommuneCoverage,
+    coverage_by_commune,
+    coverage_of,
+    coverage_targets,
+    district_coverage,
+    villages_without_team,
+)
 from tests.factories import make_counting_team, make_member, make_team, make_unit, make_user, make_village
 
 

@@ -2,7 +2,6 @@
 from sqlalchemy import func, select
 
 from app.clock import today
-from app.teams.coverage import coverage_by_commune, district_coverage
 from app.extensions import db
 from app.models import (
     COMMUNE_LEVEL,
@@ -18,6 +17,7 @@ from app.models import (
     Village,
 )
 from app.support.services import overdue_tickets_for
+from app.teams.coverage import coverage_by_commune, district_coverage
 
 
 def _count(stmt):

@@ -179,8 +179,8 @@ def test_a_coordinator_logs_for_a_chosen_unit_within_that_communes_villages(app,
 
 def test_an_activity_counts_only_towards_a_task_of_its_unit(app, client, auth, units):
     with app.app_context():
-        directive = Directive(number="1/UBND-VP", doc_type=DocType.PLAN, issuer="UBND huyện", issued_on=date(2022, 7, 1),
-                              signer="Chủ tịch", summary="Chuyển đổi số")
+        directive = Directive(number="1/UBND-VP", doc_type=DocType.PLAN, issuer="UBND huyện",
+                              issued_on=date(2022, 7, 1), signer="Chủ tịch", summary="Chuyển đổi số")
         item = Item(directive=directive, position=1, title="Tuyên truyền")
         own = Task(item=item, lead_unit_id=units["tam_dan"], status=TaskStatus.ASSIGNED, progress=0)
         foreign = Task(item=item, lead_unit_id=units["tam_an"], status=TaskStatus.ASSIGNED, progress=0)

@@ -35,8 +35,8 @@ def parties(app):
 def _ticket(app, parties, status=S.REQUESTED, **fields):
     """A ticket from Tam Đàn to VNPT in the given status."""
     with app.app_context():
-        return make_ticket(db.session.get(Organization, parties["tam_dan"]), db.session.get(Organization, parties["vnpt"]),
-                           status=status, **fields).id
+        commune, partner = (db.session.get(Organization, parties[name]) for name in ("tam_dan", "vnpt"))
+        return make_ticket(commune, partner, status=status, **fields).id
 
 
 def _state(app, ticket_id):

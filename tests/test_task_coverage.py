@@ -7,8 +7,17 @@ from sqlalchemy import select
 from app.clock import today
 from app.extensions import db
 from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
-from tests.factories import (PASSWORD, make_counting_team, make_item, make_member, make_task, make_team, make_unit,
-                             make_user, make_village)
+from tests.factories import (
+    PASSWORD,
+    make_counting_team,
+    make_item,
+    make_member,
+    make_task,
+    make_team,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 
 @pytest.fixture
@@ -68,7 +77,8 @@ def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, cl
 
 def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_two_members(app, client, commune_task):
     client.post("/login", data={"username": "tamdann", "password": PASSWORD})
-    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3], "decision_number": "45/QĐ-UBND",
+    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3],
+                                               "decision_number": "45/QĐ-UBND",
                                                "established_on": (today() - timedelta(days=1)).isoformat()})
     assert response.status_code == 303
     team_url = response.headers["Location"]

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import today
-from app.teams.coverage import coverage_of
 from app.extensions import db
 from app.models import AuditEvent, Directive, DocType, Item, Kpi, OrgKind, Role, Team, TeamMember, TeamPosition
 from app.rules import RuleError
 from app.teams import services
+from app.teams.coverage import coverage_of
 from tests.factories import PASSWORD, make_member, make_team, make_unit, make_user, make_village
 
 

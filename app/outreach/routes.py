@@ -7,11 +7,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.forms import form_status, submit
-from app.pager import paginate
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
 from app.outreach.forms import COUNT_FIELDS, NO_TASK, ActivityForm
+from app.pager import paginate
 from app.permissions import can, get_or_404, require, sees_everything
 
 FIELDS = ("held_on", "kind", "title", "note", *COUNT_FIELDS)

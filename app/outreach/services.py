@@ -13,8 +13,19 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.audit import record
 from app.extensions import db
 from app.forms import db_id
-from app.models import (COMMUNE_LEVEL, SKILL_COLUMNS, Organization, OrgKind, OutreachActivity, OutreachKind, Task,
-                        TaskStatus, User, Village, task_cooperator)
+from app.models import (
+    COMMUNE_LEVEL,
+    SKILL_COLUMNS,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    OutreachKind,
+    Task,
+    TaskStatus,
+    User,
+    Village,
+    task_cooperator,
+)
 from app.permissions import can, scoped
 from app.rules import RuleError
 

@@ -14,6 +14,7 @@ from app.rules import RuleError
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
 
+TICKET_FIELDS = ("partner_id", "kind", "village_id", "description", "wanted_by")
 DONE_MESSAGES = {"take": _l("Ticket taken."), "done": _l("Marked done."), "confirm": _l("Confirmed."),
                  "reopen": _l("Reopened.")}
 
@@ -43,7 +44,7 @@ def new():
         for village in services.villages_of([unit.id for unit in communes])]
     ticket = submit(form, lambda: services.file_ticket(
         actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
-        **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description", "wanted_by")}))
+        **{name: getattr(form, name).data for name in TICKET_FIELDS}))
     if ticket:
         flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
         return redirect_to(url_for("support.show", ticket_id=ticket.id))
@@ -91,7 +92,8 @@ def _transition(ticket_id: int, action: str):
     if status == 200 and not is_fragment_request():
         flash(DONE_MESSAGES[action], "success")
         back = request.form.get("back")
-        return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket" else url_for("support.index"))
+        return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket"
+                           else url_for("support.index"))
     context = dict(ticket=ticket, overdue=services.is_overdue(ticket, today()), form=form, action=action,
                    conflict=conflict)
     if is_fragment_request():

@@ -15,8 +15,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import record
 from app.clock import today as district_today
 from app.extensions import db
-from app.models import (TICKET_TRANSITIONS, Organization, OrgKind, SupportTicket, TicketEvent, TicketKind,
-                        TicketStatus, User, Village)
+from app.models import (
+    TICKET_TRANSITIONS,
+    Organization,
+    OrgKind,
+    SupportTicket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+    User,
+    Village,
+)
 from app.permissions import can, scoped
 from app.rules import RuleError
 

@@ -63,8 +63,8 @@ def edit(team_id: int):
     """Correct a team's date or decision number."""
     team = get_or_404(Team, team_id, current_user, "team.manage")
     form = TeamEditForm(obj=team)
-    if submit(form, lambda: services.update_team(
-            team, actor=current_user, established_on=form.established_on.data, decision_number=form.decision_number.data)):
+    if submit(form, lambda: services.update_team(team, actor=current_user, established_on=form.established_on.data,
+                                                 decision_number=form.decision_number.data)):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
     return render("teams/form.html", "form", form=form, team=team, status=form_status(form))

@@ -4,9 +4,8 @@ Nothing is deleted: a team or member that stops is deactivated and kept.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
