@@ -320,7 +320,7 @@ def test_the_targets_show_each_kpi_items_directive_target_and_deadline(app, clie
         _coverage_directive("1234/UBND-VP", today(), today() + timedelta(days=10))
     page = client.get("/teams").text
     deadline = (today() + timedelta(days=10)).strftime("%d/%m/%Y")
-    assert f"1234/UBND-VP, nhiệm vụ 5: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
+    assert f"1234/UBND-VP, nội dung 5: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
     assert "còn 10 ngày" in page
 
 
@@ -331,8 +331,8 @@ def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, 
         _coverage_directive("45/KH-BCĐ", today(), None, kpi_target=80)
     page = client.get("/teams").text
     yesterday = (today() - timedelta(days=1)).strftime("%d/%m/%Y")
-    assert f"1234/UBND-VP, nhiệm vụ 5: 100% thôn, khối phố có tổ trước ngày {yesterday}" in page
-    assert "45/KH-BCĐ, nhiệm vụ 5: 80% thôn, khối phố có tổ, không thời hạn" in page
+    assert f"1234/UBND-VP, nội dung 5: 100% thôn, khối phố có tổ trước ngày {yesterday}" in page
+    assert "45/KH-BCĐ, nội dung 5: 80% thôn, khối phố có tổ, không thời hạn" in page
     assert page.index("45/KH-BCĐ") < page.index("1234/UBND-VP")  # newest directive first
 
 
