@@ -51,6 +51,7 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end
     PAGE_SIZE = 25
+    TEAM_MIN_MEMBERS = 3  # active members, the leader among them, before a team counts toward coverage
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost

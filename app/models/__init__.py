@@ -3,8 +3,9 @@ from app.models.audit import AuditEvent
 from app.models.directive import (CLOSED_STATUSES, Directive, DocType, Item, Kpi, Task, TaskStatus, TaskUpdate,
                                   task_cooperator)
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
-from app.models.registry import (SKILL_COLUMNS, Affiliation, OutreachActivity, OutreachKind, SupportTicket, Team,
-                                 TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus, outreach_village)
+from app.models.registry import (SKILL_COLUMNS, TICKET_TRANSITIONS, Affiliation, OutreachActivity, OutreachKind,
+                                 SupportTicket, Team, TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus,
+                                 TicketTransition, outreach_village)
 from app.models.submission import Submission
 from app.models.user import Role, User
 
@@ -12,6 +13,6 @@ __all__ = [
     "AuditEvent", "CLOSED_STATUSES", "Directive", "DocType", "Item", "Kpi", "Task", "TaskStatus", "TaskUpdate",
     "task_cooperator", "COMMUNE_LEVEL", "Organization", "OrgKind", "Village", "VillageKind", "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
-    "TicketEvent", "TicketKind", "TicketStatus", "outreach_village", "Role", "User",
-    "Submission",
+    "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
+    "Role", "User", "Submission",
 ]
