@@ -52,6 +52,7 @@ class Config:
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end
     PAGE_SIZE = 25
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))  # an uploaded .xlsx, at most
+    TEAM_MIN_MEMBERS = 3  # active members, the leader among them, before a team counts toward coverage
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost

@@ -15,8 +15,8 @@ from sqlalchemy import Select, or_, select
 
 from app import audit
 from app.extensions import db, login_manager
-from app.models import (Directive, Item, OutreachActivity, Role, SupportTicket, Task, Team, TeamMember, User,
-                        Village, task_cooperator)
+from app.models import (TICKET_TRANSITIONS, Directive, Item, OutreachActivity, Role, SupportTicket, Task, Team,
+                        TeamMember, User, Village, task_cooperator)
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
@@ -38,14 +38,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "task.add_note": EVERYONE,
     "village.view": EVERYONE,
     "village.edit": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    "village.create": frozenset({ADMIN}),
+    "village.move": frozenset({ADMIN}),  # to another commune
     "team.view": EVERYONE,
     "team.manage": frozenset({ADMIN, COORDINATOR, OFFICER}),
     "outreach.view": EVERYONE,
     "outreach.log": frozenset({ADMIN, COORDINATOR, OFFICER}),
     "support.view": EVERYONE,
     "support.request": frozenset({ADMIN, OFFICER}),
-    "support.work": frozenset({ADMIN, OFFICER}),
-    "support.confirm": frozenset({ADMIN, OFFICER}),
+    "support.work": frozenset({ADMIN, OFFICER}),  # the partner's side of a ticket
+    "support.review": frozenset({ADMIN, OFFICER}),  # the commune's side: confirm or reopen
+    # One per transition of TICKET_TRANSITIONS: that side, and the ticket's status allows it now.
+    **{f"support.{action}": frozenset({ADMIN, OFFICER}) for action in TICKET_TRANSITIONS},
     "report.view": EVERYONE,
     "document.issue": frozenset({ADMIN, COORDINATOR}),
     "report.document": frozenset({ADMIN, COORDINATOR, MONITOR}),
@@ -80,8 +84,17 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "outreach.log": _own_unit(lambda activity: activity.organization_id),
     "support.request": _own_unit(lambda ticket: ticket.commune_id),
     "support.work": _own_unit(lambda ticket: ticket.partner_id),
-    "support.confirm": _own_unit(lambda ticket: ticket.commune_id),
+    "support.review": _own_unit(lambda ticket: ticket.commune_id),
 }
+
+
+def _ticket_transition(action: str) -> Callable[[User, SupportTicket], bool]:
+    transition = TICKET_TRANSITIONS[action]
+    side = OBJECT_RULES["support.work" if transition.by_partner else "support.review"]
+    return lambda user, ticket: side(user, ticket) and ticket.status in transition.sources
+
+
+OBJECT_RULES.update({f"support.{action}": _ticket_transition(action) for action in TICKET_TRANSITIONS})
 
 
 def _villages_of(user: User):

@@ -116,6 +116,16 @@ def make_member(team: Team, **fields) -> TeamMember:
     return member
 
 
+def make_counting_team(village: Village, **fields) -> Team:
+    """A team with a leader and two members: it counts toward coverage (TEAM_MIN_MEMBERS = 3)."""
+    team = make_team(village, **fields)
+    make_member(team, full_name="Lê Văn Trưởng", position=TeamPosition.LEADER, affiliation=Affiliation.VILLAGE_HEAD,
+                phone="0905000001")
+    make_member(team, full_name="Trần Thị Phó", position=TeamPosition.DEPUTY, phone="0905000002")
+    make_member(team, full_name="Phạm Văn Viên", phone="0905000003")
+    return team
+
+
 def make_activity(unit: Organization, **fields) -> OutreachActivity:
     activity = OutreachActivity(organization=unit, held_on=fields.pop("held_on", date(2022, 7, 15)),
                                 kind=fields.pop("kind", OutreachKind.MEETING), title=fields.pop("title", "Họp dân"),

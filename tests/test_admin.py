@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, User, Village
-from tests.factories import PASSWORD, make_unit, make_user, make_village
+from app.models import Organization, OrgKind, Role, User
+from tests.factories import PASSWORD, make_unit, make_user
 
 
 @pytest.fixture
@@ -48,40 +48,6 @@ def test_bad_unit_is_shown_again_with_messages_and_not_saved(app, admin_client, 
     assert response.status_code == 422
     assert message in response.text
     assert _count(app, Organization) == before
-
-
-def test_village_names_repeat_across_communes_but_not_within_one(app, admin_client):
-    with app.app_context():
-        tam_an, tam_lanh = make_unit("UBND xã Tam An"), make_unit("UBND xã Tam Lãnh")
-        make_village(tam_an, "An Mỹ")
-        ids = tam_an.id, tam_lanh.id
-    other = admin_client.post("/admin/villages/new", data={"commune_id": ids[1], "name": "An Mỹ", "kind": "village"})
-    assert other.status_code == 303
-    same = admin_client.post("/admin/villages/new", data={"commune_id": ids[0], "name": "an mỹ", "kind": "village"})
-    assert same.status_code == 422
-    assert "Tên này đã có." in same.text
-    assert _count(app, Village) == 2
-
-
-def test_unknown_commune_id_is_refused(app, admin_client):
-    response = admin_client.post("/admin/villages/new", data={"commune_id": 9999, "name": "Thôn X", "kind": "village"})
-    assert response.status_code == 422
-    assert _count(app, Village) == 0
-
-
-def test_correcting_a_placeholder_name_confirms_it(app, admin_client):
-    with app.app_context():
-        commune = make_unit()
-        village = make_village(commune, "Thôn chưa rõ tên 1")
-        village.name_confirmed = False
-        db.session.commit()
-        village_id, commune_id = village.id, commune.id
-    response = admin_client.post(f"/admin/villages/{village_id}/edit",
-                                 data={"commune_id": commune_id, "name": "Thạnh Hòa", "kind": "village"})
-    assert response.status_code == 303
-    with app.app_context():
-        village = db.session.get(Village, village_id)
-        assert village.name == "Thạnh Hòa" and village.name_confirmed
 
 
 def _user_form(app, **overrides):
@@ -154,6 +120,5 @@ def test_changing_a_users_unit_ends_their_sessions(app, admin_client):
 
 
 def test_admin_pages_render(admin_client):
-    for url in ("/admin/units", "/admin/villages", "/admin/users", "/admin/units/new", "/admin/villages/new",
-                "/admin/users/new"):
+    for url in ("/admin/units", "/admin/users", "/admin/units/new", "/admin/users/new"):
         assert admin_client.get(url).status_code == 200, url

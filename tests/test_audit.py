@@ -46,10 +46,10 @@ def test_every_administrative_change_leaves_one_row(app, admin, ids):
     admin.post(f"/admin/units/{new_unit}/edit", data={"name": "UBND xã Mới", "short_name": "Xã Mới", "kind": "commune"})
     admin.post(f"/admin/units/{new_unit}/deactivate")
     admin.post(f"/admin/units/{new_unit}/activate")
-    admin.post("/admin/villages/new", data={"commune_id": ids["commune"], "name": "Thôn 1", "kind": "village"})
+    admin.post("/villages/new", data={"commune_id": ids["commune"], "name": "Thôn 1", "kind": "village"})
     with app.app_context():
         village = db.session.scalar(select(Village.id))
-    admin.post(f"/admin/villages/{village}/edit",
+    admin.post(f"/villages/{village}/edit",
                data={"commune_id": ids["commune"], "name": "Thôn Một", "kind": "village"})
     admin.post("/admin/users/new", data={"username": "moi", "full_name": "Người Mới", "role": "officer",
                                          "organization_id": ids["commune"], "password": "ruộng-lúa-xanh-7"})

@@ -87,8 +87,8 @@ def test_sign_in_form_never_fails(app, world, data, htmx):
 ADMIN_FORMS = {
     "/admin/units/new": ("name", "short_name", "kind"),
     "/admin/units/{commune}/edit": ("name", "short_name", "kind"),
-    "/admin/villages/new": ("commune_id", "name", "kind"),
-    "/admin/villages/{village}/edit": ("commune_id", "name", "kind"),
+    "/villages/new": ("commune_id", "name", "kind"),
+    "/villages/{village}/edit": ("commune_id", "name", "kind"),
     "/admin/users/new": ("username", "full_name", "email", "phone", "role", "organization_id", "password"),
     "/admin/users/{officer}/edit": ("full_name", "email", "phone", "role", "organization_id"),
 }

@@ -4,17 +4,17 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from app.coverage import (
+from app.extensions import db
+from app.models import Directive, DocType, Item, Kpi, Organization, OrgKind, Role, TeamPosition
+from app.teams.coverage import (
     CommuneCoverage,
     coverage_by_commune,
     coverage_of,
-    coverage_target,
+    coverage_targets,
     district_coverage,
     villages_without_team,
 )
-from app.extensions import db
-from app.models import Directive, DocType, Item, Kpi, Organization, OrgKind, Role
-from tests.factories import make_team, make_unit, make_user, make_village
+from tests.factories import make_counting_team, make_member, make_team, make_unit, make_user, make_village
 
 
 @pytest.fixture
@@ -25,12 +25,12 @@ def communes(app):
         partial = make_unit("UBND xã Một Phần")
         full = make_unit("UBND thị trấn Đủ", kind=OrgKind.TOWN)
         lapsed = make_unit("UBND xã Ngừng")
-        make_team(make_village(partial, "An Mỹ"))
+        make_counting_team(make_village(partial, "An Mỹ"))
         make_village(partial, "Xuân Phú")
         make_village(partial, "Tam An")
-        make_team(make_village(full, "Khối 1"))
-        make_team(make_village(full, "Khối 2"))
-        make_team(make_village(lapsed, "Phú Văn"), active=False)
+        make_counting_team(make_village(full, "Khối 1"))
+        make_counting_team(make_village(full, "Khối 2"))
+        make_counting_team(make_village(lapsed, "Phú Văn"), active=False)
         make_unit("Huyện Đoàn", kind=OrgKind.UNION)  # not commune-level: never counted
         yield {"empty": empty.id, "partial": partial.id, "full": full.id, "lapsed": lapsed.id}
 
@@ -72,7 +72,7 @@ def test_every_active_commune_level_unit_is_listed_and_nothing_else(app, commune
 def test_district_coverage_adds_up_the_active_communes(app, communes):
     with app.app_context():
         inactive = make_unit("UBND xã Cũ", active=False)
-        make_team(make_village(inactive, "Thôn Cũ"))
+        make_counting_team(make_village(inactive, "Thôn Cũ"))
         district = district_coverage()
     assert (district.villages, district.covered, district.percent) == (6, 3, 50)
     assert district.commune_id is None and district.name == "Toàn huyện"
@@ -95,7 +95,7 @@ def test_coverage_is_computed_in_one_statement_however_many_communes(app):
         with app.app_context():
             for _ in range(n_communes):
                 commune = make_unit()
-                make_team(make_village(commune))
+                make_counting_team(make_village(commune))
                 make_village(commune)
             seen = []
             listener = lambda *args: seen.append(args[2])  # noqa: E731
@@ -112,18 +112,67 @@ def test_coverage_is_computed_in_one_statement_however_many_communes(app):
     assert len(rows) == 22 and all(row.percent == 50 for row in rows)
 
 
+def _directive(number, issued_on, *items):
+    directive = Directive(number=number, doc_type=DocType.OFFICIAL_LETTER, issuer="UBND huyện Phú Ninh",
+                          issued_on=issued_on, signer="Chủ tịch", summary="Tổ công nghệ cộng đồng", items=list(items))
+    db.session.add(directive)
+    db.session.commit()
+    return directive
+
+
 def test_the_target_and_deadline_come_from_the_item_carrying_the_kpi(app):
     with app.app_context():
-        assert coverage_target() is None
-        directive = Directive(number="1234/UBND-VP", doc_type=DocType.OFFICIAL_LETTER, issuer="UBND huyện Phú Ninh",
-                              issued_on=date(2022, 7, 1), signer="Chủ tịch", summary="Tổ công nghệ cộng đồng")
-        directive.items = [Item(position=1, title="Tuyên truyền"),
-                           Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE,
-                                default_deadline=date(2022, 8, 31))]
-        db.session.add(directive)
-        db.session.commit()
-        target = coverage_target()
+        assert coverage_targets() == []
+        _directive("1234/UBND-VP", date(2022, 7, 1), Item(position=1, title="Tuyên truyền"),
+                   Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE, default_deadline=date(2022, 8, 31)))
+        [target] = coverage_targets()
         assert (target.percent, target.deadline, target.item.position) == (100, date(2022, 8, 31), 5)
+
+
+def test_a_second_coverage_item_does_not_replace_the_first_ones_target(app):
+    with app.app_context():
+        _directive("1234/UBND-VP", date(2022, 7, 1),
+                   Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE, default_deadline=date(2022, 8, 31)))
+        _directive("45/KH-BCĐ", date(2023, 1, 10),
+                   Item(position=2, title="80% thôn có tổ hoạt động", kpi=Kpi.TEAM_COVERAGE, kpi_target=80,
+                        default_deadline=date(2023, 6, 30)))
+        targets = {target.item.directive.number: (target.percent, target.deadline) for target in coverage_targets()}
+    assert targets == {"1234/UBND-VP": (100, date(2022, 8, 31)), "45/KH-BCĐ": (80, date(2023, 6, 30))}
+
+
+@pytest.fixture
+def teams_of_every_size(app):
+    """One commune, five villages: a team that counts and four that do not, each for one reason."""
+    with app.app_context():
+        commune = make_unit("UBND xã Đủ Thiếu")
+        make_counting_team(make_village(commune, "Đủ"))
+        no_leader = make_team(make_village(commune, "Không tổ trưởng"))
+        for n in range(3):
+            make_member(no_leader, full_name=f"Tổ viên {n}", phone=f"090500000{n}")
+        two = make_team(make_village(commune, "Hai người"))
+        make_member(two, full_name="Tổ trưởng", position=TeamPosition.LEADER)
+        make_member(two, full_name="Tổ viên")
+        left = make_counting_team(make_village(commune, "Một người đã nghỉ"))
+        left.members[2].active = False
+        left_leader = make_counting_team(make_village(commune, "Tổ trưởng đã nghỉ"))
+        left_leader.members[0].active = False
+        make_member(left_leader, full_name="Tổ viên mới", phone="0905999999")
+        db.session.commit()
+        return commune.id
+
+
+def test_a_team_counts_only_with_three_active_members_one_of_them_its_leader(app, teams_of_every_size):
+    with app.app_context():
+        row = coverage_of(teams_of_every_size)
+        assert (row.villages, row.covered, row.percent) == (5, 1, 20)
+        assert (district_coverage().villages, district_coverage().covered) == (5, 1)
+        assert _by_id(coverage_by_commune())[teams_of_every_size].covered == 1
+
+
+def test_the_number_of_members_a_team_needs_is_a_setting(app, teams_of_every_size):
+    app.config["TEAM_MIN_MEMBERS"] = 2
+    with app.app_context():
+        assert coverage_of(teams_of_every_size).covered == 3  # the team of two and the one whose member left
 
 
 def test_villages_without_a_team_are_limited_to_what_the_user_sees(app, communes):

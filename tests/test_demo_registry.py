@@ -2,7 +2,6 @@
 from sqlalchemy import func, select
 
 from app.clock import today
-from app.coverage import coverage_by_commune, district_coverage
 from app.extensions import db
 from app.models import (
     COMMUNE_LEVEL,
@@ -18,6 +17,7 @@ from app.models import (
     Village,
 )
 from app.support.services import overdue_tickets_for
+from app.teams.coverage import coverage_by_commune, district_coverage, team_counts
 
 
 def _count(stmt):
@@ -35,6 +35,11 @@ def test_demo_has_the_articles_19_teams_and_102_members(demo):
         for affiliation in (Affiliation.COMMUNE_OFFICER, Affiliation.VILLAGE_HEAD, Affiliation.YOUTH_UNION,
                             Affiliation.WOMENS_UNION):
             assert _count(select(TeamMember).where(TeamMember.affiliation == affiliation)) == 19
+
+
+def test_every_demo_team_counts_toward_coverage(demo):
+    with demo.app_context():
+        assert _count(select(Team).where(team_counts())) == 19
 
 
 def test_demo_coverage_is_four_communes_at_100_and_seven_at_0(demo):

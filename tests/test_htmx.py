@@ -15,14 +15,14 @@ def admin(app, client):
 
 
 def test_plain_request_gets_the_full_page(admin):
-    response = admin.get("/admin/villages")
+    response = admin.get("/villages")
     assert response.text.startswith("<!doctype html>")
     assert 'id="village-rows"' in response.text
     assert "HX-Request" in response.headers["Vary"]
 
 
 def test_htmx_request_gets_only_the_named_block(admin):
-    response = admin.get("/admin/villages", headers={"HX-Request": "true"})
+    response = admin.get("/villages", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="village-rows"')
     assert "<html" not in response.text and "site-header" not in response.text
@@ -31,7 +31,7 @@ def test_htmx_request_gets_only_the_named_block(admin):
 
 @pytest.mark.parametrize("extra", [{"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}])
 def test_boosted_and_history_restore_requests_get_the_full_page(admin, extra):
-    response = admin.get("/admin/villages", headers={"HX-Request": "true", **extra})
+    response = admin.get("/villages", headers={"HX-Request": "true", **extra})
     assert response.text.startswith("<!doctype html>")
 
 

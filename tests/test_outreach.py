@@ -64,16 +64,38 @@ def test_union_logs_an_activity_naming_villages_of_any_commune(app, client, auth
             (48, 0, 7)
 
 
-def test_htmx_log_returns_a_fresh_form_and_the_new_row_on_top(app, client, auth, units):
+def test_htmx_log_returns_a_fresh_form_and_the_list_with_its_totals_out_of_band(app, client, auth, units):
     auth.login("tamdann", PASSWORD)
     response = client.post("/outreach", data=_form(units["own"]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.text
     assert body.lstrip().startswith('<form id="outreach-form"')
-    assert '<template><tbody hx-swap-oob="afterbegin:#outreach-rows">' in body and "Đến từng hộ hướng dẫn" in body
     assert 'value="Đến từng hộ hướng dẫn dịch vụ công"' not in body  # the form is fresh
-    assert response.headers["HX-Trigger"] == "outreach-logged"
+    results = body[body.index('<div id="outreach-results" hx-swap-oob="true">'):]
+    assert "Đến từng hộ hướng dẫn dịch vụ công" in results[results.index('id="outreach-rows"'):]
+    totals = results[results.index('id="outreach-totals"'):results.index('id="outreach-rows"')]
+    assert "<dd>1</dd>" in totals and "<dd>48</dd>" in totals  # the commune's one activity, its 48 households
+    assert "HX-Trigger" not in response.headers and "hx-trigger" not in body  # nothing fetched a second time
     assert "<html" not in body and _count(app) == 2
+
+
+def test_the_out_of_band_totals_keep_the_filters_of_the_page(app, client, auth, units):
+    auth.login("vanphong", PASSWORD)
+    data = _form(organization_id=units["youth"])
+    page = f"http://localhost/outreach?unit={units['tam_an']}&month=2022-07"
+    response = client.post("/outreach", data=data, headers={"HX-Request": "true", "HX-Current-URL": page})
+    assert response.status_code == 200
+    results = response.text[response.text.index('<div id="outreach-results" hx-swap-oob="true">'):]
+    assert "Tổng hợp tháng 07/2022" in results and "Họp dân thôn An Mỹ" in results
+    assert "Đến từng hộ hướng dẫn dịch vụ công" not in results  # logged, but outside the page's filters
+    assert _count(app) == 2
+
+
+def test_the_full_page_neither_refetches_its_totals_nor_carries_out_of_band_blocks(client, auth, units):
+    auth.login("tamdann", PASSWORD)
+    page = client.get("/outreach").text
+    assert "hx-trigger=\"outreach-logged" not in page and "hx-swap-oob" not in page
+    assert page.count('id="outreach-results"') == 1
 
 
 def test_a_commune_cannot_name_another_communes_village(app, client, auth, units):
@@ -157,8 +179,8 @@ def test_a_coordinator_logs_for_a_chosen_unit_within_that_communes_villages(app,
 
 def test_an_activity_counts_only_towards_a_task_of_its_unit(app, client, auth, units):
     with app.app_context():
-        directive = Directive(number="1/UBND-VP", doc_type=DocType.PLAN, issuer="UBND huyện", issued_on=date(2022, 7, 1),
-                              signer="Chủ tịch", summary="Chuyển đổi số")
+        directive = Directive(number="1/UBND-VP", doc_type=DocType.PLAN, issuer="UBND huyện",
+                              issued_on=date(2022, 7, 1), signer="Chủ tịch", summary="Chuyển đổi số")
         item = Item(directive=directive, position=1, title="Tuyên truyền")
         own = Task(item=item, lead_unit_id=units["tam_dan"], status=TaskStatus.ASSIGNED, progress=0)
         foreign = Task(item=item, lead_unit_id=units["tam_an"], status=TaskStatus.ASSIGNED, progress=0)

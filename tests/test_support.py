@@ -35,8 +35,8 @@ def parties(app):
 def _ticket(app, parties, status=S.REQUESTED, **fields):
     """A ticket from Tam Đàn to VNPT in the given status."""
     with app.app_context():
-        return make_ticket(db.session.get(Organization, parties["tam_dan"]), db.session.get(Organization, parties["vnpt"]),
-                           status=status, **fields).id
+        commune, partner = (db.session.get(Organization, parties[name]) for name in ("tam_dan", "vnpt"))
+        return make_ticket(commune, partner, status=status, **fields).id
 
 
 def _state(app, ticket_id):
@@ -248,3 +248,49 @@ def test_overdue_tickets_are_those_past_their_date_and_still_owed(app, client, a
     overdue_only = client.get("/support?status=overdue", headers={"HX-Request": "true"}).text
     assert overdue_only.lstrip().startswith('<div id="ticket-list"')
     assert f'id="ticket-{done_late}"' not in overdue_only and f'id="ticket-{late}"' in overdue_only
+
+
+def test_a_refused_partner_message_names_no_partner(app, parties):
+    """Partners are data: the message must not list VNPT, Viettel or the Post Office."""
+    from app.rules import RuleError
+    from app.support.services import file_ticket
+    with app.app_context():
+        union = db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.UNION))
+        with pytest.raises(RuleError) as refused:
+            file_ticket(actor=db.session.scalar(select(User).where(User.username == "tamdann")),
+                        commune_id=parties["tam_dan"], partner_id=union, kind="training", village_id=None,
+                        description="Tập huấn", wanted_by=today())
+        message = str(refused.value.message)
+    assert message == "Chọn một đối tác trong danh sách." and "VNPT" not in message and "Viettel" not in message
+
+
+@pytest.mark.parametrize("status, partner_may, commune_may", [
+    (S.REQUESTED, {"take"}, set()),
+    (S.IN_PROGRESS, {"done"}, set()),
+    (S.DONE, set(), {"confirm", "reopen"}),
+    (S.CONFIRMED, set(), set()),
+    (S.REOPENED, {"take"}, set()),
+])
+def test_can_answers_which_transition_each_side_may_make_now(app, parties, status, partner_may, commune_may):
+    from app.permissions import can
+    ticket_id = _ticket(app, parties, status=status)
+    with app.app_context():
+        ticket = db.session.get(SupportTicket, ticket_id)
+        users = {user.username: user for user in db.session.scalars(select(User))}
+        actions = ("take", "done", "confirm", "reopen")
+        assert {a for a in actions if can(users["vnpt"], f"support.{a}", ticket)} == partner_may
+        assert {a for a in actions if can(users["tamdann"], f"support.{a}", ticket)} == commune_may
+        assert {a for a in actions if can(users["viettel"], f"support.{a}", ticket)} == set()
+        assert {a for a in actions if can(users["lanhdao"], f"support.{a}", ticket)} == set()
+        assert {a for a in actions if can(users["quantri"], f"support.{a}", ticket)} == partner_may | commune_may
+
+
+def test_the_list_and_the_ticket_page_offer_the_same_buttons_and_the_same_badge(app, client, auth, parties):
+    ticket_id = _ticket(app, parties, status=S.DONE)
+    auth.login("tamdann", PASSWORD)
+    row = client.get("/support").text
+    page = client.get(f"/support/{ticket_id}").text
+    for html in (row, page):
+        assert f"/support/{ticket_id}/confirm" in html and f"/support/{ticket_id}/reopen" in html
+        assert f"/support/{ticket_id}/take" not in html and f"/support/{ticket_id}/done" not in html
+        assert '<span class="badge badge-info">Đã xong, chờ xác nhận</span>' in html

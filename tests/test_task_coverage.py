@@ -7,7 +7,17 @@ from sqlalchemy import select
 from app.clock import today
 from app.extensions import db
 from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
-from tests.factories import PASSWORD, make_item, make_task, make_team, make_unit, make_user, make_village
+from tests.factories import (
+    PASSWORD,
+    make_counting_team,
+    make_item,
+    make_member,
+    make_task,
+    make_team,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 
 @pytest.fixture
@@ -16,8 +26,8 @@ def commune_task(app):
     with app.app_context():
         commune = make_unit("UBND xã Tam Đàn")
         villages = [make_village(commune, f"Thôn {n}") for n in range(4)]
-        make_team(villages[0])
-        make_team(villages[1], active=False)
+        make_counting_team(villages[0])
+        make_counting_team(villages[1], active=False)
         make_user("tamdann", unit=commune)
         kpi_task = make_task(commune, make_item(kpi=Kpi.TEAM_COVERAGE), status=TaskStatus.IN_PROGRESS, progress=80)
         plain_task = make_task(commune, make_item(), status=TaskStatus.IN_PROGRESS, progress=80)
@@ -33,8 +43,19 @@ def test_coverage_item_task_shows_coverage_not_the_typed_progress(app, commune_t
     with app.app_context():
         assert _shown(commune_task["kpi"]) == 25  # 1 active team of 4 villages; the deactivated one does not count
         assert _shown(commune_task["plain"]) == 80
-        make_team(db.session.get(Village, commune_task["villages"][2]))
+        make_counting_team(db.session.get(Village, commune_task["villages"][2]))
         assert _shown(commune_task["kpi"]) == 50
+
+
+def test_a_team_without_enough_members_or_leader_does_not_raise_the_tasks_progress(app, commune_task):
+    with app.app_context():
+        team = make_team(db.session.get(Village, commune_task["villages"][2]))
+        make_member(team, full_name="Tổ viên Một", phone="0905111111")
+        make_member(team, full_name="Tổ viên Hai", phone="0905222222")
+        make_member(team, full_name="Tổ viên Ba", phone="0905333333")
+        assert _shown(commune_task["kpi"]) == 25  # three members but no leader
+        app.config["TEAM_MIN_MEMBERS"] = 1
+        assert _shown(commune_task["kpi"]) == 25  # the setting alone does not make up for the leader
 
 
 def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, client, commune_task):
@@ -54,10 +75,17 @@ def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, cl
         assert _shown(commune_task["kpi"]) == 25
 
 
-def test_registering_a_team_raises_the_tasks_progress_in_the_task_list(app, client, commune_task):
+def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_two_members(app, client, commune_task):
     client.post("/login", data={"username": "tamdann", "password": PASSWORD})
-    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3], "decision_number": "45/QĐ-UBND",
+    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3],
+                                               "decision_number": "45/QĐ-UBND",
                                                "established_on": (today() - timedelta(days=1)).isoformat()})
     assert response.status_code == 303
-    page = client.get(f"/tasks/{commune_task['kpi']}").text
-    assert 'value="50"' in page
+    team_url = response.headers["Location"]
+    members = [("Lê Văn Trưởng", "leader", "0905000001"), ("Trần Thị Phó", "deputy", "0905000002"),
+               ("Phạm Văn Viên", "member", "0905000003")]
+    for name, position, phone in members:
+        assert 'value="25"' in client.get(f"/tasks/{commune_task['kpi']}").text
+        client.post(f"{team_url}/members",
+                    data={"full_name": name, "position": position, "affiliation": "youth_union", "phone": phone})
+    assert 'value="50"' in client.get(f"/tasks/{commune_task['kpi']}").text

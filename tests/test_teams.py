@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import today
-from app.coverage import coverage_of
 from app.extensions import db
 from app.models import AuditEvent, Directive, DocType, Item, Kpi, OrgKind, Role, Team, TeamMember, TeamPosition
 from app.rules import RuleError
 from app.teams import services
+from app.teams.coverage import coverage_of
 from tests.factories import PASSWORD, make_member, make_team, make_unit, make_user, make_village
 
 
@@ -46,7 +46,15 @@ def _member_form(**overrides):
             "phone": "0905 123 456", **overrides}
 
 
-def test_commune_officer_registers_a_team_and_its_coverage_rises(app, client, auth, registry):
+def _add_members(client, team_url, count=3):
+    people = [("Lê Văn Trưởng", "leader", "0905000001"), ("Trần Thị Phó", "deputy", "0905000002"),
+              ("Phạm Văn Viên", "member", "0905000003")]
+    for name, position, phone in people[:count]:
+        client.post(f"{team_url}/members", data=_member_form(full_name=name, position=position, phone=phone))
+
+
+def test_commune_officer_registers_a_team_and_its_coverage_rises_once_it_has_three_members(app, client, auth,
+                                                                                           registry):
     auth.login("tamdann", PASSWORD)
     assert "0%" in client.get("/teams").text
     response = client.post("/teams/new", data=_team_form(registry["village"]))
@@ -55,10 +63,93 @@ def test_commune_officer_registers_a_team_and_its_coverage_rises(app, client, au
         team = db.session.scalar(select(Team).where(Team.village_id == registry["village"]))
         assert team.active and team.decision_number == "45/QĐ-UBND"
         assert response.headers["Location"].endswith(f"/teams/{team.id}")
-        assert coverage_of(registry["tam_dan"]).percent == 33
+        assert coverage_of(registry["tam_dan"]).percent == 0  # no members yet
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "Team")) == "team.create"
+    _add_members(client, response.headers["Location"])
+    with app.app_context():
+        assert coverage_of(registry["tam_dan"]).percent == 33
     page = client.get("/teams").text
-    assert "33%" in page and "2/4 thôn, khối phố đã có tổ" in page
+    assert "33%" in page and "1/4 thôn, khối phố đã có tổ đủ điều kiện" in page
+
+
+def test_the_teams_page_lists_the_teams_that_do_not_count_yet_and_why(client, auth, registry):
+    auth.login("vanphong", PASSWORD)
+    response = client.post("/teams/new", data=_team_form(registry["village"]))
+    _add_members(client, response.headers["Location"], count=2)
+    page = client.get("/teams").text
+    section = page[page.index('id="not-counting"'):page.index('id="team-list"')]
+    assert "An Mỹ" in section and "Thạnh Hòa" in section
+    assert "Chưa đủ thành viên: 1 người đang tham gia, cần ít nhất 3" in section  # An Mỹ: its leader only
+    assert "Chưa đủ thành viên: 2 người đang tham gia, cần ít nhất 3" in section  # Thạnh Hòa: leader and deputy
+    assert section.count("Chưa có tổ trưởng") == 0
+    client.post(f"/teams/members/{registry['leader']}/deactivate")
+    page = client.get("/teams").text
+    assert "Chưa có tổ trưởng" in page[page.index('id="not-counting"'):page.index('id="team-list"')]
+
+
+@pytest.mark.parametrize("established_on, message", [
+    ("2020-06-02", "Không thể thành lập tổ trước ngày 03/06/2020"),
+    ("2019-12-31", "Không thể thành lập tổ trước ngày 03/06/2020"),
+])
+def test_a_founding_date_before_the_national_programme_is_refused(app, client, auth, registry, established_on,
+                                                                  message):
+    auth.login("tamdann", PASSWORD)
+    response = client.post("/teams/new", data=_team_form(registry["village"], established_on=established_on))
+    assert response.status_code == 422 and message in response.text
+    assert _count(app, Team) == 1
+    auth.login("taman", PASSWORD)
+    edited = client.post(f"/teams/{registry['other_team']}/edit",
+                         data={"established_on": established_on, "decision_number": "46/QĐ-UBND"})
+    assert edited.status_code == 422 and message in edited.text
+    with app.app_context():
+        assert db.session.get(Team, registry["other_team"]).decision_number == "12/QĐ-UBND"
+
+
+def test_the_first_day_of_the_programme_is_accepted(app, client, auth, registry):
+    auth.login("tamdann", PASSWORD)
+    assert client.post("/teams/new", data=_team_form(registry["village"], established_on="2020-06-03")).status_code \
+        == 303
+
+
+def test_the_service_itself_refuses_a_founding_date_in_the_future(app, registry):
+    with app.app_context():
+        with pytest.raises(RuleError) as refused:
+            services.register_team(actor=None, village_id=registry["village"],
+                                   established_on=today() + timedelta(days=1), decision_number="9/QĐ-UBND")
+        assert refused.value.field == "established_on"
+    assert _count(app, Team) == 1
+
+
+def test_the_same_person_cannot_be_in_one_team_twice(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    url = f"/teams/{registry['other_team']}/members"
+    assert client.post(url, data=_member_form()).status_code == 303
+    again = client.post(url, data=_member_form(full_name="  nguyễn thị  HOA ", phone="0905.123.456"))
+    assert again.status_code == 422
+    assert "Người này (cùng họ tên và số điện thoại) đã là thành viên của tổ." in again.text
+    assert _count(app, TeamMember) == 2
+    assert client.post(url, data=_member_form(phone="0905999888")).status_code == 303  # a namesake, another phone
+    assert client.post(url, data=_member_form(full_name="Nguyễn Thị Hòa")).status_code == 303  # another name
+    assert _count(app, TeamMember) == 4
+
+
+def test_a_member_cannot_be_edited_into_a_copy_of_another(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    client.post(f"/teams/{registry['other_team']}/members", data=_member_form())
+    response = client.post(f"/teams/members/{registry['leader']}/edit",
+                           data=_member_form(position="leader"))
+    assert response.status_code == 422 and "cùng họ tên và số điện thoại" in response.text
+    with app.app_context():
+        assert db.session.get(TeamMember, registry["leader"]).full_name == "Võ Văn Tổ Trưởng"
+
+
+def test_someone_who_left_can_join_again(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    url = f"/teams/{registry['other_team']}/members"
+    client.post(f"/teams/members/{registry['leader']}/deactivate")
+    data = _member_form(full_name="Võ Văn Tổ Trưởng", position="leader")
+    assert client.post(url, data=data).status_code == 303
+    assert client.post(url, data=data).status_code == 422
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -213,17 +304,60 @@ def test_teams_page_lists_villages_without_a_team(client, auth, registry):
     assert client.get("/teams/new").status_code == 200
 
 
-def test_the_target_shows_the_kpi_items_deadline_or_none(app, client, auth, registry):
+def _coverage_directive(number, issued_on, deadline, **item):
+    directive = Directive(number=number, doc_type=DocType.OFFICIAL_LETTER, issuer="UBND huyện",
+                          issued_on=issued_on, signer="Chủ tịch", summary="Tổ công nghệ cộng đồng")
+    directive.items = [Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE, default_deadline=deadline,
+                            **item)]
+    db.session.add(directive)
+    db.session.commit()
+
+
+def test_the_targets_show_each_kpi_items_directive_target_and_deadline(app, client, auth, registry):
     auth.login("tamdann", PASSWORD)
-    assert "Chỉ tiêu: 100% thôn, khối phố có tổ, không thời hạn" in client.get("/teams").text
+    assert "Chưa có văn bản nào đặt chỉ tiêu bao phủ." in client.get("/teams").text
     with app.app_context():
-        directive = Directive(number="1234/UBND-VP", doc_type=DocType.OFFICIAL_LETTER, issuer="UBND huyện",
-                              issued_on=today(), signer="Chủ tịch", summary="Tổ công nghệ cộng đồng")
-        directive.items = [Item(position=5, title="100% thôn có tổ", kpi=Kpi.TEAM_COVERAGE,
-                                default_deadline=today() + timedelta(days=10))]
-        db.session.add(directive)
-        db.session.commit()
+        _coverage_directive("1234/UBND-VP", today(), today() + timedelta(days=10))
     page = client.get("/teams").text
     deadline = (today() + timedelta(days=10)).strftime("%d/%m/%Y")
-    assert f"Chỉ tiêu: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
-    assert "còn 10 ngày" in page and "Theo nội dung 5 của văn bản 1234/UBND-VP." in page
+    assert f"1234/UBND-VP, nội dung 5: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
+    assert "còn 10 ngày" in page
+
+
+def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, client, auth, registry):
+    auth.login("tamdann", PASSWORD)
+    with app.app_context():
+        _coverage_directive("1234/UBND-VP", today() - timedelta(days=30), today() - timedelta(days=1))
+        _coverage_directive("45/KH-BCĐ", today(), None, kpi_target=80)
+    page = client.get("/teams").text
+    yesterday = (today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    assert f"1234/UBND-VP, nội dung 5: 100% thôn, khối phố có tổ trước ngày {yesterday}" in page
+    assert "45/KH-BCĐ, nội dung 5: 80% thôn, khối phố có tổ, không thời hạn" in page
+    assert page.index("45/KH-BCĐ") < page.index("1234/UBND-VP")  # newest directive first
+
+
+def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    url = f"/teams/{registry['other_team']}"
+    page = client.get(url).text
+    assert "Chưa được tính" in page and "Chưa đủ thành viên: 1 người đang tham gia, cần ít nhất 3" in page
+    client.post(f"{url}/members", data=_member_form(), headers={"HX-Request": "true"})
+    response = client.post(f"{url}/members", data=_member_form(full_name="Lê Văn Ba", phone="0905333444"),
+                           headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<section id="members"')
+    standing = response.text[response.text.index('<div id="team-standing" hx-swap-oob="true">'):]
+    assert "Được tính vào tỷ lệ bao phủ" in standing and "Chưa đủ" not in standing
+
+
+def test_the_audit_log_shows_what_changed_in_a_team_with_labels_and_dates(app, client, auth, registry):
+    auth.login("taman", PASSWORD)
+    client.post(f"/teams/{registry['other_team']}/edit",
+                data={"established_on": "2022-06-20", "decision_number": "46/QĐ-UBND"})
+    client.post(f"/teams/members/{registry['leader']}/edit",
+                data=_member_form(full_name="Võ Văn Tổ Trưởng", position="leader", affiliation="police"))
+    with app.app_context():
+        make_user("quantri", role=Role.ADMIN)
+    auth.login("quantri", PASSWORD)
+    page = client.get("/admin/audit").text
+    assert "01/06/2022" in page and "20/06/2022" in page and "46/QĐ-UBND" in page
+    assert "Công an" in page and "team " not in page

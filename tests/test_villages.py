@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, OrgKind, Role, Village
-from tests.factories import PASSWORD, make_unit, make_user, make_village
+from app.models import AuditEvent, Organization, OrgKind, Role, Village
+from tests.factories import PASSWORD, make_counting_team, make_team, make_unit, make_user, make_village
 
 
 @pytest.fixture
@@ -93,3 +93,119 @@ def test_a_commune_filter_that_does_not_parse_shows_every_village(client, auth, 
     auth.login("vanphong", PASSWORD)
     response = client.get(f"/villages?commune={commune}")
     assert response.status_code == 200 and "An Mỹ" in response.text
+
+
+@pytest.fixture
+def admin_client(app, client, auth, places):
+    with app.app_context():
+        make_user("quantri", role=Role.ADMIN)
+    auth.login("quantri", PASSWORD)
+    return client
+
+
+def _audit_rows(app, village_id=None):
+    with app.app_context():
+        stmt = select(AuditEvent).where(AuditEvent.object_type == "Village")
+        if village_id is not None:
+            stmt = stmt.where(AuditEvent.object_id == village_id)
+        return list(db.session.scalars(stmt))
+
+
+def test_each_change_of_a_village_writes_exactly_one_audit_row(app, client, auth, places):
+    auth.login("tamdann", PASSWORD)
+    assert _edit(client, places["own"], name="Thạnh Hòa Mới").status_code == 303
+    assert [row.action for row in _audit_rows(app, places["own"])] == ["village.update"]
+    assert _edit(client, places["own"], name="Thạnh Hòa Mới", kind="urban_block").status_code == 303
+    rows = _audit_rows(app, places["own"])
+    assert [row.action for row in rows] == ["village.update", "village.update"]
+    assert all(row.user_id is not None for row in rows)
+
+
+def test_the_admin_adds_a_village_on_the_village_screen(app, admin_client, places):
+    response = admin_client.post("/villages/new", data={"commune_id": places["tam_dan"], "name": "Thôn Mới",
+                                                        "kind": "village"})
+    assert response.status_code == 303 and f"/villages?commune={places['tam_dan']}" in response.headers["Location"]
+    with app.app_context():
+        village = db.session.scalar(select(Village).where(Village.name == "Thôn Mới"))
+        assert village.commune_id == places["tam_dan"] and village.name_confirmed
+    assert [row.action for row in _audit_rows(app, village.id)] == ["village.create"]
+    assert "Thêm thôn, khối phố" in admin_client.get("/villages").text
+
+
+def test_the_admin_moves_a_village_to_another_commune(app, admin_client, places):
+    with app.app_context():
+        tam_an = db.session.scalar(select(Village.commune_id).where(Village.id == places["other"]))
+    assert 'name="commune_id"' in admin_client.get(f"/villages/{places['own']}/edit").text
+    response = admin_client.post(f"/villages/{places['own']}/edit",
+                                 data={"commune_id": tam_an, "name": "Thạnh Hòa", "kind": "village"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Village, places["own"]).commune_id == tam_an
+    [row] = _audit_rows(app, places["own"])
+    assert row.action == "village.update" and set(row.changes) == {"commune"}
+
+
+@pytest.mark.parametrize("username", ["tamdann", "vanphong"])
+def test_only_those_who_may_move_villages_see_the_commune_field_or_add_villages(app, client, auth, places, username):
+    auth.login(username, PASSWORD)
+    assert 'name="commune_id"' not in client.get(f"/villages/{places['own']}/edit").text
+    assert client.get("/villages/new").status_code == 403
+    assert client.post("/villages/new", data={"commune_id": places["tam_dan"], "name": "Thôn Mới",
+                                              "kind": "village"}).status_code == 403
+    assert "/villages/new" not in client.get("/villages").text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Village)) == 3
+
+
+def test_village_names_repeat_across_communes_but_not_within_one(app, admin_client, places):
+    with app.app_context():
+        tam_an = db.session.scalar(select(Village.commune_id).where(Village.id == places["other"]))
+    other = admin_client.post("/villages/new", data={"commune_id": places["tam_dan"], "name": "An Mỹ",
+                                                     "kind": "village"})
+    assert other.status_code == 303
+    same = admin_client.post("/villages/new", data={"commune_id": tam_an, "name": "an mỹ", "kind": "village"})
+    assert same.status_code == 422 and "Tên này đã có." in same.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Village)) == 4
+
+
+def test_unknown_commune_id_is_refused(app, admin_client, places):
+    response = admin_client.post("/villages/new", data={"commune_id": 9999, "name": "Thôn X", "kind": "village"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Village)) == 3
+
+
+def test_the_service_refuses_a_unit_that_is_not_a_commune(app, places):
+    from app.rules import RuleError
+    from app.villages.services import create_village
+    with app.app_context():
+        union = db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.UNION))
+        with pytest.raises(RuleError) as refused:
+            create_village(actor=None, commune_id=union, name="Thôn Đoàn", kind="village")
+        assert refused.value.field == "commune_id"
+
+
+def test_correcting_a_placeholder_name_confirms_it(app, client, auth, places):
+    with app.app_context():
+        village = db.session.get(Village, places["own"])
+        village.name_confirmed = False
+        db.session.commit()
+    auth.login("tamdann", PASSWORD)
+    assert _edit(client, places["own"], name="Thạnh Hòa Thật").status_code == 303
+    with app.app_context():
+        village = db.session.get(Village, places["own"])
+        assert village.name == "Thạnh Hòa Thật" and village.name_confirmed
+
+
+def test_the_admin_screens_have_no_village_routes_left(app):
+    assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/villages")]
+
+
+def test_the_village_list_tells_a_team_that_counts_from_one_that_does_not_yet(app, client, auth, places):
+    with app.app_context():
+        make_counting_team(db.session.get(Village, places["own"]))
+        make_team(db.session.scalar(select(Village).where(Village.name == "Xuân Định")))
+    auth.login("tamdann", PASSWORD)
+    page = client.get("/villages").text
+    assert page.count("Đã có tổ") == 1 and page.count("Chưa được tính") == 1

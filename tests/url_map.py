@@ -70,7 +70,6 @@ def url(app: Flask, rule: Rule, **values) -> str:
 # Add a row for every new route that takes an object id (tasks, teams, outreach, support...).
 OBJECT_ROUTES: dict[str, Callable[[Organization], list[dict]]] = {
     "admin.unit_edit": lambda unit: [{"unit_id": unit.id}],
-    "admin.village_edit": lambda unit: [{"village_id": make_village(unit).id}],
     "admin.user_edit": lambda unit: [{"user_id": make_user(unit=unit).id}],
     "admin.confirm_reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
     "admin.reset_password": lambda unit: [{"user_id": make_user(unit=unit).id}],
@@ -132,8 +131,8 @@ OBJECT_ROUTES.update({
     "outreach.edit": lambda unit: [{"activity_id": make_activity(unit).id}],
     "support.show": lambda unit: [{"ticket_id": _ticket(unit).id}],
     "support.work": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action} for action in ("take", "done")],
-    "support.confirm": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action}
-                                     for action in ("confirm", "reopen")],
+    "support.review": lambda unit: [{"ticket_id": _ticket(unit).id, "action": action}
+                                    for action in ("confirm", "reopen")],
     "exports.grid": lambda unit: [{"directive_id": _task(unit).item.directive_id, "fmt": fmt}
                                   for fmt in ("xlsx", "csv")],
     "imports.start": lambda unit: [{"directive_id": _task(unit).item.directive_id}],

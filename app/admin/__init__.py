@@ -1,4 +1,4 @@
-"""Administration: units, villages, users (admins only)."""
+"""Administration: units and users (admins only); villages are kept on /villages."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)

@@ -1,4 +1,4 @@
-"""Forms for units, villages and users."""
+"""Forms for units and users."""
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -6,7 +6,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.forms import Form, strip
-from app.labels import ORG_KIND_LABELS, ROLE_LABELS, VILLAGE_KIND_LABELS, choices
+from app.labels import ORG_KIND_LABELS, ROLE_LABELS, choices
 from app.passwords import password_problem
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -37,12 +37,6 @@ class UnitForm(Form):
     short_name = StringField(_l("Short name"), filters=[strip],
                              validators=[_required(_l("Enter a short name.")), Length(max=60)])
     kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS))
-
-
-class VillageForm(Form):
-    commune_id = SelectField(_l("Commune / town"), coerce=int, validate_choice=True)
-    name = StringField(_l("Name"), filters=[strip], validators=[_required(_l("Enter the village's name.")), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=choices(VILLAGE_KIND_LABELS))
 
 
 class UserForm(Form):

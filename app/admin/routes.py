@@ -6,13 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin import bp, services
-from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm, VillageForm
+from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
-from app.forms import id_arg
 from app.pager import paginate
 from app.htmx import render
-from app.models import Organization, User, Village
+from app.models import Organization, User
 from app.permissions import require
 
 DUPLICATE_MESSAGES = {
@@ -25,9 +24,8 @@ def _get_or_404(model, object_id):
     return db.get_or_404(model, object_id)
 
 
-def _unit_choices(communes_only: bool = False):
-    stmt = Organization.communes_query() if communes_only else (
-        select(Organization).where(Organization.active.is_(True)).order_by(Organization.sort_key))
+def _unit_choices():
+    stmt = select(Organization).where(Organization.active.is_(True)).order_by(Organization.sort_key)
     return [(unit.id, unit.name) for unit in db.session.scalars(stmt)]
 
 
@@ -78,43 +76,6 @@ def unit_edit(unit_id: int):
     return _save(form, "admin/unit_form.html",
                  lambda: services.save_unit(unit, actor=current_user, **_form_data(form, "name", "short_name", "kind")),
                  "admin.units", unit=unit)
-
-
-# Villages
-
-@bp.get("/villages")
-@require("admin.manage")
-def villages():
-    """Villages, optionally of one commune."""
-    commune_id = id_arg("commune")
-    stmt = select(Village).join(Village.commune).order_by(Organization.sort_key, Village.sort_key)
-    if commune_id:
-        stmt = stmt.where(Village.commune_id == commune_id)
-    return render("admin/villages.html", "village_rows", villages=db.session.scalars(stmt).all(),
-                  communes=_unit_choices(communes_only=True), commune_id=commune_id)
-
-
-@bp.route("/villages/new", methods=["GET", "POST"])
-@require("admin.manage")
-def village_new():
-    """Add a village to a commune."""
-    form = VillageForm(commune_id=id_arg("commune"))
-    form.commune_id.choices = _unit_choices(communes_only=True)
-    return _save(form, "admin/village_form.html",
-                 lambda: services.save_village(None, actor=current_user, **_form_data(form, "commune_id", "name", "kind")),
-                 "admin.villages", village=None)
-
-
-@bp.route("/villages/<int:village_id>/edit", methods=["GET", "POST"])
-@require("admin.manage")
-def village_edit(village_id: int):
-    """Correct a village's name, kind or commune."""
-    village = _get_or_404(Village, village_id)
-    form = VillageForm(obj=village)
-    form.commune_id.choices = _unit_choices(communes_only=True)
-    return _save(form, "admin/village_form.html",
-                 lambda: services.save_village(village, actor=current_user, **_form_data(form, "commune_id", "name", "kind")),
-                 "admin.villages", village=village)
 
 
 # Users

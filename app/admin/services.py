@@ -1,4 +1,4 @@
-"""Changes to units, villages and users; each function owns its transaction and leaves an audit row."""
+"""Changes to units and users; each function owns its transaction and leaves an audit row."""
 from __future__ import annotations
 
 import secrets
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, User, Village, VillageKind
+from app.models import Organization, OrgKind, Role, User
 
 
 class DuplicateError(Exception):
@@ -32,7 +32,7 @@ def _commit(field: str, action: str, obj: Any, changes: dict, actor: User) -> No
 
 
 # A unit id changes as the unit's name in the trail: field of the change, relationship holding the old one.
-_UNIT_FIELDS = {"commune_id": ("commune", "commune"), "organization_id": ("unit", "organization")}
+_UNIT_FIELDS = {"organization_id": ("unit", "organization")}
 
 
 def _changes(obj: Any, **values: Any) -> dict[str, tuple[Any, Any]]:
@@ -61,24 +61,6 @@ def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: 
     db.session.add(unit)
     _commit("name", action, unit, changes, actor)
     return unit
-
-
-def save_village(village: Village | None, *, actor: User, commune_id: int, name: str, kind: str) -> Village:
-    """Create a village, or update `village`; a corrected name counts as confirmed."""
-    clash = select(Village).where(Village.commune_id == commune_id, func.lower(Village.name) == name.lower())
-    if village is not None:
-        clash = clash.where(Village.id != village.id)
-    if db.session.scalar(clash) is not None:
-        raise DuplicateError("name")
-    action = "village.update" if village else "village.create"
-    village = village or Village()
-    changes = _changes(village, commune_id=commune_id, name=name, kind=VillageKind(kind))
-    if village.name != name:
-        village.name_confirmed = True
-    village.commune_id, village.name, village.kind = commune_id, name, VillageKind(kind)
-    db.session.add(village)
-    _commit("name", action, village, changes, actor)
-    return village
 
 
 def set_active(obj: Organization | User, active: bool, *, actor: User) -> None:

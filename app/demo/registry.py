@@ -11,8 +11,22 @@ from sqlalchemy import select
 
 from app.clock import DISTRICT_TIMEZONE
 from app.extensions import db
-from app.models import (Affiliation, Organization, OutreachActivity, OutreachKind, SupportTicket, Task,
-                        Team, TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus, User, Village)
+from app.models import (
+    Affiliation,
+    Organization,
+    OutreachActivity,
+    OutreachKind,
+    SupportTicket,
+    Task,
+    Team,
+    TeamMember,
+    TeamPosition,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+    User,
+    Village,
+)
 
 # The four localities with teams in the article: days before today they were set up, and the commune's decision.
 TEAM_COMMUNES = {

@@ -4,8 +4,9 @@ from app.models.directive import (CLOSED_STATUSES, Directive, DocType, Item, Kpi
                                   task_cooperator)
 from app.models.imports import ImportDraft
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
-from app.models.registry import (SKILL_COLUMNS, Affiliation, OutreachActivity, OutreachKind, SupportTicket, Team,
-                                 TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus, outreach_village)
+from app.models.registry import (SKILL_COLUMNS, TICKET_TRANSITIONS, Affiliation, OutreachActivity, OutreachKind,
+                                 SupportTicket, Team, TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus,
+                                 TicketTransition, outreach_village)
 from app.models.submission import Submission
 from app.models.user import Role, User
 
@@ -14,6 +15,6 @@ __all__ = [
     "TaskUpdate", "task_cooperator", "COMMUNE_LEVEL", "Organization", "OrgKind", "Village", "VillageKind",
     "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
-    "TicketEvent", "TicketKind", "TicketStatus", "outreach_village", "Role", "User",
-    "Submission",
+    "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
+    "Role", "User", "Submission",
 ]

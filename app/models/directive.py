@@ -92,6 +92,7 @@ class Item(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     default_deadline: Mapped[date | None] = mapped_column(Date)
     kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
+    kpi_target: Mapped[int] = mapped_column(Integer, default=100, server_default="100")  # percent, with the KPI
     # The title folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
     search_text: Mapped[str] = mapped_column(String(300), default="", server_default="")
 

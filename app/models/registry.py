@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Table, Text, and_, case, func, select)
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.directive import Item, Kpi, Task
+from app.models.directive import Task
 from app.models.org import Organization, Village, _enum
 from app.models.user import User, utcnow
 
@@ -137,6 +137,26 @@ class TicketStatus(enum.StrEnum):
     REOPENED = "reopened"
 
 
+class TicketTransition(NamedTuple):
+    """Which side moves a ticket, from which statuses, to which."""
+
+    by_partner: bool
+    sources: frozenset[TicketStatus]
+    target: TicketStatus
+
+
+# The ticket's state machine, the one place it is written: app.permissions answers "may this user do this to this
+# ticket now" from it, app.support.services applies it. requested → in_progress → done (partner) → confirmed
+# (commune), or done → reopened (commune, with a reason) → in_progress again.
+TICKET_TRANSITIONS = {
+    "take": TicketTransition(True, frozenset({TicketStatus.REQUESTED, TicketStatus.REOPENED}),
+                             TicketStatus.IN_PROGRESS),
+    "done": TicketTransition(True, frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.DONE),
+    "confirm": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.CONFIRMED),
+    "reopen": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.REOPENED),
+}
+
+
 class SupportTicket(db.Model):
     """A commune's request for software support from a partner enterprise."""
 
@@ -179,23 +199,3 @@ class TicketEvent(db.Model):
     ticket: Mapped[SupportTicket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
-
-def _coverage_progress():
-    """SQL, per task: whether its progress comes from team coverage, and that coverage in whole percent.
-
-    A commune's task for the item carrying Kpi.TEAM_COVERAGE shows villages with an active team ÷ all its villages
-    (rounded down); every other task shows the progress its unit reports.
-    """
-    # Correlated to the task only, so the expression also works in queries that join items or villages.
-    villages = (select(func.count(Village.id)).where(Village.commune_id == Task.lead_unit_id)
-                .correlate(Task).scalar_subquery())
-    covered = (select(func.count(Team.id)).join(Village, Team.village_id == Village.id)
-               .where(Village.commune_id == Task.lead_unit_id, Team.active.is_(True)).correlate(Task).scalar_subquery())
-    driven = and_(select(Item.id).where(Item.id == Task.item_id, Item.kpi == Kpi.TEAM_COVERAGE)
-                  .correlate(Task).exists(), villages > 0)
-    return driven, case((driven, covered * 100 // villages), else_=Task.progress)
-
-
-_kpi_driven, _shown_progress = _coverage_progress()
-Task.progress_from_coverage = column_property(case((_kpi_driven, True), else_=False))
-Task.shown_progress = column_property(_shown_progress)

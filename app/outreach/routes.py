@@ -1,14 +1,17 @@
 """Outreach: the filtered list with totals, the htmx log form, and editing an activity."""
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from app.forms import form_status, submit
-from app.pager import paginate
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
 from app.outreach.forms import COUNT_FIELDS, NO_TASK, ActivityForm
+from app.pager import paginate
 from app.permissions import can, get_or_404, require, sees_everything
 
 FIELDS = ("held_on", "kind", "title", "note", *COUNT_FIELDS)
@@ -34,9 +37,15 @@ def _values(form: ActivityForm) -> dict:
             **{name: getattr(form, name).data for name in FIELDS}}
 
 
+def _filter_args():
+    """The filters of the page: its query string, or for an htmx POST that of the page it came from (HX-Current-URL)."""
+    current = request.headers.get("HX-Current-URL") if request.method == "POST" else None
+    return MultiDict(parse_qsl(urlsplit(current).query)) if current else request.args
+
+
 def _page_context(form=None, villages=()) -> dict:
-    """Everything the page shows for the filters in the query string."""
-    flt = services.OutreachFilter.from_args(request.args)
+    """Everything the page shows for its filters."""
+    flt = services.OutreachFilter.from_args(_filter_args())
     page = paginate(services.activities(current_user, flt), args=flt.as_args())
     return dict(flt=flt, page=page, rows=page.items, form=form, villages=villages,
                 units=services.outreach_units() if sees_everything(current_user) else [],
@@ -57,7 +66,7 @@ def index():
 @bp.post("/outreach")
 @require("outreach.log")
 def create():
-    """Log an activity: htmx gets a fresh form and the new row on top of the list; a plain form, a redirect."""
+    """Log an activity: htmx gets a fresh form, and the list with its totals out of band; a plain form, a redirect."""
     units = services.loggable_units(current_user) or abort(404)
     form = ActivityForm()
     villages = _prepare(form, units)
@@ -70,19 +79,15 @@ def create():
     if not activity:
         return render("outreach/index.html", "log_form", status=422, **_page_context(form, villages))
     form = ActivityForm(formdata=None)
-    response = render("outreach/index.html", "log_form", "new_row", activity=activity, logged=activity, form=form,
-                      villages=_prepare(form, units))
-    response.headers["HX-Trigger"] = "outreach-logged"
-    return response
+    return render("outreach/index.html", "log_form", "results", logged=activity, oob=True,
+                  **_page_context(form, _prepare(form, units)))
 
 
 @bp.route("/outreach/<int:activity_id>/edit", methods=["GET", "POST"])
 @require("outreach.log")
 def edit(activity_id: int):
     """Correct an activity of the user's own unit."""
-    activity = get_or_404(OutreachActivity, activity_id, current_user)
-    if not can(current_user, "outreach.log", activity):
-        abort(404)
+    activity = get_or_404(OutreachActivity, activity_id, current_user, "outreach.log")
     form = ActivityForm(obj=activity, village_ids=[village.id for village in activity.villages])
     villages = _prepare(form, [activity.organization])
     if submit(form, lambda: services.update_activity(

@@ -13,8 +13,19 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.audit import record
 from app.extensions import db
 from app.forms import db_id
-from app.models import (COMMUNE_LEVEL, SKILL_COLUMNS, Organization, OrgKind, OutreachActivity, OutreachKind, Task,
-                        TaskStatus, User, Village, task_cooperator)
+from app.models import (
+    COMMUNE_LEVEL,
+    SKILL_COLUMNS,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    OutreachKind,
+    Task,
+    TaskStatus,
+    User,
+    Village,
+    task_cooperator,
+)
 from app.permissions import can, scoped
 from app.rules import RuleError
 
@@ -151,7 +162,9 @@ def log_activity(*, actor: User, organization_id: int, village_ids: list[int], t
     _assign(activity, villages, task_id, **fields)
     db.session.add(activity)
     db.session.flush()
-    record("outreach.create", activity, actor=actor, detail=activity.title[:200])
+    record("outreach.create", activity, actor=actor, changes={"title": (None, activity.title),
+                                                              "held_on": (None, activity.held_on),
+                                                              "kind": (None, activity.kind)})
     db.session.commit()
     return activity
 
@@ -160,8 +173,10 @@ def update_activity(activity: OutreachActivity, *, actor: User, village_ids: lis
                     **fields) -> OutreachActivity:
     """Correct an activity; it stays with its unit."""
     villages = _checked(activity.organization_id, village_ids, task_id)
+    before = {name: getattr(activity, name) for name in ("title", "held_on", "kind")}
     _assign(activity, villages, task_id, **fields)
-    record("outreach.update", activity, actor=actor, detail=activity.title[:200])
+    record("outreach.update", activity, actor=actor,
+           changes={name: (old, getattr(activity, name)) for name, old in before.items()})
     db.session.commit()
     return activity
 

@@ -174,12 +174,12 @@ def trend_line(key: str, title: str, desc: str, points: list[TrendPoint], value,
     return chart
 
 
-def report_charts(report, trend: list[TrendPoint], deadline: date | None) -> list[Chart]:
+def report_charts(report, trend: list[TrendPoint], deadline: date | None, target: int = 100) -> list[Chart]:
     """The report's four charts: units by class, coverage per commune, and the weekly trends."""
     charts = [unit_bars(report.unit_rows, report.as_of)]
     axis = (report.start, report.end)
     if report.coverage_rows:
-        charts.append(coverage_bars(report.coverage_rows, report.as_of, deadline))
+        charts.append(coverage_bars(report.coverage_rows, report.as_of, deadline, target))
     if trend:
         charts.append(trend_line("trend-coverage", _("Team coverage week by week"),
                                  _("A line: the share of villages with a team at the end of each week of the period."),

@@ -10,7 +10,7 @@ from datetime import date
 from app.models import User
 from app.reports.charts import Chart, coverage_bars, unit_bars
 from app.reports.figures import UnitRow, coverage_at, unit_rows_at
-from app.reports.trends import Projection, coverage_projections
+from app.reports.trends import Projection, coverage_goal, coverage_projections
 from app.task_classes import TaskClass
 
 
@@ -31,5 +31,6 @@ def leader_overview(user: User, today: date) -> LeaderOverview:
     charts = [unit_bars(rows, today)]
     coverage = coverage_at(user, today)
     if coverage:
-        charts.append(coverage_bars(coverage, today, deadline))
+        goal = coverage_goal()
+        charts.append(coverage_bars(coverage, today, deadline, goal.percent if goal else 100))
     return LeaderOverview([row for row in rows if row.counts[TaskClass.OPEN_OVERDUE]], behind, deadline, charts)

@@ -18,6 +18,7 @@ import config
 from app.clock import DISTRICT_TIMEZONE
 from app.models import SupportTicket, Task, TaskStatus, TaskUpdate, Team, TicketEvent
 from app.task_classes import TaskClass
+from app.teams.coverage import team_counts
 
 
 class local_date(FunctionElement):  # noqa: N801 (a SQL function)
@@ -118,8 +119,10 @@ def ticket_status_at(day):
 
 
 def team_existed(day, team=Team):
-    """SQL: the team had been set up by the day and not yet stopped (a stopped team without a date never counts)."""
-    return and_(team.established_on <= day, or_(team.active.is_(True), team.deactivated_on > day))
+    """SQL: the team counted on the day: set up by then, and either counting now (app.teams.coverage's rule: active,
+    enough members, a leader) or stopped only after the day. Members carry no dates, so a team still active is
+    judged by its members now; a stopped team without a date never counts."""
+    return and_(team.established_on <= day, or_(team_counts(team), team.deactivated_on > day))
 
 
 def village_covered_at(village_id_column, day):

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, case, func, literal, select, true, union_all
 
-from app.coverage import coverage_target
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Item, Organization, Task, User, Village
 from app.permissions import sees_everything
 from app.reports import history
 from app.reports.figures import CoverageRow, coverage_at
 from app.task_classes import TaskClass
+from app.teams.coverage import CoverageTarget, coverage_targets
 
 PACE_DAYS = 28  # the pace of coverage is measured over the last four weeks
 
@@ -86,10 +86,15 @@ class Projection:
         return self.row.covered < self.row.villages and (self.reaches_on is None or self.reaches_on > self.deadline)
 
 
+def coverage_goal() -> CoverageTarget | None:
+    """The newest coverage item that has a deadline: the target and deadline the charts and projections use."""
+    return next((target for target in coverage_targets() if target.deadline), None)
+
+
 def coverage_projections(user: User, today: date) -> tuple[date | None, list[Projection]]:
     """The coverage deadline, and the communes (in the user's scope) that will miss it at the current pace."""
-    target = coverage_target()
-    if target is None or target.deadline is None:
+    target = coverage_goal()
+    if target is None:
         return None, []
     before = {row.commune_id: row.covered for row in coverage_at(user, today - timedelta(days=PACE_DAYS))}
     projections = []

@@ -1,4 +1,4 @@
-"""Partner support tickets: a commune asks VNPT, Viettel or the Post Office; the partner does it; the commune confirms."""
+"""Partner support tickets: a commune asks a partner enterprise; the partner does it; the commune confirms."""
 from flask import Blueprint
 
 bp = Blueprint("support", __name__)

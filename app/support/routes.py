@@ -8,12 +8,13 @@ from app.clock import today
 from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import SupportTicket
-from app.permissions import can, get_or_404, require
+from app.models import TICKET_TRANSITIONS, SupportTicket
+from app.permissions import get_or_404, require
 from app.rules import RuleError
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
 
+TICKET_FIELDS = ("partner_id", "kind", "village_id", "description", "wanted_by")
 DONE_MESSAGES = {"take": _l("Ticket taken."), "done": _l("Marked done."), "confirm": _l("Confirmed."),
                  "reopen": _l("Reopened.")}
 
@@ -43,7 +44,7 @@ def new():
         for village in services.villages_of([unit.id for unit in communes])]
     ticket = submit(form, lambda: services.file_ticket(
         actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
-        **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description", "wanted_by")}))
+        **{name: getattr(form, name).data for name in TICKET_FIELDS}))
     if ticket:
         flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
         return redirect_to(url_for("support.show", ticket_id=ticket.id))
@@ -67,17 +68,17 @@ def work(ticket_id: int, action: str):
 
 
 @bp.post("/support/<int:ticket_id>/<any(confirm, reopen):action>")
-@require("support.confirm")
-def confirm(ticket_id: int, action: str):
+@require("support.review")
+def review(ticket_id: int, action: str):
     """The commune confirms the work or reopens the ticket with a reason."""
     return _transition(ticket_id, action)
 
 
 def _transition(ticket_id: int, action: str):
-    """Load (404), authorise (403), apply; htmx gets the ticket's row back, a plain form a redirect or the page."""
-    ticket = get_or_404(SupportTicket, ticket_id, current_user)
-    if not can(current_user, services.TRANSITIONS[action].permission, ticket):
-        abort(403)
+    """Load (404), authorise the side (403), apply (a status moved meanwhile: 409); htmx gets the ticket's row back,
+    a plain form a redirect or the page."""
+    side = "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
+    ticket = get_or_404(SupportTicket, ticket_id, current_user, side)
     form, status, conflict = TransitionForm(), 422, False
     if form.validate_on_submit():
         try:
@@ -91,7 +92,8 @@ def _transition(ticket_id: int, action: str):
     if status == 200 and not is_fragment_request():
         flash(DONE_MESSAGES[action], "success")
         back = request.form.get("back")
-        return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket" else url_for("support.index"))
+        return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket"
+                           else url_for("support.index"))
     context = dict(ticket=ticket, overdue=services.is_overdue(ticket, today()), form=form, action=action,
                    conflict=conflict)
     if is_fragment_request():

@@ -1,11 +1,10 @@
 """Support tickets: filing, the partner's and the commune's transitions (each one a TicketEvent), overdue ones.
 
-requested → in_progress → done (partner) → confirmed (commune), or done → reopened (commune, with a reason)
-→ in_progress again. The `version` column makes a transition based on an outdated page fail instead of overwriting.
+The state machine is TICKET_TRANSITIONS (app/models/registry.py). The `version` column makes a transition based on
+an outdated page fail instead of overwriting.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -16,8 +15,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import record
 from app.clock import today as district_today
 from app.extensions import db
-from app.models import (Organization, OrgKind, SupportTicket, TicketEvent, TicketKind, TicketStatus, User,
-                        Village)
+from app.models import (
+    TICKET_TRANSITIONS,
+    Organization,
+    OrgKind,
+    SupportTicket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+    User,
+    Village,
+)
 from app.permissions import can, scoped
 from app.rules import RuleError
 
@@ -25,25 +33,8 @@ from app.rules import RuleError
 OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
 
 
-@dataclass(frozen=True)
-class Transition:
-    permission: str
-    sources: frozenset[TicketStatus]
-    target: TicketStatus
-    note_required: object = None  # the message shown when a note is needed and missing
-
-
-TRANSITIONS = {
-    "take": Transition("support.work", frozenset({TicketStatus.REQUESTED, TicketStatus.REOPENED}),
-                       TicketStatus.IN_PROGRESS),
-    "done": Transition("support.work", frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.DONE,
-                       _l("Say what was done.")),
-    "confirm": Transition("support.confirm", frozenset({TicketStatus.DONE}), TicketStatus.CONFIRMED),
-    "reopen": Transition("support.confirm", frozenset({TicketStatus.DONE}), TicketStatus.REOPENED,
-                         _l("Give the reason for reopening.")),
-}
-
-
+# The transitions that need a note, with the message shown when it is missing.
+NOTE_REQUIRED = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}
 
 
 class StaleTicket(Exception):
@@ -107,7 +98,7 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     """A commune's new request to a partner, with its first event."""
     partner = db.session.get(Organization, partner_id)
     if partner is None or partner.kind != OrgKind.PARTNER or not partner.active:
-        raise RuleError(_l("Choose VNPT, Viettel or the Post Office."), "partner_id")
+        raise RuleError(_l("Choose one of the partners listed."), "partner_id")
     if village_id:
         village = db.session.get(Village, village_id)
         if village is None or village.commune_id != commune_id:
@@ -119,24 +110,24 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=None, to_status=TicketStatus.REQUESTED,
                                note=""))
     db.session.flush()
-    record("ticket.create", ticket, actor=actor, detail=f"to {partner.short_name}, wanted by {wanted_by.isoformat()}")
+    record("ticket.create", ticket, actor=actor, changes={"partner": (None, partner), "wanted_by": (None, wanted_by)})
     db.session.commit()
     return ticket
 
 
 def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note: str = "") -> SupportTicket:
     """Apply one transition seen on a page showing `version`; StaleTicket when the ticket has moved since."""
-    transition = TRANSITIONS[action]
+    transition = TICKET_TRANSITIONS[action]
     if version != ticket.version or ticket.status not in transition.sources:
         raise StaleTicket
     note = (note or "").strip()
-    if transition.note_required and not note:
-        raise RuleError(transition.note_required, "note")
+    if action in NOTE_REQUIRED and not note:
+        raise RuleError(NOTE_REQUIRED[action], "note")
     before = ticket.status
     ticket.status = transition.target
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=before, to_status=transition.target,
                                note=note))
-    record(f"ticket.{action}", ticket, actor=actor, detail=f"{before.value} -> {transition.target.value}")
+    record(f"ticket.{action}", ticket, actor=actor, changes={"status": (before, transition.target)})
     try:
         db.session.commit()  # UPDATE ... WHERE version = :seen: a concurrent change makes it match nothing
     except StaleDataError as error:

@@ -1,26 +1,17 @@
 """Teams: coverage, registering a village's team, its members, deactivation with a confirmation step."""
-from flask import abort, flash, request, url_for
+from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import coverage
 from app.clock import today
-from app.forms import form_status, submit
+from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Team, TeamMember
-from app.permissions import can, get_or_404, require
-from app.teams import bp, services
+from app.permissions import get_or_404, require
+from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
 MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
-
-
-def _manageable(model, object_id: int):
-    """The object if the user may see and manage it; 404 otherwise, so its existence is not revealed."""
-    obj = get_or_404(model, object_id, current_user)
-    if not can(current_user, "team.manage", obj):
-        abort(404)
-    return obj
 
 
 def _village_choices(villages):
@@ -31,22 +22,22 @@ def _village_choices(villages):
     return groups
 
 
-
 @bp.get("/teams")
 @require("team.view")
 def index():
-    """Coverage per commune and for the district, villages without a team, the teams the user may see."""
+    """Coverage per commune and for the district against each KPI item's target, villages without a team,
+    the teams the user may see and why some do not count yet."""
     return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(),
-                  district=coverage.district_coverage(), target=coverage.coverage_target(),
+                  district=coverage.district_coverage(), targets=coverage.coverage_targets(),
                   without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
-                  target_percent=coverage.TARGET_PERCENT, today=today())
+                  min_members=current_app.config["TEAM_MIN_MEMBERS"], today=today())
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
 @require("team.manage")
 def new():
     """Register the team of a village that has none."""
-    form = TeamForm(village_id=request.args.get("village", type=int))
+    form = TeamForm(village_id=id_arg("village"))
     form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
     team = submit(form, lambda: services.register_team(
         actor=current_user, village_id=form.village_id.data, established_on=form.established_on.data,
@@ -62,17 +53,18 @@ def new():
 def show(team_id: int):
     """A team with its members."""
     team = get_or_404(Team, team_id, current_user)
-    return render("teams/show.html", team=team, form=MemberForm())
+    return render("teams/show.html", team=team, form=MemberForm(), standing=services.standing_of(team),
+                  min_members=current_app.config["TEAM_MIN_MEMBERS"])
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @require("team.manage")
 def edit(team_id: int):
     """Correct a team's date or decision number."""
-    team = _manageable(Team, team_id)
+    team = get_or_404(Team, team_id, current_user, "team.manage")
     form = TeamEditForm(obj=team)
-    if submit(form, lambda: services.update_team(
-            team, actor=current_user, established_on=form.established_on.data, decision_number=form.decision_number.data)):
+    if submit(form, lambda: services.update_team(team, actor=current_user, established_on=form.established_on.data,
+                                                 decision_number=form.decision_number.data)):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
     return render("teams/form.html", "form", form=form, team=team, status=form_status(form))
@@ -81,8 +73,8 @@ def edit(team_id: int):
 @bp.post("/teams/<int:team_id>/members")
 @require("team.manage")
 def add_member(team_id: int):
-    """Add a member; htmx gets the member list and a fresh form back."""
-    team = _manageable(Team, team_id)
+    """Add a member; htmx gets the member list and a fresh form back, and whether the team counts out of band."""
+    team = get_or_404(Team, team_id, current_user, "team.manage")
     form = MemberForm()
     member = submit(form, lambda: services.add_member(
         team, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS}))
@@ -91,7 +83,8 @@ def add_member(team_id: int):
         return redirect_to(url_for("teams.show", team_id=team.id))
     if member:
         form = MemberForm(formdata=None)
-    return render("teams/show.html", "members", team=team, form=form, added=member or None,
+    return render("teams/show.html", "members", "standing", team=team, form=form, added=member or None,
+                  standing=services.standing_of(team), min_members=current_app.config["TEAM_MIN_MEMBERS"], oob=True,
                   status=form_status(form))
 
 
@@ -99,7 +92,7 @@ def add_member(team_id: int):
 @require("team.manage")
 def edit_member(member_id: int):
     """Change a member's name, position, affiliation or phone."""
-    member = _manageable(TeamMember, member_id)
+    member = get_or_404(TeamMember, member_id, current_user, "team.manage")
     form = MemberForm(obj=member)
     if submit(form, lambda: services.update_member(
             member, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
@@ -112,14 +105,14 @@ def edit_member(member_id: int):
 @require("team.manage")
 def confirm_deactivate(team_id: int):
     """Ask before deactivating a team."""
-    return render("teams/confirm.html", obj=_manageable(Team, team_id), kind="team")
+    return render("teams/confirm.html", obj=get_or_404(Team, team_id, current_user, "team.manage"), kind="team")
 
 
 @bp.post("/teams/<int:team_id>/deactivate")
 @require("team.manage")
 def deactivate(team_id: int):
     """Deactivate a team and its members; the village counts as uncovered again. Nothing is deleted."""
-    services.deactivate_team(_manageable(Team, team_id), actor=current_user)
+    services.deactivate_team(get_or_404(Team, team_id, current_user, "team.manage"), actor=current_user)
     flash(_("Team deactivated."), "success")
     return redirect_to(url_for("teams.index"))
 
@@ -128,14 +121,15 @@ def deactivate(team_id: int):
 @require("team.manage")
 def confirm_deactivate_member(member_id: int):
     """Ask before deactivating a member."""
-    return render("teams/confirm.html", obj=_manageable(TeamMember, member_id), kind="member")
+    member = get_or_404(TeamMember, member_id, current_user, "team.manage")
+    return render("teams/confirm.html", obj=member, kind="member")
 
 
 @bp.post("/teams/members/<int:member_id>/deactivate")
 @require("team.manage")
 def deactivate_member(member_id: int):
     """A member leaves the team; the record stays."""
-    member = _manageable(TeamMember, member_id)
+    member = get_or_404(TeamMember, member_id, current_user, "team.manage")
     services.deactivate_member(member, actor=current_user)
     flash(_("Member deactivated."), "success")
     return redirect_to(url_for("teams.show", team_id=member.team_id))

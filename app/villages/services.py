@@ -1,17 +1,58 @@
-"""Changes to a village's details, audited; the uniqueness rule is administration's."""
+"""Creating, correcting and moving villages; each function owns its transaction and leaves one audit row."""
 from __future__ import annotations
 
-from app.admin import services as admin_services
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
 from app.extensions import db
-from app.models import Village
+from app.models import COMMUNE_LEVEL, Organization, User, Village, VillageKind
+from app.rules import RuleError
 
-DuplicateError = admin_services.DuplicateError
+NAME_TAKEN = _l("This name is already used.")
+NOT_A_COMMUNE = _l("Not a valid choice.")
 
 
-def update_details(village: Village, *, actor, name: str, kind: str) -> Village:
-    """Rename a village or change its kind within its commune; DuplicateError when the name is taken there."""
+def _check(village: Village | None, commune_id: int, name: str) -> Organization:
+    commune = db.session.get(Organization, commune_id)
+    if commune is None or commune.kind not in COMMUNE_LEVEL:
+        raise RuleError(NOT_A_COMMUNE, "commune_id")
+    clash = select(Village.id).where(Village.commune_id == commune_id, func.lower(Village.name) == name.lower())
+    if village is not None:
+        clash = clash.where(Village.id != village.id)
+    if db.session.scalar(clash) is not None:
+        raise RuleError(NAME_TAKEN, "name")
+    return commune
+
+
+def _save(village: Village, action: str, actor: User, changes: dict) -> Village:
+    db.session.add(village)
     try:
-        return admin_services.save_village(village, actor=actor, commune_id=village.commune_id, name=name, kind=kind)
-    except DuplicateError:
+        db.session.flush()  # a new village's id for the audit row; the unique index catches a name taken meanwhile
+    except IntegrityError as error:
         db.session.rollback()
-        raise
+        raise RuleError(NAME_TAKEN, "name") from error
+    audit.record(action, village, actor=actor, changes=changes)
+    db.session.commit()
+    return village
+
+
+def create_village(*, actor: User, commune_id: int, name: str, kind: str) -> Village:
+    """A new village of a commune; its name is confirmed since someone typed it."""
+    commune = _check(None, commune_id, name)
+    village = Village(commune_id=commune_id, name=name, kind=VillageKind(kind), name_confirmed=True)
+    return _save(village, "village.create", actor,
+                 {"commune": (None, commune), "name": (None, name), "kind": (None, VillageKind(kind))})
+
+
+def update_village(village: Village, *, actor: User, name: str, kind: str, commune_id: int | None = None) -> Village:
+    """Correct a village's name or kind, and move it to `commune_id` when given; a corrected name is confirmed."""
+    commune_id = commune_id or village.commune_id
+    commune = _check(village, commune_id, name)
+    changes = {"commune": (village.commune, commune), "name": (village.name, name),
+               "kind": (village.kind, VillageKind(kind))}
+    if village.name != name:
+        village.name_confirmed = True
+    village.commune_id, village.name, village.kind = commune_id, name, VillageKind(kind)
+    return _save(village, "village.update", actor, changes)

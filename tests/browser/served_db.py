@@ -62,6 +62,8 @@ LOOKUPS: dict[str, Callable[[], object]] = {
     .where(Directive.number == "1234/UBND-VP", Item.kpi == Kpi.TEAM_COVERAGE, Task.lead_unit_id == _unit_of("tamdann")),
     "team_of_tamphuoc": lambda: select(Team.id).join(Village)
     .where(Village.commune_id == _unit_of("tamphuoc"), Team.active.is_(True)).order_by(Team.id).limit(1),
+    "village_of_tamphuoc": lambda: select(Village.id).where(Village.commune_id == _unit_of("tamphuoc"))
+    .order_by(Village.id).limit(1),
     "ticket_of_viettel": lambda: select(SupportTicket.id).where(SupportTicket.partner_id == _unit_of("viettel"))
     .order_by(SupportTicket.id).limit(1),
 }

@@ -59,6 +59,10 @@ def test_flow_3_commune_registers_a_team_and_its_coverage_rises(open_tab, demo_d
     expect(page.locator("#full_name")).to_be_empty()  # a fresh form for the next member
     add_member(page, "Nguyễn Thị Hoa", "member", "womens_union", "")
     expect(page.locator("#members tbody tr")).to_have_count(2)
+    expect(page.locator("#team-standing")).to_contain_text(vi("Does not count yet"))
+    add_member(page, "Trần Văn Nam", "member", "youth_union", "0905654321")
+    expect(page.locator("#members tbody tr")).to_have_count(3)
+    expect(page.locator("#team-standing")).to_contain_text(vi("Counts toward coverage"))  # three members, a leader
     audit(tab, "flow-3-team-with-members")
 
     page.click(".site-nav a[href='/teams']")

@@ -42,6 +42,7 @@ SCREENS = [
     Screen("team-commune", "tamphuoc", "/teams/{team_of_tamphuoc}"),
     Screen("team-new-commune", "tamdann", "/teams/new"),
     Screen("villages-commune", "tamphuoc", "/villages"),
+    Screen("village-edit-commune", "tamphuoc", "/villages/{village_of_tamphuoc}/edit"),
     Screen("outreach-commune", "tamphuoc", "/outreach"),
     Screen("support-commune", "tamphuoc", "/support"),
     Screen("support-new-commune", "tamphuoc", "/support/new"),
@@ -67,6 +68,10 @@ SCREENS = [
     # A list with nothing in it says what to do
     Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
     Screen("teams-commune-without-team", "tamdann", "/teams"),
+    # Administrator: adds villages and moves them between communes on the one village screen
+    Screen("villages-admin", "admin", "/villages"),
+    Screen("village-new-admin", "admin", "/villages/new"),
+    Screen("village-edit-admin", "admin", "/villages/{village_of_tamphuoc}/edit"),
 ]
 
 
