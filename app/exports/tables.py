@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -43,22 +44,39 @@ def _plain_labels(enum_type) -> dict:
     return {member: str(label(member)) for member in enum_type}
 
 
-def _task_rows(engine, stmt: Select, today: date, statuses: dict, classes: dict) -> Iterator[tuple]:
-    """The rows, read in batches through a session of their own (no Flask context: they are read while the
-    response is sent), closed when the last row is read or the download is abandoned."""
+def _task_rows(app, engine, stmt: Select, today: date, statuses: dict, classes: dict) -> Iterator[tuple]:
+    """The rows, read in batches through a session of their own while the response is sent.
+
+    Each batch is read inside an app context of its own (some column properties read a setting when they run)
+    that is closed before the batch is yielded: no context stays open across a yield, so a download abandoned
+    half-way and closed later, in the middle of another request, pops nothing of that request's."""
     with Session(engine) as session:
-        rows = session.execute(stmt.execution_options(yield_per=BATCH))
-        for number, row in enumerate(rows, start=1):
-            task = row[0]
-            task_class = row[1] if len(row) > 1 else class_of(task, today)
-            yield (number, task.item.directive.number, task.item.title, task.lead_unit.name,
-                   ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
-                   statuses[task.status], task.shown_progress, classes[TaskClass(task_class)], task.completed_on)
+        with app.app_context():
+            result = session.execute(stmt.execution_options(yield_per=BATCH))
+        number = 0
+        while True:
+            with app.app_context():
+                batch = []
+                for row in result.fetchmany(BATCH):
+                    number += 1
+                    batch.append(_task_values(number, row, today, statuses, classes))
+            if not batch:
+                return
+            yield from batch
+
+
+def _task_values(number: int, row, today: date, statuses: dict, classes: dict) -> tuple:
+    task = row[0]
+    task_class = row[1] if len(row) > 1 else class_of(task, today)
+    return (number, task.item.directive.number, task.item.title, task.lead_unit.name,
+            ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
+            statuses[task.status], task.shown_progress, classes[TaskClass(task_class)], task.completed_on)
 
 
 def task_table(user: User, today: date, stmt: Select, filter_lines: list[str]) -> Table:
     """The task list as a table, its rows read in batches as they are written."""
-    rows = _task_rows(db.engine, stmt, today, _plain_labels(TaskStatus), _plain_labels(TaskClass))
+    rows = _task_rows(current_app._get_current_object(), db.engine, stmt, today, _plain_labels(TaskStatus),
+                      _plain_labels(TaskClass))
     return Table(title=_("Task list"), heading_lines=[scope_line(user), *filter_lines, date_line(today)],
                  columns=task_columns(), rows=rows, sheet_name=_("Tasks"))
 
