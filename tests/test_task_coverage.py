@@ -6,9 +6,18 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
+from app.models import Kpi, Task, TaskStatus, TaskUpdate, TeamPosition, Village
 from app.tasks.services import coverage_target_of
-from tests.factories import PASSWORD, make_item, make_task, make_team, make_unit, make_user, make_village
+from tests.factories import PASSWORD, make_item, make_member, make_task, make_team, make_unit, make_user, make_village
+
+
+def _counting_team(village, **fields):
+    """A team that counts toward coverage under any membership rule: a leader and two members, all active."""
+    team = make_team(village, **fields)
+    for n, position in enumerate((TeamPosition.LEADER, TeamPosition.MEMBER, TeamPosition.MEMBER)):
+        make_member(team, full_name=f"Thành viên {village.id}-{n}", phone=f"09051{village.id:03d}{n:02d}",
+                    position=position)
+    return team
 
 
 @pytest.fixture
@@ -17,8 +26,8 @@ def commune_task(app):
     with app.app_context():
         commune = make_unit("UBND xã Tam Đàn")
         villages = [make_village(commune, f"Thôn {n}") for n in range(4)]
-        make_team(villages[0])
-        make_team(villages[1], active=False)
+        _counting_team(villages[0])
+        _counting_team(villages[1], active=False)
         make_user("tamdann", unit=commune)
         kpi_task = make_task(commune, make_item(kpi=Kpi.TEAM_COVERAGE), status=TaskStatus.IN_PROGRESS, progress=80)
         plain_task = make_task(commune, make_item(), status=TaskStatus.IN_PROGRESS, progress=80)
@@ -78,11 +87,10 @@ def test_a_coverage_task_below_its_target_cannot_be_reported_done(app, client, c
         assert (task.status, task.version, task.progress) == (TaskStatus.IN_PROGRESS, version, progress)
 
 
-def test_when_coverage_reaches_the_target_the_page_says_so_and_reporting_done_keeps_the_computed_progress(
-        app, client, commune_task):
+def test_at_the_target_the_page_says_so_and_reporting_done_keeps_the_computed_progress(app, client, commune_task):
     with app.app_context():
         for village_id in commune_task["villages"][1:]:
-            make_team(db.session.get(Village, village_id))
+            _counting_team(db.session.get(Village, village_id))
         version = db.session.get(Task, commune_task["kpi"]).version
     client.post("/login", data={"username": "tamdann", "password": PASSWORD})
     page = client.get(f"/tasks/{commune_task['kpi']}").text
