@@ -69,6 +69,8 @@ def test_a_coordinator_cancels_with_a_reason_and_the_lead_cannot_take_it_back(de
     with demo.app_context():
         before = _state(task_id)
         assert before[0] == TaskStatus.CANCELLED
+    page = client.get(f"/tasks/{task_id}").text
+    assert "Văn phòng HĐND-UBND huyện đã hủy nhiệm vụ này" in page and 'id="status-form"' not in page
     response = client.post(f"/tasks/{task_id}/status", data={
         "status": "in_progress", "progress": 10, "note": "", "version": version + 1})
     assert response.status_code == 403
