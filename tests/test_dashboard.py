@@ -43,7 +43,8 @@ def test_counts_follow_a_status_change(demo, client):
         return int(page.split('cls-open_overdue"><a')[1].split('class="count">')[1].split("<")[0])
 
     before = overdue_count()
-    client.post(f"/tasks/{task_id}/status", data={"status": "done", "progress": 100, "note": "Xong", "version": version})
+    client.post(f"/tasks/{task_id}/status",
+                data={"status": "done", "progress": 100, "note": "Xong", "version": version})
     assert overdue_count() == before - 1
 
 
@@ -57,7 +58,8 @@ def _bulk_tasks(count: int) -> None:
         kind = n % 4
         deadline = TODAY + timedelta(days=(-5, 2, 20, -1)[kind])
         rows.append({"item_id": items[n % 10], "lead_unit_id": units[n // 10], "deadline": deadline,
-                     "status": (TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.DONE)[kind],
+                     "status": (TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS,
+                                TaskStatus.DONE)[kind],
                      "completed_on": TODAY - timedelta(days=3) if kind == 3 else None,
                      "progress": 50, "version": 1})
     db.session.execute(insert(Task), rows)

@@ -66,7 +66,8 @@ def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, cl
 
 def test_registering_a_team_raises_the_tasks_progress_in_the_task_list(app, client, commune_task):
     client.post("/login", data={"username": "tamdann", "password": PASSWORD})
-    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3], "decision_number": "45/QĐ-UBND",
+    response = client.post("/teams/new", data={"village_id": commune_task["villages"][3],
+                                               "decision_number": "45/QĐ-UBND",
                                                "established_on": (today() - timedelta(days=1)).isoformat()})
     assert response.status_code == 303
     page = client.get(f"/tasks/{commune_task['kpi']}").text

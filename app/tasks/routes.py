@@ -12,11 +12,9 @@ from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Task, TaskStatus, TaskUpdate
 from app.pager import paginate
 from app.permissions import can, get_or_404, require
-from app.tasks import bp, services
+from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
-from app.tasks.queries import (TaskFilters, class_counts, reader_of, task_list_query, visible_directives,
-                               visible_lead_units)
 
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
            ("q", "q"))
@@ -27,11 +25,11 @@ FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "t
 def index():
     """Tasks in the user's scope, filtered and paginated; htmx swaps only the results."""
     form = TaskFilterForm(request.args)
-    form.offer(visible_lead_units(current_user), visible_directives(current_user))
+    form.offer(queries.visible_lead_units(current_user), queries.visible_directives(current_user))
     valid = form.validate()
     kept = {field: form[field].data for _name, field in FILTERS if not form[field].errors}
-    filters = TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})
-    page = paginate(task_list_query(current_user, today(), filters), args=kept, rows=True)
+    filters = queries.TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})
+    page = paginate(queries.task_list_query(current_user, today(), filters), args=kept, rows=True)
     return render("tasks/index.html", "results", form=form, page=page, valid=valid)
 
 
@@ -53,9 +51,9 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
     return {"task": task, "task_class": class_of(task, today()), "history": history,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
-            "reader": reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
+            "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
-            "unit_counts": class_counts(current_user, today(), unit_id=task.lead_unit_id),
+            "unit_counts": queries.class_counts(current_user, today(), unit_id=task.lead_unit_id),
             "oob": is_fragment_request(), **extra}
 
 
