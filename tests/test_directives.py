@@ -45,7 +45,7 @@ def test_dates_typed_day_first_are_accepted(demo, office):
     ({"number": "hello"}, "Số ký hiệu có dạng 1234/UBND-VP"),
     ({"number": ""}, "Nhập số ký hiệu."),
     ({"issued_on": (date.today() + timedelta(days=30)).isoformat()}, "Ngày ban hành không được sau ngày hôm nay."),
-    ({"issued_on": "31/02/2022"}, "Nhập ngày ban hành (dd/mm/yyyy)."),
+    ({"issued_on": "31/02/2022"}, "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm (dd/mm/yyyy)"),
     ({"doc_type": "memo"}, "Lựa chọn không hợp lệ."),
     ({"summary": "  "}, "Nhập trích yếu."),
     ({"issued_on": "2022-07-01", "final_deadline": "2022-06-01"}, "Thời hạn không được trước ngày ban hành."),
@@ -82,7 +82,7 @@ def test_officers_cannot_open_the_register_or_record(client, demo, username):
 def test_monitor_reads_but_does_not_record(client, demo):
     client.post("/login", data={"username": "lanhdao", "password": DEMO_PASSWORD})
     assert client.get("/directives/1").status_code == 200
-    assert "Thêm nhiệm vụ" not in client.get("/directives/1").text
+    assert "Thêm nội dung nhiệm vụ" not in client.get("/directives/1").text
     assert client.post("/directives/1/items", data={"title": "X"}).status_code == 403
 
 

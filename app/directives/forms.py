@@ -1,11 +1,11 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today
-from app.forms import Form, strip
+from app.forms import DateField, Form, strip
 from app.labels import DOC_TYPE_LABELS, KPI_LABELS, choices
 
 # Số ký hiệu: a number, "/", then upper-case groups joined by "-" (1234/UBND-VP, 17/KH-UBND, 51/STTTT-CNTT&BCVT).

@@ -1,11 +1,11 @@
 """Status form, note form, assignment form, filters."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SearchField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.directives.forms import DATE_FORMATS, MultiCheckboxField
-from app.forms import MAX_ID, Form, optional_int, strip
+from app.forms import MAX_ID, DateField, Form, optional_int, strip
 from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, choices
 from app.models import TaskStatus
 from app.models.org import KIND_GROUPS
