@@ -4,7 +4,7 @@ from wtforms import HiddenField, IntegerField, SearchField, SelectField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.directives.forms import DATE_FORMATS, MultiCheckboxField
+from app.directives.forms import MultiCheckboxField
 from app.forms import MAX_ID, DateField, Form, optional_int, strip
 from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, choices
 from app.models import TaskStatus
@@ -50,7 +50,7 @@ class NoteForm(Form):
 
 
 class AssignmentForm(Form):
-    deadline = DateField(_l("Deadline"), format=DATE_FORMATS, validators=[Optional()])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
     cooperating_units = MultiCheckboxField(_l("Co-operating units"), coerce=int, validate_choice=True)
     reason = TextAreaField(_l("Reason for the change"), filters=[strip], validators=[Length(max=2000)])
 
