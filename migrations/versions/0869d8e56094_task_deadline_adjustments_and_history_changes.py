@@ -4,7 +4,7 @@ The original Task.deadline is never overwritten: an adjusted deadline goes to ex
 extended_by_id, extended_at and extension_reason; TaskUpdate.changes holds other changed fields (old, new).
 
 Revision ID: 0869d8e56094
-Revises: 199d3c45186e
+Revises: e1ff6abc9127
 Create Date: 2026-12-01 09:35:52.294875
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0869d8e56094'
-down_revision = '199d3c45186e'
+down_revision = 'e1ff6abc9127'
 branch_labels = None
 depends_on = None
 
