@@ -147,6 +147,11 @@ def _tagged_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list]:
     return {field: [_tag(old), _tag(new)] for field, (old, new) in changes.items() if _tag(old) != _tag(new)}
 
 
+def tagged_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list]:
+    """`changes` in the JSON form audit rows keep (also a task's history rows); described_changes() reads it."""
+    return _tagged_changes(changes)
+
+
 def _shown(value: Any) -> str:
     """A tagged value as the audit page shows it: labels for enums, dd/mm/yyyy for dates."""
     if value is None or value == "" or value == []:

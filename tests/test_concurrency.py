@@ -35,7 +35,8 @@ def server(demo, database_url, tmp_path):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "concurrency-test-key", "APP_ENV": "development"}
     log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "4", "--graceful-timeout", "5", "--bind",
+    process = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "4",
+                                "--graceful-timeout", "5", "--bind",
                                 f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):  # wait for the socket (bounded)

@@ -23,7 +23,7 @@ from app.documents.decree30 import (
 )
 from app.labels import label
 from app.reports.figures import Report, UnitRow
-from app.task_classes import TaskClass
+from app.tasks.classes import TaskClass
 
 # STT, unit, total, done on time / late, open on time / overdue, no deadline, on-time rate, rank: 15.5 cm
 UNIT_WIDTHS = (Cm(1.0), Cm(3.6), Cm(1.3), Cm(1.4), Cm(1.4), Cm(1.4), Cm(1.4), Cm(1.3), Cm(1.5), Cm(1.2))

@@ -9,7 +9,7 @@ from app import audit
 from app.extensions import db
 from app.models import Organization, Task, User
 from app.permissions import scoped
-from app.task_classes import TaskClass, task_class_expr
+from app.tasks.classes import TaskClass, task_class_expr
 from app.tasks.queries import TaskFilters, task_list_query
 
 # An annex longer than this is a sign the letter should go to fewer tasks (filter by directive).

@@ -9,7 +9,7 @@ from app.exports.sheets import Column, Table
 from app.exports.tables import date_line
 from app.labels import SKILL_LABELS, label
 from app.reports.figures import Report, UnitRow
-from app.task_classes import REPORTED_CLASSES
+from app.tasks.classes import REPORTED_CLASSES
 
 RATE = "0.0"
 

@@ -6,24 +6,19 @@ from urllib.parse import quote
 from flask import Response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.clock import today
 from app.exports import bp
 from app.exports.report import report_tables
 from app.exports.sheets import CSV_TYPE, XLSX_TYPE, Table, csv_chunks, xlsx_chunks
 from app.exports.tables import grid_table, task_table
-from app.extensions import db
-from app.models import Directive, Organization
+from app.models import Directive
 from app.permissions import get_or_404, require
 from app.reports.figures import report_figures
 from app.reports.forms import read_choice
 from app.tasks.forms import TaskFilterForm
-from app.tasks.queries import TaskFilters, task_list_query
-
-FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
-           ("q", "q"))
-
+from app.tasks.queries import TaskFilters, task_list_query, visible_directives, visible_lead_units
+from app.tasks.routes import FILTERS
 
 def download(tables: list[Table], fmt: str, filename: str) -> Response:
     """Stream the tables as an attachment. Everything translated is made before the response starts; the rows
@@ -36,19 +31,17 @@ def download(tables: list[Table], fmt: str, filename: str) -> Response:
 
 
 def _task_filters() -> tuple[TaskFilters, list[str]]:
-    """The task list's filters read as /tasks reads them (bad values ignored), and a line for each one used."""
+    """The task list's filters read exactly as /tasks reads them (bad values ignored), and a line for each one
+    used, as the file's heading says it."""
     form = TaskFilterForm(request.args)
-    form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in db.session.scalars(
-        select(Organization).order_by(Organization.sort_key))]
-    form.directive.choices = [("", _("All"))] + [(d.id, d.number) for d in db.session.scalars(
-        select(Directive).order_by(Directive.issued_on.desc()))]
+    form.offer(visible_lead_units(current_user), visible_directives(current_user))
     form.validate()
     kept = {name: form[field].data for name, field in FILTERS if not form[field].errors and form[field].data}
     lines = []
     for name, field in FILTERS:
         if name in kept:
-            shown = dict((str(choice[0]), choice[1]) for choice in form[field].choices)[str(kept[name])] \
-                if field != "q" else kept[name]
+            shown = kept[name] if field == "q" else {str(choice[0]): choice[1] for choice in form[field].choices}[
+                str(kept[name])]
             lines.append(f"{form[field].label.text}: {shown}")
     return TaskFilters(**kept), lines
 

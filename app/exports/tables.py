@@ -15,7 +15,7 @@ from app.extensions import db
 from app.labels import label
 from app.models import Directive, TaskStatus, User
 from app.permissions import sees_everything
-from app.task_classes import TaskClass, class_of
+from app.tasks.classes import TaskClass, class_of
 
 # Rows read from the database per round trip (a server-side cursor on PostgreSQL).
 BATCH = 500

@@ -16,14 +16,21 @@ from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_
 @bp.get("/")
 @require("dashboard.view")
 def dashboard():
-    """Counts per class in the user's scope, then overdue tasks, then tasks due soon."""
+    """Counts per class in the user's scope, then overdue tasks, then tasks due soon.
+
+    A district-wide reader counts every task once; a unit counts the tasks it leads (chủ trì) apart from those
+    it co-operates on (phối hợp), as the district table does.
+    """
     now = today()
+    district = sees_everything(current_user)
+    unit_id = None if district else current_user.organization_id
     return render("main/dashboard.html", today=now,
-                  counts=class_counts(current_user, now),
+                  counts=class_counts(current_user, now, unit_id),
+                  cooperating_counts=None if district else class_counts(current_user, now, unit_id, cooperating=True),
                   overdue=overdue_tasks(current_user, now),
                   due_soon=due_soon_tasks(current_user, now),
                   overdue_tickets=overdue_tickets_for(current_user, now),
-                  unit_rows=unit_class_table(now) if sees_everything(current_user) else None)
+                  unit_rows=unit_class_table(now) if district else None)
 
 
 @bp.get("/healthz")

@@ -11,7 +11,7 @@ from app.models import User
 from app.reports.charts import Chart, coverage_bars, unit_bars
 from app.reports.figures import UnitRow, coverage_at, unit_rows_at
 from app.reports.trends import Projection, coverage_goal, coverage_projections
-from app.task_classes import TaskClass
+from app.tasks.classes import TaskClass
 
 
 @dataclass

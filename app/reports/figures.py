@@ -30,7 +30,7 @@ from app.models import (
 from app.outreach.services import totals_by_kind, totals_by_unit
 from app.permissions import scoped, sees_everything
 from app.reports import history
-from app.task_classes import REPORTED_CLASSES, TaskClass
+from app.tasks.classes import REPORTED_CLASSES, TaskClass
 
 DUE_CLASSES = (TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE, TaskClass.OPEN_OVERDUE)
 MAX_DIRECTIVES = 50

@@ -17,7 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 import config
 from app.clock import DISTRICT_TIMEZONE
 from app.models import SupportTicket, Task, TaskStatus, TaskUpdate, Team, TicketEvent
-from app.task_classes import TaskClass
+from app.tasks.classes import TaskClass
 from app.teams.coverage import team_counts
 
 
@@ -81,7 +81,7 @@ def task_done_on_at(day):
 
 
 def task_class_at(day):
-    """SQL: the class a task was in at the end of the day (the rules of app.task_classes, on its history)."""
+    """SQL: the class a task was in at the end of the day (the rules of app.tasks.classes, on its history)."""
     status = task_status_at(day)
     done_on = task_done_on_at(day)
     deadline = Task.effective_deadline_expr()

@@ -12,7 +12,7 @@ from app.models import COMMUNE_LEVEL, Item, Organization, Task, User, Village
 from app.permissions import sees_everything
 from app.reports import history
 from app.reports.figures import CoverageRow, coverage_at
-from app.task_classes import TaskClass
+from app.tasks.classes import TaskClass
 from app.teams.coverage import CoverageTarget, coverage_targets
 
 PACE_DAYS = 28  # the pace of coverage is measured over the last four weeks
