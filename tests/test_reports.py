@@ -8,7 +8,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import OrgKind, Role, TaskStatus, TaskUpdate, TeamPosition, TicketEvent, TicketStatus, User
 from app.reports.figures import report_figures
-from app.task_classes import REPORTED_CLASSES, TaskClass
+from app.tasks.classes import REPORTED_CLASSES, TaskClass
 from app.tasks.queries import class_counts
 from app.teams.services import deactivate_team
 from tests.conftest import login

@@ -20,6 +20,7 @@ from app.tasks.forms import TaskFilterForm
 from app.tasks.queries import TaskFilters, task_list_query, visible_directives, visible_lead_units
 from app.tasks.routes import FILTERS
 
+
 def download(tables: list[Table], fmt: str, filename: str) -> Response:
     """Stream the tables as an attachment. Everything translated is made before the response starts; the rows
     need no Flask context (app/exports/tables.py), so the download may outlive the request's contexts."""
@@ -40,10 +41,18 @@ def _task_filters() -> tuple[TaskFilters, list[str]]:
     lines = []
     for name, field in FILTERS:
         if name in kept:
-            shown = kept[name] if field == "q" else {str(choice[0]): choice[1] for choice in form[field].choices}[
-                str(kept[name])]
+            shown = kept[name] if field == "q" else _choice_label(form[field], kept[name])
             lines.append(f"{form[field].label.text}: {shown}")
     return TaskFilters(**kept), lines
+
+
+def _choice_label(field, value) -> str:
+    """The label of a select's chosen value (choices are pairs or SelectChoice objects)."""
+    for choice in field.choices:
+        choice_value, label = (choice.value, choice.label) if hasattr(choice, "label") else choice[:2]
+        if str(choice_value) == str(value):
+            return str(label)
+    return str(value)
 
 
 @bp.get("/tasks/export.<any(xlsx, csv):fmt>")
