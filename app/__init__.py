@@ -27,8 +27,9 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
 
-    from app import security, templating
-    app.url_map.converters["int"] = security.IdConverter  # before any route is added
+    from app import errors, headers, sessions, templating
+    from app.converters import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
@@ -48,7 +49,9 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(teams_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
-    security.init_app(app)
+    sessions.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
     templating.init_app(app)
 
     from app.cli import register_cli

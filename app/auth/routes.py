@@ -9,7 +9,7 @@ from app.auth.services import authenticate, end_sessions, safe_next
 from app.extensions import limiter
 from app.htmx import redirect_to, render
 from app.permissions import public
-from app.security import sign_in, sign_out
+from app.sessions import sign_in, sign_out
 
 
 def _login_limit():
