@@ -2,6 +2,7 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin import bp, services
@@ -12,6 +13,7 @@ from app.forms import id_arg
 from app.htmx import render
 from app.models import Organization, User, Village
 from app.permissions import require
+from app.rules import RuleError
 
 DUPLICATE_MESSAGES = {
     "name": _l("This name is already used."),
@@ -36,6 +38,8 @@ def _save(form, template: str, save, done_endpoint: str, **context):
             save()
         except services.DuplicateError as error:
             getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
+        except RuleError as error:
+            (getattr(form, error.field).errors if error.field else form.form_errors).append(error.message)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for(done_endpoint), code=303)
@@ -135,7 +139,8 @@ def user_new():
     form = UserForm()
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
-                 lambda: services.create_user(**_form_data(form, "username", "password", *USER_FIELDS)),
+                 lambda: services.create_user(**_form_data(form, "username", "password", *USER_FIELDS),
+                                              actor=current_user._get_current_object()),
                  "admin.users", user=None)
 
 
@@ -147,7 +152,8 @@ def user_edit(user_id: int):
     form = UserEditForm(obj=user)
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
-                 lambda: services.update_user(user, **_form_data(form, *USER_FIELDS)),
+                 lambda: services.update_user(user, **_form_data(form, *USER_FIELDS),
+                                              actor=current_user._get_current_object()),
                  "admin.users", user=user)
 
 
@@ -169,7 +175,10 @@ def confirm_activation(kind: str, object_id: int, action: str):
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
     obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
-    services.set_active(obj, action == "activate")
+    try:
+        services.set_active(obj, action == "activate", actor=current_user._get_current_object())
+    except RuleError as error:
+        return render("admin/confirm.html", obj=obj, kind=kind, action=action, refusal=error.message, status=422)
     flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
     return redirect(url_for(f"admin.{kind}"), code=303)
 
@@ -186,7 +195,7 @@ def confirm_reset_password(user_id: int):
 def reset_password(user_id: int):
     """Give a user a new random password and show it once."""
     user = _get_or_404(User, user_id)
-    password = services.reset_password(user)
+    password = services.reset_password(user, actor=current_user._get_current_object())
     return render("admin/password.html", user=user, password=password)
 
 

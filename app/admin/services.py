@@ -5,12 +5,21 @@ import enum
 import secrets
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
+from app.rules import RuleError
+
+OWN_ADMIN_RIGHTS_MESSAGE = _l("You cannot take away your own administrator rights or deactivate yourself: "
+                              "ask another administrator.")
+LAST_ADMIN_MESSAGE = _l("This is the last active administrator: make another user an administrator first.")
+OWN_UNIT_MESSAGE = _l("You cannot deactivate your own unit: you would be signed out for good.")
+LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: make a user of another unit an "
+                             "administrator first.")
 
 
 class DuplicateError(Exception):
@@ -21,11 +30,14 @@ class DuplicateError(Exception):
         self.field = field
 
 
-def _commit(field: str, action: str, obj: Any, changes: str) -> None:
-    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError."""
+def _commit(field: str, action: str, obj: Any, changes: str, **who: User | None) -> None:
+    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError.
+
+    `actor=` in `who` names who acts; without it the audit trail takes the signed-in user.
+    """
     try:
         db.session.flush()  # gives a new object its id for the audit row
-        audit.record(action, obj, detail=changes)
+        audit.record(action, obj, detail=changes, **({"user": who["actor"]} if who else {}))
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -80,18 +92,51 @@ def save_village(village: Village | None, *, commune_id: int, name: str, kind: s
     return village
 
 
-def set_active(obj: Organization | User, active: bool) -> None:
-    """Activate or deactivate a unit or a user; a deactivated user's sessions end."""
+def _other_active_admins(excluded: Any) -> int:
+    """Active administrators of active units outside `excluded` (a user or a unit), rows locked against a
+    concurrent change (PostgreSQL; SQLite's writing requests hold the write lock already)."""
+    stmt = (select(User.id).join(User.organization)
+            .where(User.role == Role.ADMIN, User.active.is_(True), Organization.active.is_(True)))
+    stmt = stmt.where(User.id != excluded.id) if isinstance(excluded, User) else stmt.where(
+        User.organization_id != excluded.id)
+    return len(db.session.scalars(stmt.with_for_update(of=User)).all())
+
+
+def _keep_an_administrator(user: User, actor: User | None, *, role: Role, active: bool, field: str | None) -> None:
+    """Refuse taking an active administrator's rights away from themselves, or from the last one."""
+    if user.role != Role.ADMIN or not user.active or (role == Role.ADMIN and active):
+        return
+    if actor is not None and actor.id == user.id:
+        raise RuleError(message=OWN_ADMIN_RIGHTS_MESSAGE, field=field)
+    if _other_active_admins(user) == 0:
+        raise RuleError(message=LAST_ADMIN_MESSAGE, field=field)
+
+
+def _keep_an_administrators_unit(unit: Organization, actor: User | None) -> None:
+    if actor is not None and actor.organization_id == unit.id:
+        raise RuleError(message=OWN_UNIT_MESSAGE, field=None)
+    if _other_active_admins(unit) == 0:
+        raise RuleError(message=LAST_ADMIN_UNIT_MESSAGE, field=None)
+
+
+def set_active(obj: Organization | User, active: bool, *, actor: User | None) -> None:
+    """Activate or deactivate a unit or a user; a deactivated user's sessions end, and so do those of a
+    deactivated unit's users (they can no longer sign in). The portal always keeps an administrator."""
+    if not active and obj.active:
+        if isinstance(obj, User):
+            _keep_an_administrator(obj, actor, role=obj.role, active=False, field=None)
+        else:
+            _keep_an_administrators_unit(obj, actor)
     obj.active = active
     if isinstance(obj, User) and not active:
         obj.end_sessions()
     kind = "user" if isinstance(obj, User) else "unit"
-    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj)
+    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj, user=actor)
     db.session.commit()
 
 
-def create_user(*, username: str, password: str, **fields) -> User:
-    """A new active user."""
+def create_user(*, username: str, password: str, actor: User | None, **fields) -> User:
+    """A new active user (`actor` None: created at the console)."""
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise DuplicateError("username")
     user = User(username=username.lower(), active=True, session_version=1)
@@ -99,18 +144,19 @@ def create_user(*, username: str, password: str, **fields) -> User:
     _assign_user_fields(user, **fields)
     user.set_password(password)  # the password itself never reaches the audit trail
     db.session.add(user)
-    _commit("username", "user.create", user, changes)
+    _commit("username", "user.create", user, changes, actor=actor)
     return user
 
 
-def update_user(user: User, **fields) -> User:
+def update_user(user: User, *, actor: User | None, **fields) -> User:
     """Change a user's details, role or unit; a change of role or unit ends their sessions."""
+    _keep_an_administrator(user, actor, role=Role(fields["role"]), active=True, field="role")
     before = (user.role, user.organization_id)
     changes = _changes(user, **{name: value or None for name, value in fields.items()})
     _assign_user_fields(user, **fields)
     if (user.role, user.organization_id) != before:
         user.end_sessions()
-    audit.record("user.update", user, detail=changes)
+    audit.record("user.update", user, user=actor, detail=changes)
     db.session.commit()
     return user
 
@@ -121,12 +167,14 @@ def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone:
     user.role, user.organization_id = Role(role), organization_id
 
 
-def reset_password(user: User) -> str:
-    """Give the user a new random password, end their sessions, and return it to show once."""
+def reset_password(user: User, *, actor: User | None) -> str:
+    """Give the user a new random password, to be changed at their next sign-in; end their sessions; return
+    the password to show once."""
     password = generate_password()
     user.set_password(password)
+    user.must_change_password = True
     user.end_sessions()
-    audit.record("user.password_reset", user)
+    audit.record("user.password_reset", user, user=actor)
     db.session.commit()
     return password
 

@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm
-from app.auth.services import authenticate, end_sessions, safe_next
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.services import authenticate, change_password as change_own_password, end_sessions
 from app.extensions import limiter
 from app.htmx import redirect_to, render
-from app.permissions import public
-from app.sessions import sign_in, sign_out
+from app.permissions import public, require
+from app.rules import RuleError
+from app.sessions import safe_next, sign_in, sign_out
 
 
 def _login_limit():
@@ -43,6 +44,25 @@ def logout():
     sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@require("account.use")
+def change_password():
+    """Change one's own password: the current one first, then the new one twice."""
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            change_own_password(user, current=form.current_password.data, new=form.new_password.data, actor=user)
+        except RuleError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            sign_in(user)  # this session carries on with the new session version; the others have ended
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
+            return redirect_to(url_for("main.dashboard"))
+    return render("auth/password.html", "password_form", form=form, forced=user.must_change_password,
+                  status=422 if form.errors else 200)
 
 
 @bp.post("/language/<code>")
