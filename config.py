@@ -43,12 +43,10 @@ class Config:
     # Off by default: the vendored copy works offline. Set HTMX_USE_CDN=1 to load the pinned CDN file with SRI.
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
     # A shared store (redis://...) counts across every worker and server. Without one, each worker process counts
-    # for itself, so app/auth/rate_limit.py gives each worker its share of LOGIN_RATE_LIMIT (WEB_WORKERS).
+    # for itself, so app/auth/rate_limit.py gives each worker its share of LOGIN_RATE_LIMIT.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")  # per client address, on POST /login
-    # Worker processes serving the app (gunicorn.conf.py sets it from gunicorn's own setting).
-    WEB_WORKERS = int(os.environ.get("WEB_WORKERS") or os.environ.get("WEB_CONCURRENCY") or "1")
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end

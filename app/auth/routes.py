@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.rate_limit import login_limit
 from app.auth.services import authenticate, change_password as change_own_password, end_sessions
 from app.extensions import limiter
 from app.htmx import redirect_to, render
@@ -13,12 +14,8 @@ from app.rules import RuleError
 from app.sessions import safe_next, sign_in, sign_out
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 @public
 def login():
     """Show the sign-in form and sign the user in."""
