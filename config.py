@@ -29,6 +29,9 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'dieuhanh.db'}"
 
 
+# Deadlines are dates and "today" is the district's, whatever the server's zone (app/clock.py).
+DISTRICT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
 class Config:
     """Settings shared by every environment; the environment overrides them."""
 
@@ -36,10 +39,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # resolved in create_app so importing config has no side effects
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_TIMEZONE = DISTRICT_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("vi", "en")
-    TIMEZONE = "Asia/Ho_Chi_Minh"
     # Off by default: the vendored copy works offline. Set HTMX_USE_CDN=1 to load the pinned CDN file with SRI.
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
     # A shared store (redis://...) counts across every worker and server. Without one, each worker process counts

@@ -27,8 +27,9 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
 
-    from app import errors, headers, request_limits, sessions, templating
+    from app import audit, errors, headers, request_limits, sessions, templating
     from app.converters import IdConverter
+    app.before_request(audit.remember_client_address)  # before any hook that may audit
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp

@@ -1,15 +1,17 @@
 """Recording the audit trail. Services call record() inside their transaction; nothing secret is passed."""
 from __future__ import annotations
 
+import enum
+from datetime import date
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_app_context, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from app import labels
 from app.extensions import db
 from app.models import AuditEvent, User
 
@@ -69,6 +71,18 @@ OBJECT_LABELS = {
     "SupportTicket": _l("Support request"),
 }
 
+# Fields named in `changes`, as /admin/audit shows them. Areas add their fields here.
+FIELD_LABELS = {
+    "name": _l("Name"), "short_name": _l("Short name"), "kind": _l("Kind"), "commune": _l("Commune"),
+    "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"), "phone": _l("Phone"),
+    "role": _l("Role"), "unit": _l("Unit"), "active": _l("Active"),
+    "status": _l("Status"), "progress": _l("Progress"), "deadline": _l("Deadline"),
+    "cooperating_units": _l("Co-operating units"), "partner": _l("Partner"), "wanted_by": _l("Wanted by"),
+    "village": _l("Village"), "established_on": _l("Established on"), "decision_number": _l("Decision number"),
+    "position": _l("Position in the team"), "affiliation": _l("Affiliation"), "title": _l("Title"),
+    "held_on": _l("Date"),
+}
+
 # Reasons stored in `detail` as keys, shown translated.
 DETAIL_LABELS = {
     "unknown_username": _l("unknown username"),
@@ -78,34 +92,75 @@ DETAIL_LABELS = {
     "inactive_unit": _l("the user's unit is deactivated"),
 }
 
-_CURRENT_USER: Any = object()
-
 # Execution option: begin this transaction holding the write lock (see _sqlite_begin in app/__init__.py).
 WRITE_LOCK = "write_lock"
 
 
-def record(action: str, obj: Any = None, *, user: User | None = _CURRENT_USER, username: str = "",
-           detail: str = "") -> None:
-    """Add one audit row (committed with the caller's transaction): who, unit, IP, action, object.
+def remember_client_address() -> None:
+    """Before each request: the address audit rows carry (behind a proxy, configure it to pass the client's)."""
+    g.client_address = (request.remote_addr or "")[:45]
 
-    `user` defaults to the signed-in user; pass None for an anonymous actor (a failed sign-in) and the
-    typed `username` instead.
+
+def record(action: str, obj: Any = None, *, actor: User | None, username: str = "", detail: str = "",
+           changes: dict[str, tuple[Any, Any]] | None = None) -> None:
+    """Add one audit row (committed with the caller's transaction): who, unit, address, action, object.
+
+    `actor` is who acts; None for an anonymous one (a failed sign-in), with the `username` as typed.
+    `changes` maps a field (a key of FIELD_LABELS) to its (old, new) values: enum members, dates, numbers,
+    text, lists of those, or objects shown by their name; only the fields whose value differs are kept.
     """
-    if user is _CURRENT_USER:
-        user = current_user if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(
-        user_id=user.id if user else None,
-        username=(user.username if user else username)[:64],
-        organization_id=user.organization_id if user else None,
-        ip=(request.remote_addr or "")[:45] if has_request_context() else "",
+        user_id=actor.id if actor else None,
+        username=(actor.username if actor else username)[:64],
+        organization_id=actor.organization_id if actor else None,
+        ip=g.get("client_address", "") if has_app_context() else "",
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None),
         detail=detail[:300],
+        changes=_tagged_changes(changes) if changes else None,
     ))
 
 
-def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
+def _tag(value: Any) -> Any:
+    """A JSON value that remembers what it was: an enum by its type, a date, an object by its name."""
+    if isinstance(value, enum.Enum):
+        return {"enum": type(value).__name__, "value": value.value}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, (list, tuple, set)):
+        return [_tag(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _tagged_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list]:
+    return {field: [_tag(old), _tag(new)] for field, (old, new) in changes.items() if _tag(old) != _tag(new)}
+
+
+def _shown(value: Any) -> str:
+    """A tagged value as the audit page shows it: labels for enums, dd/mm/yyyy for dates."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value)
+    if isinstance(value, dict) and "enum" in value:
+        return str(labels.label(value["value"], value["enum"]))
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(value["date"]).strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    return str(value)
+
+
+def described_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for each change the event records, in Vietnamese."""
+    return [(str(FIELD_LABELS.get(field, field)), _shown(old), _shown(new))
+            for field, (old, new) in (event.changes or {}).items()]
+
+
+def record_refusal(action: str, obj: Any = None, *, actor: User | None, detail: str = "") -> None:
     """Record refused access and commit it at once: the request ends in an error, so nothing else is kept.
 
     The row is written in a short transaction of its own that takes the write lock at its start (BEGIN
@@ -116,7 +171,7 @@ def record_refusal(action: str, obj: Any = None, detail: str = "") -> None:
     db.session.rollback()
     try:
         db.session.connection(execution_options={WRITE_LOCK: True})
-        record(action, obj, detail=detail)
+        record(action, obj, actor=actor, detail=detail)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

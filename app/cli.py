@@ -75,7 +75,7 @@ def create_admin(username: str) -> None:
     password = admin_services.generate_password()
     try:
         if unit is None:
-            unit = admin_services.save_unit(None, name="Quản trị hệ thống", short_name="Quản trị",
+            unit = admin_services.save_unit(None, actor=None, name="Quản trị hệ thống", short_name="Quản trị",
                                    kind=OrgKind.DISTRICT_OFFICE.value)
         admin_services.create_user(username=username, password=password, full_name=username, email=None, phone=None,
                           role=Role.ADMIN.value, organization_id=unit.id, actor=None)

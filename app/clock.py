@@ -2,7 +2,9 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-DISTRICT_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+import config
+
+DISTRICT_TIMEZONE = ZoneInfo(config.DISTRICT_TIMEZONE)
 
 
 def today() -> date:

@@ -66,7 +66,7 @@ def _row_to_coverage(row) -> CommuneCoverage:
 def coverage_by_commune() -> list[CommuneCoverage]:
     """Every active commune-level unit, by name, including one with no villages (0 of 0)."""
     stmt = (_joined(_per_unit()).where(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
-            .group_by(Organization.id, Organization.name, Organization.short_name).order_by(Organization.name))
+            .group_by(Organization.id, Organization.name, Organization.short_name).order_by(Organization.sort_key))
     return [_row_to_coverage(row) for row in db.session.execute(stmt)]
 
 
@@ -106,5 +106,5 @@ def villages_without_team(user) -> list[Village]:
     stmt = (scoped(Village, user).join(Village.commune)
             .options(contains_eager(Village.commune))
             .where(Organization.active.is_(True), ~has_active_team(Village.id))
-            .order_by(Organization.name, Village.name))
+            .order_by(Organization.sort_key, Village.sort_key))
     return list(db.session.scalars(stmt))

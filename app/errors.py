@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app import audit
@@ -20,12 +21,17 @@ def _error_response(status: int):
     return response
 
 
+def _signed_in_user():
+    """The user behind the request, or None; error pages run for anonymous visitors too."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def _error_page(error: HTTPException):
     """Sign-in for 401, the error page for the rest; a 403 is audited."""
     if error.code == 401:
         return unauthorized()
     if error.code == 403:
-        audit.record_refusal("access.forbidden", detail=f"{request.method} {request.path}")
+        audit.record_refusal("access.forbidden", actor=_signed_in_user(), detail=f"{request.method} {request.path}")
     return _error_response(error.code or 500)
 
 

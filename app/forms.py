@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from app.clock import today
-from app.rules import RuleError
+from app.rules import Conflict, RuleError
 
 
 class _BabelTranslations:
@@ -51,10 +51,18 @@ class Form(FlaskForm):
 MAX_ID = 2**31 - 1
 
 
+def db_id(value: str) -> int:
+    """A query-string id the database can hold (positive 32-bit); ValueError otherwise, so Flask's
+    `request.args.get(name, type=db_id)` falls back to the default instead of failing in the database."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
 def id_arg(name: str) -> int | None:
     """An id from the query string, or None when it is absent, not a number, or no id at all."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= MAX_ID else None
+    return request.args.get(name, type=db_id)
 
 
 def strip(value):
@@ -69,25 +77,30 @@ def optional_int(value):
     return db_id(value)
 
 
-MAX_DB_INT = 2**31 - 1
+def submit(form, call):
+    """Validate the submitted form, then call the service: its result, or None when either refuses.
 
-
-def db_id(value: str) -> int:
-    """A query-string id the database can hold (positive 32-bit); ValueError otherwise, so Flask's
-    `request.args.get(name, type=db_id)` falls back to the default instead of failing in the database."""
-    number = int(value)
-    if not 0 < number <= MAX_DB_INT:
-        raise ValueError(value)
-    return number
-
-
-def apply_rules(form, call):
-    """The service's result, or None when a rule refuses: then the reason becomes its field's message."""
+    A RuleError's message goes to its field (or to the form as a whole when it names none); a Conflict is
+    kept on `form.conflict`. form_status(form) then gives the status of the re-rendered form.
+    """
+    if not form.validate_on_submit():
+        return None
     try:
         return call()
+    except Conflict as error:
+        form.conflict = error
+        form.form_errors.append(error.message)
     except RuleError as error:
-        getattr(form, error.field).errors.append(error.message)
-        return None
+        field = getattr(form, error.field, None) if error.field else None
+        (field.errors if field is not None else form.form_errors).append(error.message)
+    return None
+
+
+def form_status(form) -> int:
+    """The status of a (re-)rendered form: 409 after a conflict, 422 with errors, 200 otherwise."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
+    return 422 if form.errors else 200
 
 
 class NotInFuture:

@@ -112,3 +112,22 @@ TASK_CLASS_LABELS = {
 def choices(labels: dict) -> list[tuple[str, str]]:
     """SelectField choices from a label table."""
     return [(member.value, label) for member, label in labels.items()]
+
+
+# Enum type -> its label table, for the one `|label` filter of the templates.
+LABELS_BY_ENUM = {
+    OrgKind: ORG_KIND_LABELS, Role: ROLE_LABELS, VillageKind: VILLAGE_KIND_LABELS,
+    TeamPosition: TEAM_POSITION_LABELS, Affiliation: AFFILIATION_LABELS, OutreachKind: OUTREACH_KIND_LABELS,
+    TicketKind: TICKET_KIND_LABELS, TicketStatus: TICKET_STATUS_LABELS, DocType: DOC_TYPE_LABELS, Kpi: KPI_LABELS,
+    TaskStatus: TASK_STATUS_LABELS, TaskClass: TASK_CLASS_LABELS,
+}
+# Names for plain stored values whose enum the template cannot know (a class computed in SQL).
+ENUMS_BY_NAME = {enum_type.__name__: enum_type for enum_type in LABELS_BY_ENUM}
+
+
+def label(value, enum_name: str | None = None) -> str:
+    """The Vietnamese name of an enum member; a plain value needs its enum's name: `cls|label("TaskClass")`."""
+    if value is None or value == "":
+        return ""
+    enum_type = ENUMS_BY_NAME[enum_name] if enum_name else type(value)
+    return LABELS_BY_ENUM[enum_type][enum_type(value)]

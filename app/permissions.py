@@ -148,8 +148,9 @@ def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     return stmt.where(SCOPES[model](user))
 
 
-def get_visible_or_404(model: type, object_id: int, user: User):
-    """The object if the user may see it; otherwise 404, so its existence is not revealed.
+def get_or_404(model: type, object_id: int, user: User, action: str | None = None):
+    """Load an object and authorise: 404 when the user may not see it (so its existence is not revealed),
+    403 when they see it but may not do `action` to it.
 
     Asking for another unit's object is audited; asking for an id that does not exist is not.
     """
@@ -157,6 +158,9 @@ def get_visible_or_404(model: type, object_id: int, user: User):
     if obj is None:
         hidden = db.session.get(model, object_id)
         if hidden is not None:
-            audit.record_refusal("access.hidden_object", hidden, detail=f"{request.method} {request.path}")
+            audit.record_refusal("access.hidden_object", hidden, actor=user,
+                                 detail=f"{request.method} {request.path}")
         abort(404)
+    if action is not None and not can(user, action, obj):
+        abort(403)
     return obj

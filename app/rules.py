@@ -1,9 +1,25 @@
-"""The one way a service refuses a change that the form could not check by itself."""
+"""The one way a service refuses a change: RuleError for a rule, Conflict for a stale version.
+
+Messages are written once, in the service; app.forms.submit() puts them where the form shows them and
+form_status() gives the status of the re-rendered form (422, or 409 for a conflict).
+"""
+from flask_babel import lazy_gettext as _l
+
+STALE_MESSAGE = _l("Someone else changed this in the meantime. The current state is shown below; "
+                   "what you typed is kept so you can check it and send it again.")
 
 
 class RuleError(Exception):
-    """A domain rule refuses the change; `field` names the form field the `message` belongs to."""
+    """A domain rule refuses the change; `field` names the form field the message belongs to (None: the page)."""
 
-    def __init__(self, field: str, message):
+    def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
-        self.field, self.message = field, message
+        self.message, self.field = message, field
+
+
+class Conflict(Exception):
+    """The object changed since the form was loaded (a stale version); nothing was written."""
+
+    def __init__(self, message=None):
+        self.message = message or STALE_MESSAGE
+        super().__init__(str(self.message))

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
@@ -12,7 +11,8 @@ from flask_login import current_user
 
 import config
 from app import labels
-from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS
+from app.clock import DISTRICT_TIMEZONE
+from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
 from app.permissions import can
 from app.task_classes import REPORTED_CLASSES
 
@@ -57,8 +57,8 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(DISTRICT_TIMEZONE).strftime("%d/%m/%Y %H:%M")
 
 
 def _navigation():
@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(labels.label, "label")
     app.jinja_env.globals.update(
         can=can, htmx_config=HTMX_CONFIG, reported_classes=REPORTED_CLASSES,
         role_labels=labels.ROLE_LABELS, org_kind_labels=labels.ORG_KIND_LABELS,
@@ -86,7 +87,7 @@ def init_app(app: Flask) -> None:
         team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
         outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
         ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS,
-        audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
+        audit_changes=described_changes, audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

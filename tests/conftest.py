@@ -107,12 +107,27 @@ def demo(app, _demo_rows):
     return app
 
 
+def login(client, username: str, password: str = DEMO_PASSWORD, **kwargs):
+    """Sign `client` in as `username` (a demo user unless the password says otherwise); the response."""
+    return client.post("/login", data={"username": username, "password": password}, **kwargs)
+
+
+@pytest.fixture
+def signed_in(demo, client):
+    """A function giving the test client signed in as a demo user: `signed_in("tamphuoc").get(...)`."""
+    def sign_in(username: str):
+        response = login(client, username)
+        assert response.status_code == 303, f"{username} could not sign in"
+        return client
+    return sign_in
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client
 
     def login(self, username: str, password: str = DEMO_PASSWORD, **kwargs):
-        return self._client.post("/login", data={"username": username, "password": password}, **kwargs)
+        return login(self._client, username, password, **kwargs)
 
     def logout(self):
         return self._client.post("/logout")

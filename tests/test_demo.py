@@ -98,6 +98,6 @@ def test_create_admin_goes_through_the_user_service_and_is_audited(app, runner):
         user = db.session.scalar(select(User).where(User.username == "bossman"))
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
         assert (event.object_type, event.object_id, event.user_id) == ("User", user.id, None)
-        assert "role: admin" in event.detail
+        assert event.changes["role"] == [None, {"enum": "Role", "value": "admin"}]
         assert user.organization.name == "Quản trị hệ thống"
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.create")) is not None

@@ -86,7 +86,7 @@ def test_a_team_cannot_be_registered_in_another_communes_village(app, client, au
 def test_a_village_with_an_active_team_gets_no_second_one(app, registry):
     with app.app_context():
         with pytest.raises(RuleError) as refused:
-            services.register_team(village_id=registry["other_village"], established_on=today(),
+            services.register_team(actor=None, village_id=registry["other_village"], established_on=today(),
                                    decision_number="9/QĐ-UBND")
         assert str(refused.value.message) == "Thôn, khối phố này đã có Tổ công nghệ cộng đồng đang hoạt động."
         assert _count(app, Team) == 1

@@ -1,7 +1,6 @@
 """Changes to units, villages and users; each function owns its transaction and leaves an audit row."""
 from __future__ import annotations
 
-import enum
 import secrets
 from typing import Any
 
@@ -30,35 +29,34 @@ class DuplicateError(Exception):
         self.field = field
 
 
-def _commit(field: str, action: str, obj: Any, changes: str, **who: User | None) -> None:
-    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError.
-
-    `actor=` in `who` names who acts; without it the audit trail takes the signed-in user.
-    """
+def _commit(field: str, action: str, obj: Any, changes: dict, actor: User) -> None:
+    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError."""
     try:
         db.session.flush()  # gives a new object its id for the audit row
-        audit.record(action, obj, detail=changes, **({"user": who["actor"]} if who else {}))
+        audit.record(action, obj, actor=actor, changes=changes)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise DuplicateError(field) from error
 
 
-def _plain(value: Any) -> str:
-    return "" if value is None else str(value.value if isinstance(value, enum.Enum) else value)
+# A unit id changes as the unit's name in the trail: field of the change, relationship holding the old one.
+_UNIT_FIELDS = {"commune_id": ("commune", "commune"), "organization_id": ("unit", "organization")}
 
 
-def _changes(obj: Any, **values: Any) -> str:
-    """'field: old → new' for each value that differs from the object's, for the audit trail."""
-    parts = []
+def _changes(obj: Any, **values: Any) -> dict[str, tuple[Any, Any]]:
+    """field -> (old, new) for the audit trail (app.audit keeps only the fields that differ)."""
+    changes = {}
     for name, new in values.items():
-        old = _plain(getattr(obj, name, None))
-        if old != _plain(new):
-            parts.append(f"{name}: {old} → {_plain(new)}" if old else f"{name}: {_plain(new)}")
-    return "; ".join(parts)
+        if name in _UNIT_FIELDS:
+            field, relationship = _UNIT_FIELDS[name]
+            changes[field] = (getattr(obj, relationship, None), db.session.get(Organization, new) if new else None)
+        else:
+            changes[name] = (getattr(obj, name, None), new)
+    return changes
 
 
-def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: str) -> Organization:
+def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: str, kind: str) -> Organization:
     """Create a unit, or update `unit`."""
     clash = select(Organization).where(func.lower(Organization.name) == name.lower())
     if unit is not None:
@@ -67,14 +65,14 @@ def save_unit(unit: Organization | None, *, name: str, short_name: str, kind: st
         raise DuplicateError("name")
     action = "unit.update" if unit else "unit.create"
     unit = unit or Organization(active=True)
-    changes = _changes(unit, name=name, short_name=short_name, kind=kind)
+    changes = _changes(unit, name=name, short_name=short_name, kind=OrgKind(kind))
     unit.name, unit.short_name, unit.kind = name, short_name, OrgKind(kind)
     db.session.add(unit)
-    _commit("name", action, unit, changes)
+    _commit("name", action, unit, changes, actor)
     return unit
 
 
-def save_village(village: Village | None, *, commune_id: int, name: str, kind: str) -> Village:
+def save_village(village: Village | None, *, actor: User, commune_id: int, name: str, kind: str) -> Village:
     """Create a village, or update `village`; a corrected name counts as confirmed."""
     clash = select(Village).where(Village.commune_id == commune_id, func.lower(Village.name) == name.lower())
     if village is not None:
@@ -83,12 +81,12 @@ def save_village(village: Village | None, *, commune_id: int, name: str, kind: s
         raise DuplicateError("name")
     action = "village.update" if village else "village.create"
     village = village or Village()
-    changes = _changes(village, commune_id=commune_id, name=name, kind=kind)
+    changes = _changes(village, commune_id=commune_id, name=name, kind=VillageKind(kind))
     if village.name != name:
         village.name_confirmed = True
     village.commune_id, village.name, village.kind = commune_id, name, VillageKind(kind)
     db.session.add(village)
-    _commit("name", action, village, changes)
+    _commit("name", action, village, changes, actor)
     return village
 
 
@@ -107,16 +105,16 @@ def _keep_an_administrator(user: User, actor: User | None, *, role: Role, active
     if user.role != Role.ADMIN or not user.active or (role == Role.ADMIN and active):
         return
     if actor is not None and actor.id == user.id:
-        raise RuleError(message=OWN_ADMIN_RIGHTS_MESSAGE, field=field)
+        raise RuleError(OWN_ADMIN_RIGHTS_MESSAGE, field)
     if _other_active_admins(user) == 0:
-        raise RuleError(message=LAST_ADMIN_MESSAGE, field=field)
+        raise RuleError(LAST_ADMIN_MESSAGE, field)
 
 
 def _keep_an_administrators_unit(unit: Organization, actor: User | None) -> None:
     if actor is not None and actor.organization_id == unit.id:
-        raise RuleError(message=OWN_UNIT_MESSAGE, field=None)
+        raise RuleError(OWN_UNIT_MESSAGE)
     if _other_active_admins(unit) == 0:
-        raise RuleError(message=LAST_ADMIN_UNIT_MESSAGE, field=None)
+        raise RuleError(LAST_ADMIN_UNIT_MESSAGE)
 
 
 def set_active(obj: Organization | User, active: bool, *, actor: User | None) -> None:
@@ -131,20 +129,20 @@ def set_active(obj: Organization | User, active: bool, *, actor: User | None) ->
     if isinstance(obj, User) and not active:
         obj.end_sessions()
     kind = "user" if isinstance(obj, User) else "unit"
-    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj, user=actor)
+    audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj, actor=actor)
     db.session.commit()
 
 
-def create_user(*, username: str, password: str, actor: User | None, **fields) -> User:
+def create_user(*, actor: User | None, username: str, password: str, **fields) -> User:
     """A new active user (`actor` None: created at the console)."""
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise DuplicateError("username")
     user = User(username=username.lower(), active=True, session_version=1)
-    changes = _changes(user, username=username.lower(), **fields)
+    changes = _changes(user, username=username.lower(), **_typed(fields))
     _assign_user_fields(user, **fields)
     user.set_password(password)  # the password itself never reaches the audit trail
     db.session.add(user)
-    _commit("username", "user.create", user, changes, actor=actor)
+    _commit("username", "user.create", user, changes, actor)
     return user
 
 
@@ -152,13 +150,18 @@ def update_user(user: User, *, actor: User | None, **fields) -> User:
     """Change a user's details, role or unit; a change of role or unit ends their sessions."""
     _keep_an_administrator(user, actor, role=Role(fields["role"]), active=True, field="role")
     before = (user.role, user.organization_id)
-    changes = _changes(user, **{name: value or None for name, value in fields.items()})
+    changes = _changes(user, **_typed({name: value or None for name, value in fields.items()}))
     _assign_user_fields(user, **fields)
     if (user.role, user.organization_id) != before:
         user.end_sessions()
-    audit.record("user.update", user, user=actor, detail=changes)
+    audit.record("user.update", user, actor=actor, changes=changes)
     db.session.commit()
     return user
+
+
+def _typed(fields: dict) -> dict:
+    """The user form's values as the model holds them (a role is a Role), so unchanged ones compare equal."""
+    return {name: Role(value) if name == "role" and value else value for name, value in fields.items()}
 
 
 def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone: str | None,
@@ -167,14 +170,14 @@ def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone:
     user.role, user.organization_id = Role(role), organization_id
 
 
-def reset_password(user: User, *, actor: User | None) -> str:
+def reset_password(user: User, *, actor: User) -> str:
     """Give the user a new random password, to be changed at their next sign-in; end their sessions; return
     the password to show once."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.end_sessions()
-    audit.record("user.password_reset", user, user=actor)
+    audit.record("user.password_reset", user, actor=actor)
     db.session.commit()
     return password
 

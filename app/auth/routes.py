@@ -8,6 +8,7 @@ from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.rate_limit import login_limit
 from app.auth.services import authenticate, change_password as change_own_password, end_sessions
 from app.extensions import limiter
+from app.forms import form_status
 from app.htmx import redirect_to, render
 from app.permissions import public, require
 from app.rules import RuleError
@@ -23,7 +24,7 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        return render("auth/login.html", "login_form", form=form, status=422 if form.errors else 200)
+        return render("auth/login.html", "login_form", form=form, status=form_status(form))
     user = authenticate(form.username.data, form.password.data)
     if user is None:
         form.password.errors.append(_("Wrong username or password."))

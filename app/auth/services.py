@@ -29,23 +29,23 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.username) == typed.lower()))
     if user is None:
         User.spend_password_check_time(password)
-        audit.record("login.failure", user=None, username=typed, detail="unknown_username")
+        audit.record("login.failure", actor=None, username=typed, detail="unknown_username")
         db.session.commit()
         return None
     now = utcnow()
     password_ok = user.check_password(password)
     if user.is_locked(now):
-        audit.record("login.failure", user, user=None, username=typed, detail="account_locked")
+        audit.record("login.failure", user, actor=None, username=typed, detail="account_locked")
     elif password_ok and user.can_sign_in:
         user.failed_logins, user.locked_until = 0, None
-        audit.record("login.success", user=user)
+        audit.record("login.success", actor=user)
         db.session.commit()
         return user
     elif not password_ok:
         _count_failure(user, typed, now)
     else:
         reason = "inactive_account" if not user.active else "inactive_unit"
-        audit.record("login.failure", user, user=None, username=typed, detail=reason)
+        audit.record("login.failure", user, actor=None, username=typed, detail=reason)
     db.session.commit()
     return None
 
@@ -54,11 +54,11 @@ def _count_failure(user: User, typed: str, now: datetime) -> None:
     """One more failed attempt, counted in SQL so concurrent workers add up; the limit locks the account."""
     user.failed_logins = User.failed_logins + 1
     db.session.flush()  # the attribute is reloaded with the database's count on next access
-    audit.record("login.failure", user, user=None, username=typed, detail="wrong_password")
+    audit.record("login.failure", user, actor=None, username=typed, detail="wrong_password")
     if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
         minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
         user.failed_logins, user.locked_until = 0, now + timedelta(minutes=minutes)
-        audit.record("login.lockout", user, user=None, username=typed)
+        audit.record("login.lockout", user, actor=None, username=typed)
 
 
 def end_sessions(user: User) -> None:
@@ -68,7 +68,7 @@ def end_sessions(user: User) -> None:
     session cookie left behind on one of them must not outlive the "Sign out" button.
     """
     user.end_sessions()
-    audit.record("logout", user=user)
+    audit.record("logout", actor=user)
     db.session.commit()
 
 
@@ -90,5 +90,5 @@ def change_password(user: User, *, current: str, new: str, actor: User) -> None:
     user.must_change_password = False
     user.failed_logins = 0
     user.end_sessions()
-    audit.record("user.password_change", user, user=actor)
+    audit.record("user.password_change", user, actor=actor)
     db.session.commit()

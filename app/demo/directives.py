@@ -47,7 +47,7 @@ def _lead_units(group: str) -> list[Organization]:
     kinds = {"communes": COMMUNE_LEVEL, "unions": (OrgKind.UNION,), "partners": (OrgKind.PARTNER,),
              "department": (OrgKind.DEPARTMENT,)}[group]
     return list(db.session.scalars(select(Organization).where(Organization.kind.in_(kinds))
-                                   .order_by(Organization.name)))
+                                   .order_by(Organization.sort_key)))
 
 
 def _officer_of(unit: Organization) -> User | None:

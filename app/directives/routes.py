@@ -8,6 +8,8 @@ from app.clock import today
 from app.directives import bp, services
 from app.directives.forms import AssignForm, DirectiveForm, ItemForm
 from app.extensions import db
+from app.forms import form_status
+from app.pager import paginate
 from app.htmx import redirect_to, render
 from app.models import Directive, Item, Organization
 from app.permissions import require
@@ -16,7 +18,7 @@ from app.tasks.queries import directive_grid
 
 def _active_units():
     return db.session.scalars(select(Organization).where(Organization.active.is_(True))
-                              .order_by(Organization.kind, Organization.name)).all()
+                              .order_by(*Organization.picker_order())).all()
 
 
 @bp.get("/directives")
@@ -28,7 +30,7 @@ def index():
     if q:
         pattern = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(Directive.number).like(pattern), func.lower(Directive.summary).like(pattern)))
-    directives = db.paginate(stmt, per_page=25, error_out=False)
+    directives = paginate(stmt, args={"q": q})
     return render("directives/index.html", "results", directives=directives, q=q)
 
 
@@ -58,7 +60,7 @@ def _save_directive(form: DirectiveForm, directive: Directive | None):
         else:
             flash(_("Directive saved."), "success")
             return redirect_to(url_for("directives.show", directive_id=saved.id))
-    return render("directives/form.html", "form", form=form, directive=directive, status=422 if form.errors else 200)
+    return render("directives/form.html", "form", form=form, directive=directive, status=form_status(form))
 
 
 @bp.get("/directives/<int:directive_id>")
@@ -108,4 +110,4 @@ def assign(item_id: int):
         else:
             flash(_("%(count)d tasks created.", count=len(tasks)), "success")
             return redirect_to(url_for("directives.show", directive_id=item.directive_id))
-    return render("directives/assign.html", "form", form=form, item=item, status=422 if form.errors else 200)
+    return render("directives/assign.html", "form", form=form, item=item, status=form_status(form))

@@ -50,7 +50,7 @@ def save_directive(directive: Directive | None, author: User, **fields) -> Direc
     directive.body = fields["body"] or ""
     db.session.add(directive)
     db.session.flush()
-    audit.record("directive.create" if created else "directive.update", directive, user=author)
+    audit.record("directive.create" if created else "directive.update", directive, actor=author)
     db.session.commit()
     return directive
 
@@ -63,7 +63,7 @@ def add_item(directive: Directive, author: User, *, title: str, description: str
                 default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
     db.session.add(item)
     db.session.flush()
-    audit.record("item.create", item, user=author)
+    audit.record("item.create", item, actor=author)
     db.session.commit()
     return item
 
@@ -89,7 +89,7 @@ def assign_item(item: Item, author: User, *, lead_unit_ids: list[int], cooperati
             db.session.add(TaskUpdate(task=task, author_id=author.id, old_status=None, new_status=TaskStatus.ASSIGNED,
                                       old_progress=None, new_progress=0, note=""))
             tasks.append(task)
-        audit.record("item.assign", item, user=author, detail=f"{len(tasks)} tasks")
+        audit.record("item.assign", item, actor=author, detail=f"{len(tasks)} tasks")
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,5 +26,7 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(300), default="")
+    # What changed: {field: [old, new]}, values tagged so the page shows labels and dd/mm/yyyy (app.audit).
+    changes: Mapped[dict | None] = mapped_column(JSON)
 
     organization: Mapped[Organization | None] = relationship()

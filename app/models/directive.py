@@ -116,7 +116,7 @@ class Task(db.Model):
     item: Mapped[Item] = relationship(back_populates="tasks")
     lead_unit: Mapped[Organization] = relationship(foreign_keys=[lead_unit_id])
     cooperating_units: Mapped[list[Organization]] = relationship(secondary=task_cooperator,
-                                                                 order_by=Organization.name)
+                                                                 order_by=Organization.sort_key)
     updates: Mapped[list[TaskUpdate]] = relationship(back_populates="task", order_by="TaskUpdate.id.desc()")
 
     # Optimistic locking: an UPDATE whose version no longer matches changes nothing and raises.

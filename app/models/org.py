@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, case, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
+from app.vntext import sort_key
 
 
 class OrgKind(enum.StrEnum):
@@ -20,6 +21,12 @@ class OrgKind(enum.StrEnum):
 
 
 COMMUNE_LEVEL = (OrgKind.COMMUNE, OrgKind.TOWN)
+
+# How unit pickers and tables group units: the district's own offices, communes with the town, unions, partners.
+KIND_GROUPS = {
+    OrgKind.DISTRICT_OFFICE: 0, OrgKind.STEERING_COMMITTEE: 0, OrgKind.DEPARTMENT: 1,
+    OrgKind.COMMUNE: 2, OrgKind.TOWN: 2, OrgKind.UNION: 3, OrgKind.PARTNER: 4,
+}
 
 
 class VillageKind(enum.StrEnum):
@@ -45,9 +52,26 @@ class Organization(db.Model):
     kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Vietnamese order of the name (app.vntext.sort_key), kept on write.
+    sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id])
-    villages: Mapped[list[Village]] = relationship(back_populates="commune", order_by="Village.name")
+    villages: Mapped[list[Village]] = relationship(back_populates="commune", order_by="Village.sort_key")
+
+    @validates("name")
+    def _keep_sort_key(self, key: str, name: str) -> str:
+        self.sort_key = sort_key(name)
+        return name
+
+    @classmethod
+    def kind_group(cls):
+        """SQL: the group of the unit's kind (KIND_GROUPS), for ORDER BY."""
+        return case(*((cls.kind == kind, group) for kind, group in KIND_GROUPS.items()), else_=9)
+
+    @classmethod
+    def picker_order(cls) -> tuple:
+        """ORDER BY for unit lists and pickers: by group, then by name in Vietnamese order."""
+        return cls.kind_group(), cls.sort_key
 
     @property
     def is_commune_level(self) -> bool:
@@ -60,7 +84,7 @@ class Organization(db.Model):
     def communes_query(cls):
         """Active commune-level units, by name."""
         return (select(cls).where(cls.kind.in_(COMMUNE_LEVEL), cls.active.is_(True))
-                .order_by(cls.name))
+                .order_by(cls.sort_key))
 
 
 class Village(db.Model):
@@ -76,8 +100,14 @@ class Village(db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     # False for the placeholder names the demo gives to villages whose real name is not known yet.
     name_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_key: Mapped[str] = mapped_column(String(400), default="")
 
     commune: Mapped[Organization] = relationship(back_populates="villages")
+
+    @validates("name")
+    def _keep_sort_key(self, key: str, name: str) -> str:
+        self.sort_key = sort_key(name)
+        return name
 
     def __str__(self) -> str:
         return self.name

@@ -114,7 +114,7 @@ class OutreachActivity(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization] = relationship()
-    villages: Mapped[list[Village]] = relationship(secondary=outreach_village, order_by=Village.name)
+    villages: Mapped[list[Village]] = relationship(secondary=outreach_village, order_by=Village.sort_key)
     task: Mapped[Task | None] = relationship()
 
 

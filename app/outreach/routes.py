@@ -1,14 +1,15 @@
 """Outreach: the filtered list with totals, the htmx log form, and editing an activity."""
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.forms import apply_rules, db_id
+from app.forms import form_status, submit
+from app.pager import paginate
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
 from app.outreach.forms import COUNT_FIELDS, NO_TASK, ActivityForm
-from app.permissions import can, get_visible_or_404, require, sees_everything
+from app.permissions import can, get_or_404, require, sees_everything
 
 FIELDS = ("held_on", "kind", "title", "note", *COUNT_FIELDS)
 
@@ -36,9 +37,8 @@ def _values(form: ActivityForm) -> dict:
 def _page_context(form=None, villages=()) -> dict:
     """Everything the page shows for the filters in the query string."""
     flt = services.OutreachFilter.from_args(request.args)
-    page = request.args.get("page", 1, type=db_id)
-    rows, has_next = services.activities(current_user, flt, page, current_app.config["PAGE_SIZE"])
-    return dict(flt=flt, page=page, rows=rows, has_next=has_next, form=form, villages=villages,
+    page = paginate(services.activities(current_user, flt), args=flt.as_args())
+    return dict(flt=flt, page=page, rows=page.items, form=form, villages=villages,
                 units=services.outreach_units() if sees_everything(current_user) else [],
                 by_unit=services.totals_by_unit(current_user, flt), by_kind=services.totals_by_kind(current_user, flt),
                 overall=services.overall_totals(current_user, flt))
@@ -62,7 +62,7 @@ def create():
     form = ActivityForm()
     villages = _prepare(form, units)
     unit_id = form.organization_id.data if form.organization_id else units[0].id
-    activity = form.validate_on_submit() and apply_rules(form, lambda: services.log_activity(
+    activity = submit(form, lambda: services.log_activity(
         actor=current_user, organization_id=unit_id, **_values(form)))
     if activity and not is_fragment_request():
         flash(_("Activity logged."), "success")
@@ -80,14 +80,14 @@ def create():
 @require("outreach.log")
 def edit(activity_id: int):
     """Correct an activity of the user's own unit."""
-    activity = get_visible_or_404(OutreachActivity, activity_id, current_user)
+    activity = get_or_404(OutreachActivity, activity_id, current_user)
     if not can(current_user, "outreach.log", activity):
         abort(404)
     form = ActivityForm(obj=activity, village_ids=[village.id for village in activity.villages])
     villages = _prepare(form, [activity.organization])
-    if form.validate_on_submit() and apply_rules(form, lambda: services.update_activity(
+    if submit(form, lambda: services.update_activity(
             activity, actor=current_user, **_values(form))):
         flash(_("Saved."), "success")
         return redirect_to(url_for("outreach.index"))
     return render("outreach/edit.html", "form", form=form, activity=activity, villages=villages,
-                  status=422 if form.errors else 200)
+                  status=form_status(form))

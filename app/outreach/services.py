@@ -61,14 +61,11 @@ class OutreachFilter:
         return stmt
 
 
-def activities(user: User, flt: OutreachFilter, page: int, per_page: int) -> tuple[list[OutreachActivity], bool]:
-    """One page of the activities the user may see, newest first, and whether more follow."""
-    stmt = (flt.apply(scoped(OutreachActivity, user))
+def activities(user: User, flt: OutreachFilter) -> Select:
+    """The activities the user may see, newest first."""
+    return (flt.apply(scoped(OutreachActivity, user))
             .options(selectinload(OutreachActivity.organization), selectinload(OutreachActivity.villages))
-            .order_by(OutreachActivity.held_on.desc(), OutreachActivity.id.desc())
-            .offset((page - 1) * per_page).limit(per_page + 1))
-    rows = list(db.session.scalars(stmt))
-    return rows[:per_page], len(rows) > per_page
+            .order_by(OutreachActivity.held_on.desc(), OutreachActivity.id.desc()))
 
 
 def _sums():
@@ -103,7 +100,7 @@ def overall_totals(user: User, flt: OutreachFilter):
 def outreach_units() -> list[Organization]:
     """Active unions and commune-level units, by name."""
     return list(db.session.scalars(select(Organization).where(
-        Organization.kind.in_(OUTREACH_UNIT_KINDS), Organization.active.is_(True)).order_by(Organization.name)))
+        Organization.kind.in_(OUTREACH_UNIT_KINDS), Organization.active.is_(True)).order_by(Organization.sort_key)))
 
 
 def loggable_units(user: User) -> list[Organization]:
@@ -117,7 +114,7 @@ def villages_for(units: list[Organization]) -> list[Village]:
             .where(Organization.active.is_(True)))
     if all(unit.is_commune_level for unit in units):
         stmt = stmt.where(Village.commune_id.in_([unit.id for unit in units]))
-    return list(db.session.scalars(stmt.order_by(Organization.name, Village.name)))
+    return list(db.session.scalars(stmt.order_by(Organization.sort_key, Village.sort_key)))
 
 
 def _tasks_of(unit_ids):
@@ -135,14 +132,14 @@ def tasks_for(units: list[Organization]) -> list[Task]:
 def _checked(organization_id: int, village_ids: list[int], task_id: int | None):
     unit = db.session.get(Organization, organization_id)
     if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
-        raise RuleError("organization_id", _l("Choose a union or a commune."))
+        raise RuleError(_l("Choose a union or a commune."), "organization_id")
     villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids)))) if village_ids else []
     if len(villages) != len(set(village_ids)):
-        raise RuleError("village_ids", _l("Choose only from the villages listed."))
+        raise RuleError(_l("Choose only from the villages listed."), "village_ids")
     if unit.is_commune_level and any(village.commune_id != unit.id for village in villages):
-        raise RuleError("village_ids", _l("A commune's activity can only name its own villages."))
+        raise RuleError(_l("A commune's activity can only name its own villages."), "village_ids")
     if task_id and db.session.scalar(_tasks_of([unit.id]).where(Task.id == task_id)) is None:
-        raise RuleError("task_id", _l("Choose a task of this unit."))
+        raise RuleError(_l("Choose a task of this unit."), "task_id")
     return villages
 
 
@@ -154,7 +151,7 @@ def log_activity(*, actor: User, organization_id: int, village_ids: list[int], t
     _assign(activity, villages, task_id, **fields)
     db.session.add(activity)
     db.session.flush()
-    record("outreach.create", activity, user=actor, detail=activity.title[:200])
+    record("outreach.create", activity, actor=actor, detail=activity.title[:200])
     db.session.commit()
     return activity
 
@@ -164,7 +161,7 @@ def update_activity(activity: OutreachActivity, *, actor: User, village_ids: lis
     """Correct an activity; it stays with its unit."""
     villages = _checked(activity.organization_id, village_ids, task_id)
     _assign(activity, villages, task_id, **fields)
-    record("outreach.update", activity, user=actor, detail=activity.title[:200])
+    record("outreach.update", activity, actor=actor, detail=activity.title[:200])
     db.session.commit()
     return activity
 

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from app.clock import today
 from app.extensions import db
-from app.forms import apply_rules
+from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import SupportTicket
-from app.permissions import can, get_visible_or_404, require
+from app.permissions import can, get_or_404, require
 from app.rules import RuleError
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
@@ -41,20 +41,20 @@ def new():
     form.village_id.choices = [(WHOLE_COMMUNE, _("The whole commune"))] + [
         (village.id, f"{village.name} ({village.commune.short_name})" if form.commune_id else village.name)
         for village in services.villages_of([unit.id for unit in communes])]
-    ticket = form.validate_on_submit() and apply_rules(form, lambda: services.file_ticket(
+    ticket = submit(form, lambda: services.file_ticket(
         actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
         **{name: getattr(form, name).data for name in ("partner_id", "kind", "village_id", "description", "wanted_by")}))
     if ticket:
         flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
         return redirect_to(url_for("support.show", ticket_id=ticket.id))
-    return render("support/new.html", "form", form=form, status=422 if form.errors else 200)
+    return render("support/new.html", "form", form=form, status=form_status(form))
 
 
 @bp.get("/support/<int:ticket_id>")
 @require("support.view")
 def show(ticket_id: int):
     """One ticket with its history and the actions open to the user."""
-    ticket = get_visible_or_404(SupportTicket, ticket_id, current_user)
+    ticket = get_or_404(SupportTicket, ticket_id, current_user)
     return render("support/show.html", ticket=ticket, overdue=services.is_overdue(ticket, today()),
                   form=TransitionForm(formdata=None), action=None)
 
@@ -75,7 +75,7 @@ def confirm(ticket_id: int, action: str):
 
 def _transition(ticket_id: int, action: str):
     """Load (404), authorise (403), apply; htmx gets the ticket's row back, a plain form a redirect or the page."""
-    ticket = get_visible_or_404(SupportTicket, ticket_id, current_user)
+    ticket = get_or_404(SupportTicket, ticket_id, current_user)
     if not can(current_user, services.TRANSITIONS[action].permission, ticket):
         abort(403)
     form, status, conflict = TransitionForm(), 422, False

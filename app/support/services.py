@@ -93,13 +93,13 @@ def requesting_units(user: User) -> list[Organization]:
 def partners() -> list[Organization]:
     """Active partner enterprises, by name."""
     return list(db.session.scalars(select(Organization).where(
-        Organization.kind == OrgKind.PARTNER, Organization.active.is_(True)).order_by(Organization.name)))
+        Organization.kind == OrgKind.PARTNER, Organization.active.is_(True)).order_by(Organization.sort_key)))
 
 
 def villages_of(commune_ids: list[int]) -> list[Village]:
     """The villages of these communes, by commune and name."""
     return list(db.session.scalars(select(Village).join(Village.commune).where(Village.commune_id.in_(commune_ids))
-                                   .order_by(Organization.name, Village.name)))
+                                   .order_by(Organization.sort_key, Village.sort_key)))
 
 
 def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, village_id: int | None,
@@ -107,11 +107,11 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     """A commune's new request to a partner, with its first event."""
     partner = db.session.get(Organization, partner_id)
     if partner is None or partner.kind != OrgKind.PARTNER or not partner.active:
-        raise RuleError("partner_id", _l("Choose VNPT, Viettel or the Post Office."))
+        raise RuleError(_l("Choose VNPT, Viettel or the Post Office."), "partner_id")
     if village_id:
         village = db.session.get(Village, village_id)
         if village is None or village.commune_id != commune_id:
-            raise RuleError("village_id", _l("Choose a village of the commune."))
+            raise RuleError(_l("Choose a village of the commune."), "village_id")
     ticket = SupportTicket(commune_id=commune_id, partner_id=partner_id, village_id=village_id or None,
                            kind=TicketKind(kind), description=description, wanted_by=wanted_by,
                            status=TicketStatus.REQUESTED, created_by_id=actor.id)
@@ -119,7 +119,7 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=None, to_status=TicketStatus.REQUESTED,
                                note=""))
     db.session.flush()
-    record("ticket.create", ticket, user=actor, detail=f"to {partner.short_name}, wanted by {wanted_by.isoformat()}")
+    record("ticket.create", ticket, actor=actor, detail=f"to {partner.short_name}, wanted by {wanted_by.isoformat()}")
     db.session.commit()
     return ticket
 
@@ -131,12 +131,12 @@ def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note:
         raise StaleTicket
     note = (note or "").strip()
     if transition.note_required and not note:
-        raise RuleError("note", transition.note_required)
+        raise RuleError(transition.note_required, "note")
     before = ticket.status
     ticket.status = transition.target
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=before, to_status=transition.target,
                                note=note))
-    record(f"ticket.{action}", ticket, user=actor, detail=f"{before.value} -> {transition.target.value}")
+    record(f"ticket.{action}", ticket, actor=actor, detail=f"{before.value} -> {transition.target.value}")
     try:
         db.session.commit()  # UPDATE ... WHERE version = :seen: a concurrent change makes it match nothing
     except StaleDataError as error:

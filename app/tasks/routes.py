@@ -1,5 +1,5 @@
 """Task list, task page, status and note updates."""
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,9 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import today
 from app.extensions import db
+from app.forms import form_status
+from app.pager import paginate
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Directive, Organization, Task, TaskUpdate
-from app.permissions import can, get_visible_or_404, require
+from app.permissions import can, get_or_404, require
 from app.task_classes import class_of
 from app.tasks import bp, services
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
@@ -21,7 +23,7 @@ from app.tasks.queries import TaskFilters, class_counts, task_list_query
 def index():
     """Tasks in the user's scope, filtered and paginated; htmx swaps only the results."""
     form = TaskFilterForm(request.args)
-    units = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    units = db.session.scalars(select(Organization).order_by(Organization.sort_key)).all()
     form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in units]
     form.directive.choices = [("", _("All"))] + [(d.id, d.number) for d in db.session.scalars(
         select(Directive).order_by(Directive.issued_on.desc()))]
@@ -29,14 +31,15 @@ def index():
     filters = TaskFilters(**{name: form[field].data for name, field in (
         ("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
         ("q", "q")) if not form[field].errors})
-    page = db.paginate(task_list_query(current_user, today(), filters), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = paginate(task_list_query(current_user, today(), filters),
+                    args={key: form[key].data for key in ("unit", "directive", "task_class", "status", "q")
+                          if not form[key].errors})
     return render("tasks/index.html", "results", form=form, page=page, valid=valid, today=today(),
                   class_of=class_of)
 
 
 def _task_or_404(task_id: int) -> Task:
-    return get_visible_or_404(Task, task_id, current_user)
+    return get_or_404(Task, task_id, current_user)
 
 
 def _page_context(task: Task, status_form: StatusForm | None = None, note_form: NoteForm | None = None, **extra):
@@ -115,11 +118,11 @@ def edit_assignment(task_id: int):
     task = _task_or_404(task_id)
     form = AssignmentForm(obj=task, cooperating_units=[u.id for u in task.cooperating_units])
     units = db.session.scalars(select(Organization).where(Organization.active.is_(True))
-                               .order_by(Organization.kind, Organization.name)).all()
+                               .order_by(*Organization.picker_order())).all()
     form.cooperating_units.choices = [(u.id, u.name) for u in units if u.id != task.lead_unit_id]
     if form.validate_on_submit():
         chosen = [u for u in units if u.id in form.cooperating_units.data]
         services.update_assignment(task, current_user, deadline=form.deadline.data, cooperating_units=chosen)
         flash(_("Assignment saved."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
-    return render("tasks/assignment.html", "form", form=form, task=task, status=422 if form.errors else 200)
+    return render("tasks/assignment.html", "form", form=form, task=task, status=form_status(form))

@@ -40,7 +40,7 @@ def change_status(task: Task, author: User, *, status: str, progress: int, note:
     entry = TaskUpdate(task_id=task.id, author_id=author.id, old_status=old_status, new_status=status,
                        old_progress=old_progress, new_progress=progress, note=note)
     db.session.add(entry)
-    audit.record("task.update", task, user=author, detail=f"{old_status.value}->{status.value} {progress}%")
+    audit.record("task.update", task, actor=author, detail=f"{old_status.value}->{status.value} {progress}%")
     db.session.commit()
     db.session.refresh(task)
     return entry
@@ -51,7 +51,7 @@ def add_note(task: Task, author: User, note: str) -> TaskUpdate:
     entry = TaskUpdate(task_id=task.id, author_id=author.id, old_status=task.status, new_status=task.status,
                        old_progress=task.progress, new_progress=task.progress, note=note.strip())
     db.session.add(entry)
-    audit.record("task.note", task, user=author)
+    audit.record("task.note", task, actor=author)
     db.session.commit()
     return entry
 
@@ -60,6 +60,6 @@ def update_assignment(task: Task, author: User, *, deadline, cooperating_units) 
     """A coordinator overrides one task's deadline or co-operating units."""
     task.deadline = deadline
     task.cooperating_units = [unit for unit in cooperating_units if unit.id != task.lead_unit_id]
-    audit.record("task.reassign", task, user=author)
+    audit.record("task.reassign", task, actor=author)
     db.session.commit()
     return task

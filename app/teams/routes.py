@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from app import coverage
 from app.clock import today
-from app.forms import apply_rules
+from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Team, TeamMember
-from app.permissions import can, get_visible_or_404, require
+from app.permissions import can, get_or_404, require
 from app.teams import bp, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
@@ -17,7 +17,7 @@ MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
 
 def _manageable(model, object_id: int):
     """The object if the user may see and manage it; 404 otherwise, so its existence is not revealed."""
-    obj = get_visible_or_404(model, object_id, current_user)
+    obj = get_or_404(model, object_id, current_user)
     if not can(current_user, "team.manage", obj):
         abort(404)
     return obj
@@ -48,20 +48,20 @@ def new():
     """Register the team of a village that has none."""
     form = TeamForm(village_id=request.args.get("village", type=int))
     form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
-    team = form.validate_on_submit() and apply_rules(form, lambda: services.register_team(
-        village_id=form.village_id.data, established_on=form.established_on.data,
+    team = submit(form, lambda: services.register_team(
+        actor=current_user, village_id=form.village_id.data, established_on=form.established_on.data,
         decision_number=form.decision_number.data))
     if team:
         flash(_("Team registered. Now add its members."), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
-    return render("teams/form.html", "form", form=form, team=None, status=422 if form.errors else 200)
+    return render("teams/form.html", "form", form=form, team=None, status=form_status(form))
 
 
 @bp.get("/teams/<int:team_id>")
 @require("team.view")
 def show(team_id: int):
     """A team with its members."""
-    team = get_visible_or_404(Team, team_id, current_user)
+    team = get_or_404(Team, team_id, current_user)
     return render("teams/show.html", team=team, form=MemberForm())
 
 
@@ -71,11 +71,11 @@ def edit(team_id: int):
     """Correct a team's date or decision number."""
     team = _manageable(Team, team_id)
     form = TeamEditForm(obj=team)
-    if form.validate_on_submit() and apply_rules(form, lambda: services.update_team(
-            team, established_on=form.established_on.data, decision_number=form.decision_number.data)):
+    if submit(form, lambda: services.update_team(
+            team, actor=current_user, established_on=form.established_on.data, decision_number=form.decision_number.data)):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
-    return render("teams/form.html", "form", form=form, team=team, status=422 if form.errors else 200)
+    return render("teams/form.html", "form", form=form, team=team, status=form_status(form))
 
 
 @bp.post("/teams/<int:team_id>/members")
@@ -84,15 +84,15 @@ def add_member(team_id: int):
     """Add a member; htmx gets the member list and a fresh form back."""
     team = _manageable(Team, team_id)
     form = MemberForm()
-    member = form.validate_on_submit() and apply_rules(form, lambda: services.add_member(
-        team, **{name: getattr(form, name).data for name in MEMBER_FIELDS}))
+    member = submit(form, lambda: services.add_member(
+        team, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS}))
     if member and not is_fragment_request():
         flash(_("%(name)s was added to the team.", name=member.full_name), "success")
         return redirect_to(url_for("teams.show", team_id=team.id))
     if member:
         form = MemberForm(formdata=None)
     return render("teams/show.html", "members", team=team, form=form, added=member or None,
-                  status=422 if form.errors else 200)
+                  status=form_status(form))
 
 
 @bp.route("/teams/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -101,11 +101,11 @@ def edit_member(member_id: int):
     """Change a member's name, position, affiliation or phone."""
     member = _manageable(TeamMember, member_id)
     form = MemberForm(obj=member)
-    if form.validate_on_submit() and apply_rules(form, lambda: services.update_member(
-            member, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
+    if submit(form, lambda: services.update_member(
+            member, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
         flash(_("Saved."), "success")
         return redirect_to(url_for("teams.show", team_id=member.team_id))
-    return render("teams/member_form.html", "form", form=form, member=member, status=422 if form.errors else 200)
+    return render("teams/member_form.html", "form", form=form, member=member, status=form_status(form))
 
 
 @bp.get("/teams/<int:team_id>/deactivate")
@@ -119,7 +119,7 @@ def confirm_deactivate(team_id: int):
 @require("team.manage")
 def deactivate(team_id: int):
     """Deactivate a team and its members; the village counts as uncovered again. Nothing is deleted."""
-    services.deactivate_team(_manageable(Team, team_id))
+    services.deactivate_team(_manageable(Team, team_id), actor=current_user)
     flash(_("Team deactivated."), "success")
     return redirect_to(url_for("teams.index"))
 
@@ -136,6 +136,6 @@ def confirm_deactivate_member(member_id: int):
 def deactivate_member(member_id: int):
     """A member leaves the team; the record stays."""
     member = _manageable(TeamMember, member_id)
-    services.deactivate_member(member)
+    services.deactivate_member(member, actor=current_user)
     flash(_("Member deactivated."), "success")
     return redirect_to(url_for("teams.show", team_id=member.team_id))

@@ -5,10 +5,10 @@ from flask_login import current_user
 from sqlalchemy import and_, select
 
 from app.extensions import db
-from app.forms import db_id
+from app.forms import db_id, form_status
 from app.htmx import redirect_to, render
 from app.models import Organization, Team, Village
-from app.permissions import can, get_visible_or_404, require, scoped, sees_everything
+from app.permissions import can, get_or_404, require, scoped, sees_everything
 from app.villages import bp, services
 from app.villages.forms import VillageDetailsForm
 
@@ -25,7 +25,7 @@ def index():
     stmt = (scoped(Village, current_user, select(Village, Team))
             .join(Village.commune)
             .outerjoin(Team, and_(Team.village_id == Village.id, Team.active.is_(True)))
-            .order_by(Organization.name, Village.name))
+            .order_by(Organization.sort_key, Village.sort_key))
     if commune_id:
         stmt = stmt.where(Village.commune_id == commune_id)
     rows = db.session.execute(stmt).all()
@@ -37,16 +37,16 @@ def index():
 @require("village.edit")
 def edit(village_id: int):
     """Correct a village's name or kind."""
-    village = get_visible_or_404(Village, village_id, current_user)
+    village = get_or_404(Village, village_id, current_user)
     if not can(current_user, "village.edit", village):
         abort(404)
     form = VillageDetailsForm(obj=village)
     if form.validate_on_submit():
         try:
-            services.update_details(village, name=form.name.data, kind=form.kind.data)
+            services.update_details(village, actor=current_user, name=form.name.data, kind=form.kind.data)
         except services.DuplicateError:
             form.name.errors.append(_("This name is already used."))
         else:
             flash(_("Saved."), "success")
             return redirect_to(url_for("villages.index", commune=village.commune_id))
-    return render("villages/edit.html", "form", form=form, village=village, status=422 if form.errors else 200)
+    return render("villages/edit.html", "form", form=form, village=village, status=form_status(form))
