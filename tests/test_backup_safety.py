@@ -95,20 +95,6 @@ def _sqlite_file(path, *statements):
     connection.close()
 
 
-@pytest.mark.parametrize("statements, message", [
-    (["CREATE TABLE user_account (id INTEGER)"], "không có phiên bản lược đồ"),
-    (["CREATE TABLE user_account (id INTEGER)", "CREATE TABLE alembic_version (version_num TEXT)",
-      "INSERT INTO alembic_version VALUES ('{head}')"], "thiếu các bảng của hệ thống: audit_event"),
-])
-def test_a_sqlite_file_that_only_looks_like_a_backup_is_refused(data, runner, tmp_path, statements, message):
-    [head] = schema.code_heads()
-    _sqlite_file(tmp_path / "gia.bak", *(statement.format(head=head) for statement in statements))
-    before = snapshot(data)
-    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "gia.bak")])
-    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
-    assert snapshot(data) == before
-
-
 @pytest.fixture
 def sqlite_app(tmp_path):
     """An app on its own SQLite file, whatever database the rest of the suite uses."""
@@ -117,6 +103,20 @@ def sqlite_app(tmp_path):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("statements, message", [
+    (["CREATE TABLE user_account (id INTEGER)"], "không có phiên bản lược đồ"),
+    (["CREATE TABLE user_account (id INTEGER)", "CREATE TABLE alembic_version (version_num TEXT)",
+      "INSERT INTO alembic_version VALUES ('{head}')"], "thiếu các bảng của hệ thống: audit_event"),
+])
+def test_a_sqlite_file_that_only_looks_like_a_backup_is_refused(sqlite_app, tmp_path, statements, message):
+    [head] = schema.code_heads()
+    _sqlite_file(tmp_path / "gia.bak", *(statement.format(head=head) for statement in statements))
+    before = snapshot(sqlite_app)
+    result = sqlite_app.test_cli_runner().invoke(args=["restore", "--yes", str(tmp_path / "gia.bak")])
+    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
+    assert snapshot(sqlite_app) == before
 
 
 def test_restoring_the_live_database_file_onto_itself_is_refused(sqlite_app, tmp_path):
