@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -65,13 +65,13 @@ def return_target() -> str:
 
 
 def _local_path(url: str | None) -> str | None:
-    """The path and query of `url` when it points at this site, else None."""
+    """The path and query of `url` when it points at this site (other than the sign-in page), else None."""
     if not url:
         return None
-    root = request.host_url  # e.g. http://127.0.0.1:5000/
-    if url.startswith(root):
-        url = "/" + url[len(root):]
-    target = safe_next(url)
+    parts = urlsplit(url.replace("\\", "/"))
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    target = safe_next(urlunsplit(("", "", parts.path, parts.query, "")))
     if target is None or target.startswith(url_for("auth.login")):
         return None
     return target

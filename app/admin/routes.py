@@ -9,7 +9,7 @@ from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm, VillageForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
-from app.forms import id_arg
+from app.forms import form_status, id_arg, submit
 from app.pager import paginate
 from app.htmx import render
 from app.models import Organization, User, Village
@@ -34,18 +34,15 @@ def _unit_choices(communes_only: bool = False):
 
 def _save(form, template: str, save, done_endpoint: str, **context):
     """Validate, call the service, redirect; or show the form again with messages (422)."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except services.DuplicateError as error:
-            getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
-        except RuleError as error:
-            (getattr(form, error.field).errors if error.field else form.form_errors).append(error.message)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(done_endpoint), code=303)
-    status = 422 if form.errors else 200
-    return render(template, "form", form=form, status=status, **context)
+    try:
+        saved = submit(form, save)
+    except services.DuplicateError as error:
+        getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
+        saved = None
+    if saved is not None:
+        flash(_("Saved."), "success")
+        return redirect(url_for(done_endpoint), code=303)
+    return render(template, "form", form=form, status=form_status(form), **context)
 
 
 def _form_data(form, *names):

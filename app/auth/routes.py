@@ -8,10 +8,9 @@ from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.rate_limit import login_limit
 from app.auth.services import authenticate, change_password as change_own_password, end_sessions
 from app.extensions import limiter
-from app.forms import form_status
+from app.forms import form_status, submit
 from app.htmx import redirect_to, render
 from app.permissions import public, require
-from app.rules import RuleError
 from app.sessions import safe_next, sign_in, sign_out
 
 
@@ -50,17 +49,13 @@ def change_password():
     """Change one's own password: the current one first, then the new one twice."""
     form = PasswordChangeForm()
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            change_own_password(user, current=form.current_password.data, new=form.new_password.data, actor=user)
-        except RuleError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            sign_in(user)  # this session carries on with the new session version; the others have ended
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
-            return redirect_to(url_for("main.dashboard"))
+    if submit(form, lambda: change_own_password(user, current=form.current_password.data,
+                                                new=form.new_password.data, actor=user)):
+        sign_in(user)  # this session carries on with the new session version; the others have ended
+        flash(_("Your password has been changed. Other devices have been signed out."), "success")
+        return redirect_to(url_for("main.dashboard"))
     return render("auth/password.html", "password_form", form=form, forced=user.must_change_password,
-                  status=422 if form.errors else 200)
+                  status=form_status(form))
 
 
 @bp.post("/language/<code>")

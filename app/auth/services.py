@@ -72,7 +72,7 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def change_password(user: User, *, current: str, new: str, actor: User) -> None:
+def change_password(user: User, *, current: str, new: str, actor: User) -> User:
     """The user's own new password, under the rules of app/passwords.py; their other sessions end.
 
     A wrong current password counts as a failed sign-in, so a stolen session cannot guess the password.
@@ -92,3 +92,4 @@ def change_password(user: User, *, current: str, new: str, actor: User) -> None:
     user.end_sessions()
     audit.record("user.password_change", user, actor=actor)
     db.session.commit()
+    return user
