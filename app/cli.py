@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from app import backup as backups
 from app import demo
-from app.admin.forms import USERNAME_PATTERN
 from app.admin import services as admin_services
+from app.admin.forms import USERNAME_PATTERN
 from app.extensions import db
 from app.models import Organization, OrgKind, Role
 from app.passwords import password_problem
@@ -79,8 +79,8 @@ def create_admin(username: str) -> None:
                                    kind=OrgKind.DISTRICT_OFFICE.value)
         admin_services.create_user(username=username, password=password, full_name=username, email=None, phone=None,
                           role=Role.ADMIN.value, organization_id=unit.id, actor=None)
-    except admin_services.DuplicateError:
-        raise CommandError(_("The username %(username)s is already taken.", username=username))
+    except admin_services.DuplicateError as error:
+        raise CommandError(_("The username %(username)s is already taken.", username=username)) from error
     click.echo(_("Administrator %(username)s created. Password: %(password)s", username=username, password=password))
 
 

@@ -6,7 +6,8 @@ from flask_login import current_user
 from app.auth import bp
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.rate_limit import login_limit
-from app.auth.services import authenticate, change_password as change_own_password, end_sessions
+from app.auth.services import authenticate, end_sessions
+from app.auth.services import change_password as change_own_password
 from app.extensions import limiter
 from app.forms import form_status, submit
 from app.htmx import redirect_to, render

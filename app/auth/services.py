@@ -4,9 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from app import audit
 from app.extensions import db
@@ -80,12 +79,12 @@ def change_password(user: User, *, current: str, new: str, actor: User) -> User:
     if not user.check_password(current):
         _count_failure(user, user.username, utcnow())
         db.session.commit()
-        raise RuleError(message=WRONG_CURRENT_PASSWORD, field="current_password")
+        raise RuleError(WRONG_CURRENT_PASSWORD, "current_password")
     problem = password_problem(new, user.username)
     if problem:
-        raise RuleError(message=problem, field="new_password")
+        raise RuleError(problem, "new_password")
     if new == current:
-        raise RuleError(message=SAME_PASSWORD, field="new_password")
+        raise RuleError(SAME_PASSWORD, "new_password")
     user.set_password(new)
     user.must_change_password = False
     user.failed_logins = 0
