@@ -34,3 +34,11 @@ def test_each_worker_gets_its_share_unless_the_store_is_shared(database_url, _sc
                    RATELIMIT_ENABLED=False)
     with app.app_context():
         assert login_limit() == expected
+
+
+def test_without_gunicorn_conf_the_worker_count_comes_from_web_concurrency(database_url, _schema, monkeypatch):
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    app = make_app(database_url, LOGIN_RATE_LIMIT="20 per minute", RATELIMIT_ENABLED=False)
+    with app.app_context():
+        assert login_limit() == "5 per 1 minute"
