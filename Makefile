@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages browser bandit clean
+.PHONY: run test install install-test translations extract-messages browser bandit lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ browser:
 bandit: install-test
 	$(BIN)/bandit -q -c pyproject.toml -r app config.py wsgi.py --severity-level medium
 
-test: install-test browser bandit
+# Lint: pyflakes, pycodestyle errors, import order and bugbear, as configured in pyproject.toml's [tool.ruff].
+lint: install-test
+	$(BIN)/ruff check app tests config.py wsgi.py migrations
+
+test: install-test browser lint bandit
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$TEST_DATABASE_URL"; $(BIN)/pytest -m "not browser"; fi

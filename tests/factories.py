@@ -5,8 +5,23 @@ import itertools
 from datetime import date
 
 from app.extensions import db
-from app.models import (Affiliation, Organization, OrgKind, OutreachActivity, OutreachKind, Role, SupportTicket, Team,
-                        TeamMember, TeamPosition, TicketKind, TicketStatus, User, Village, VillageKind)
+from app.models import (
+    Affiliation,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    OutreachKind,
+    Role,
+    SupportTicket,
+    Team,
+    TeamMember,
+    TeamPosition,
+    TicketKind,
+    TicketStatus,
+    User,
+    Village,
+    VillageKind,
+)
 from app.models.user import hash_password
 
 _seq = itertools.count(1)

@@ -5,21 +5,22 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
 from app.models import OrgKind, Role
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user, make_village
 from tests.url_map import rules, takes_object_id, url
 
 
 @pytest.fixture
-def admin_client(app, client, auth):
+def admin_client(app, client):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN)
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     return client
 
 
 def test_a_too_long_value_gets_the_translated_length_message(client):
     """Regression: WTForms' plural length message made Flask-Babel raise KeyError('max'), a 500."""
-    response = client.post("/login", data={"username": "x" * 65, "password": "y"})
+    response = login(client, "x" * 65, "y")
     assert response.status_code == 422
     assert "Không được dài quá 64 ký tự." in response.text
 
@@ -72,7 +73,7 @@ def world(app):
 
 def _admin(app):
     client = app.test_client()
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    login(client, "quantri", PASSWORD)
     return client
 
 
@@ -128,6 +129,6 @@ def test_any_number_in_an_id_segment_is_an_answer_not_a_crash(app, world, data, 
     rule = data.draw(st.sampled_from(id_rules))
     values = {name: number for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
     path = url(app, rule, **{name: 1 for name in values})
-    for name in values:  # url_for would refuse an out-of-range number: put it in the path by hand
+    for _ in values:  # url_for would refuse an out-of-range number: put it in the path by hand
         path = path.replace("/1/", f"/{number}/", 1)
     assert _admin(app).get(path).status_code in (200, 404), path

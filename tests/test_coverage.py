@@ -4,8 +4,14 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from app.coverage import (CommuneCoverage, coverage_by_commune, coverage_of, coverage_target, district_coverage,
-                          villages_without_team)
+from app.coverage import (
+    CommuneCoverage,
+    coverage_by_commune,
+    coverage_of,
+    coverage_target,
+    district_coverage,
+    villages_without_team,
+)
 from app.extensions import db
 from app.models import Directive, DocType, Item, Kpi, Organization, OrgKind, Role
 from tests.factories import make_team, make_unit, make_user, make_village

@@ -1,15 +1,11 @@
-"""CSRF stays on here: every POST route refuses a request without the token and accepts it as a form field or
-as the X-CSRFToken header htmx sends from <body hx-headers>. And no GET route changes anything."""
-import re
-
+"""CSRF stays on here. Every POST route refusing a request without the token and accepting it as a form field or
+as the X-CSRFToken header, and no GET route changing anything, are checked by tests/test_route_matrix.py."""
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import AuditEvent, OrgKind, Role
-from tests.conftest import empty_tables, make_app
+from app.models import OrgKind, Role
+from tests.conftest import empty_tables, login, make_app
 from tests.factories import PASSWORD, make_unit, make_user
-from tests.url_map import foreign_unit_id, rules, snapshot, urls
+from tests.url_map import page_token
 
 
 @pytest.fixture
@@ -21,79 +17,14 @@ def csrf_app(database_url, _schema):
     empty_tables(app)
 
 
-def page_token(client) -> str:
-    """The token a page gives to htmx through <body hx-headers>; forms carry the same one."""
-    page = client.get("/login", follow_redirects=True).text
-    header_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
-    assert f'name="csrf_token" type="hidden" value="{header_token}"' in page or \
-        f'name="csrf_token" value="{header_token}"' in page
-    return header_token
+def test_a_page_gives_htmx_the_token_its_forms_carry(csrf_app):
+    """page_token() asserts that <body hx-headers> and the forms' hidden field hold the same token."""
+    assert page_token(csrf_app.test_client())
 
 
-def _admin(app):
-    client = app.test_client()
-    response = client.post("/login", data={"username": "quantri", "password": PASSWORD,
-                                           "csrf_token": page_token(client)})
-    assert response.status_code == 303
-    return client
-
-
-def _post_targets(app):
-    with app.app_context():
-        unit_id = foreign_unit_id()
-        return [(rule.endpoint, urls(app, rule, unit_id)[0]) for rule in rules(app, "POST")]
-
-
-def test_every_post_route_refuses_a_request_without_a_token_and_changes_nothing(csrf_app):
-    targets = _post_targets(csrf_app)
-    admin, anonymous = _admin(csrf_app), csrf_app.test_client()
-    before = snapshot(csrf_app)
-    for endpoint, target in targets:
-        for client in (admin, anonymous):
-            for headers in ({}, {"HX-Request": "true"}, {"X-CSRFToken": "forged-token"}):
-                response = client.post(target, data={"name": "X", "password": "x"}, headers=headers)
-                assert response.status_code == 400, (endpoint, target, headers)
-    assert snapshot(csrf_app) == before
-
-
-@pytest.mark.parametrize("how", ["form field", "htmx header"])
-def test_every_post_route_accepts_the_token(csrf_app, how):
-    for endpoint, target in _post_targets(csrf_app):
-        client = _admin(csrf_app)  # each route on a fresh session: sign-out ends the one before
-        token = page_token(client)
-        if how == "form field":
-            response = client.post(target, data={"csrf_token": token})
-        else:
-            response = client.post(target, headers={"X-CSRFToken": token, "HX-Request": "true"})
-        assert response.status_code in (200, 303, 404, 422), (endpoint, target, response.status_code)
-
-
-# No GET changes anything
-
-ROLES = list(Role)
-
-
-@pytest.mark.parametrize("role", ROLES + [None])
-def test_no_get_route_changes_the_database(app, role):
-    """Every GET route, as a page and as an htmx fragment: every row of every table stays the same.
-
-    The one write a GET may cause is an audit row for refused access.
-    """
-    client = app.test_client()
-    with app.app_context():
-        if role is not None:
-            make_user("nguoidung", role=role, unit=make_unit())
-        unit_id = foreign_unit_id()
-        targets = [u for rule in rules(app, "GET") for u in urls(app, rule, unit_id)]
-    if role is not None:
-        client.post("/login", data={"username": "nguoidung", "password": PASSWORD})
-    before = snapshot(app, exclude=("audit_event",))
-    with app.app_context():
-        last_event = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc())) or 0
-    for target in targets:
-        client.get(target)
-        client.get(target, headers={"HX-Request": "true"})
-    assert snapshot(app, exclude=("audit_event",)) == before
-    with app.app_context():
-        added = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > last_event)))
-    assert added <= {"access.forbidden", "access.hidden_object"}
+def test_signing_in_needs_the_token_and_starts_a_session_with_a_new_one(csrf_app):
+    client = csrf_app.test_client()
+    assert login(client, "quantri", PASSWORD).status_code == 400
+    token = page_token(client)
+    assert login(client, "quantri", PASSWORD, headers={"X-CSRFToken": token}).status_code == 303
+    assert page_token(client) != token

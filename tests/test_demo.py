@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, login
 
 
 def _count(stmt):
@@ -32,14 +32,14 @@ def test_seed_demo_loads_phu_ninh(app, runner):
 def test_seed_demo_users_can_sign_in_with_the_printed_password(app, runner):
     runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
     client = app.test_client()
-    assert client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD}).status_code == 303
+    assert login(client, "vanphong").status_code == 303
 
 
 def test_seed_demo_prints_a_random_password_when_none_given(app, runner):
     result = runner.invoke(args=["seed-demo"])
     password = result.output.strip().rsplit(": ", 1)[1]
     assert len(password) >= 12
-    assert app.test_client().post("/login", data={"username": "tamphuoc", "password": password}).status_code == 303
+    assert login(app.test_client(), "tamphuoc", password).status_code == 303
 
 
 def test_seed_demo_refuses_a_database_with_data(app, runner):
@@ -55,7 +55,7 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(app, runner):
     runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0
-    assert app.test_client().post("/login", data={"username": "admin", "password": DEMO_PASSWORD}).status_code == 303
+    assert login(app.test_client(), "admin").status_code == 303
 
 
 def test_seed_demo_force_replaces_the_data(app, runner):
@@ -78,7 +78,7 @@ def test_create_admin_prints_a_password_that_works(app, runner):
     result = runner.invoke(args=["create-admin", "bossman"])
     assert result.exit_code == 0, result.output
     password = result.output.strip().rsplit(": ", 1)[1]
-    assert app.test_client().post("/login", data={"username": "bossman", "password": password}).status_code == 303
+    assert login(app.test_client(), "bossman", password).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "bossman")).role == Role.ADMIN
 

@@ -4,8 +4,19 @@ from sqlalchemy import func, select
 from app.clock import today
 from app.coverage import coverage_by_commune, district_coverage
 from app.extensions import db
-from app.models import (COMMUNE_LEVEL, Affiliation, Organization, OutreachActivity, SupportTicket, Team, TeamMember, TeamPosition,
-                        TicketStatus, User, Village)
+from app.models import (
+    COMMUNE_LEVEL,
+    Affiliation,
+    Organization,
+    OutreachActivity,
+    SupportTicket,
+    Team,
+    TeamMember,
+    TeamPosition,
+    TicketStatus,
+    User,
+    Village,
+)
 from app.support.services import overdue_tickets_for
 
 

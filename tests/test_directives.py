@@ -104,7 +104,7 @@ def test_item_is_added_then_fanned_out_to_all_communes(demo, office):
         assert db.session.scalar(select(func.count()).select_from(TaskUpdate)
                                  .where(TaskUpdate.task_id.in_([t.id for t in tasks]))) == 11
     grid = office.get("/directives/1").text
-    assert grid.count(f'href="/tasks/') >= 11 + 39
+    assert grid.count('href="/tasks/') >= 11 + 39
 
 
 def test_assignment_with_co_operating_units_never_lists_the_lead(demo, office):

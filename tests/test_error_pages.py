@@ -6,7 +6,7 @@ import config
 from app.extensions import db
 from app.models import Role
 from app.permissions import public
-from tests.conftest import empty_tables, make_app
+from tests.conftest import empty_tables, login, make_app
 from tests.factories import PASSWORD, make_user
 
 LEAKS = ["Traceback", "File \"", str(config.BASE_DIR), "/usr/", "site-packages", "SELECT", "secret_table_name",
@@ -42,7 +42,7 @@ def broken_app(database_url, _schema):
 def test_a_500_shows_a_vietnamese_message_and_no_detail(broken_app, path, htmx, signed_in):
     client = broken_app.test_client()
     if signed_in:
-        client.post("/login", data={"username": "quantri", "password": PASSWORD})
+        login(client, "quantri", PASSWORD)
     response = client.get(path, headers={"HX-Request": "true"} if htmx else {})
     assert response.status_code == 500
     assert "Đã có lỗi xảy ra" in response.text
@@ -55,7 +55,7 @@ def test_a_500_shows_a_vietnamese_message_and_no_detail(broken_app, path, htmx, 
 def test_the_database_session_is_usable_after_a_failed_query(broken_app):
     client = broken_app.test_client()
     client.get("/test/broken-sql")
-    assert client.post("/login", data={"username": "quantri", "password": PASSWORD}).status_code == 303
+    assert login(client, "quantri", PASSWORD).status_code == 303
 
 
 @pytest.mark.parametrize("request_args", [

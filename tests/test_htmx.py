@@ -2,6 +2,7 @@
 import pytest
 
 from app.models import Role
+from tests.conftest import login
 from tests.factories import PASSWORD, make_user
 
 
@@ -9,7 +10,7 @@ from tests.factories import PASSWORD, make_user
 def admin(app, client):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN)
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    login(client, "quantri", PASSWORD)
     return client
 
 
@@ -35,7 +36,7 @@ def test_boosted_and_history_restore_requests_get_the_full_page(admin, extra):
 
 
 def test_invalid_htmx_login_returns_the_form_block_with_422(client):
-    response = client.post("/login", data={"username": "x", "password": "y"}, headers={"HX-Request": "true"})
+    response = login(client, "x", "y", headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<form id="login-form"')
 
@@ -69,6 +70,6 @@ def test_vendored_file_matches_the_sri_hash():
 def test_successful_htmx_login_redirects_the_whole_page(app, client):
     with app.app_context():
         make_user("htmxuser")
-    response = client.post("/login", data={"username": "htmxuser", "password": PASSWORD}, headers={"HX-Request": "true"})
+    response = login(client, "htmxuser", PASSWORD, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response.headers["HX-Redirect"] == "/"

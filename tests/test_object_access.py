@@ -6,6 +6,7 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db
 from app.models import Organization, OrgKind, Role
 from app.permissions import PERMISSIONS
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.url_map import OBJECT_ROUTES, policy_of, snapshot, takes_object_id, url
 
@@ -35,7 +36,7 @@ def test_an_officer_gets_the_same_answer_for_another_units_object_as_for_none_an
                  for rule in app.url_map.iter_rules() if takes_object_id(rule) and rule.endpoint in OBJECT_ROUTES
                  for values in OBJECT_ROUTES[rule.endpoint](db.session.get(Organization, foreign.id))
                  for method in ("GET", "POST") if method in rule.methods]
-    client.post("/login", data={"username": "canbo", "password": PASSWORD})
+    login(client, "canbo", PASSWORD)
     assert cases
     before = snapshot(app, exclude=("audit_event",))
     for rule, method, values in cases:

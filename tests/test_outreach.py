@@ -6,8 +6,17 @@ from sqlalchemy import func, select
 
 from app.clock import today
 from app.extensions import db
-from app.models import (Organization, OrgKind, OutreachActivity, OutreachKind, Role, Task, TaskStatus, User,
-                        outreach_village)
+from app.models import (
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    OutreachKind,
+    Role,
+    Task,
+    TaskStatus,
+    User,
+    outreach_village,
+)
 from app.models.directive import Directive, DocType, Item
 from app.outreach.services import OutreachFilter, totals_by_kind, totals_by_unit
 from tests.factories import PASSWORD, make_activity, make_unit, make_user, make_village

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.models import Organization, Task, TaskStatus, TaskUpdate, User, task_cooperator
+from app.models import Task, TaskStatus, TaskUpdate, User, task_cooperator
 from tests.conftest import DEMO_PASSWORD
 
 OFFICERS = ["phuthinh", "tamthanh", "taman", "tamdann", "tamloc", "tamphuoc", "tamvinh", "tamthai", "tamdai",

@@ -1,5 +1,6 @@
 """Vietnamese search folding and sort order, the same on SQLite and PostgreSQL."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db

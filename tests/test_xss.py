@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 
 PAYLOADS = [
@@ -110,13 +111,13 @@ TEXT_FIELDS = [
 
 
 @pytest.fixture
-def world(app, client, auth):
+def world(app, client):
     with app.app_context():
         office = make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE)
         commune = make_unit("UBND xã Tam Phước")
         make_user("quantri", role=Role.ADMIN, unit=office)
         ids = {"commune": commune.id, "officer": make_user("canbo", unit=commune).id}
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     return ids
 
 
@@ -159,10 +160,10 @@ def _forget(app):
 def test_a_typed_username_is_shown_escaped_on_the_login_form_and_in_the_audit_log(app, client, world):
     stranger = app.test_client()
     for payload in PAYLOADS:
-        response = stranger.post("/login", data={"username": payload, "password": "x"})
+        response = login(stranger, payload, "x")
         assert response.status_code == 422
         assert_only_escaped(response.text, payload, "login form")
-        fragment = stranger.post("/login", data={"username": payload, "password": "x"}, headers={"HX-Request": "true"})
+        fragment = login(stranger, payload, "x", headers={"HX-Request": "true"})
         assert_only_escaped(fragment.text, payload, "login form fragment")
         for headers in ({}, {"HX-Request": "true"}):
             assert_only_escaped(client.get("/admin/audit", headers=headers).text, payload, "audit log")
@@ -174,7 +175,7 @@ def test_the_header_shows_the_users_name_and_unit_escaped_on_every_page(app, wor
     with app.app_context():
         make_user("ten-doc", full_name=payload, unit=make_unit(PAYLOADS[0]))
     client = app.test_client()
-    client.post("/login", data={"username": "ten-doc", "password": PASSWORD})
+    login(client, "ten-doc", PASSWORD)
     for page in ("/", "/no-such-page", "/admin/users"):
         html = client.get(page).text
         assert_only_escaped(html, payload, page)

@@ -1,9 +1,11 @@
-"""Walking app.url_map for the tests that must cover every route: headers, CSRF, safe GETs, object access.
+"""Walking app.url_map for the tests that must cover every route: the route matrix (permissions, headers, CSRF,
+safe GETs), object access, bad input.
 
 A route whose URL holds an object id needs a row in OBJECT_ROUTES; a test fails until it has one.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from flask import Flask, url_for
@@ -12,8 +14,18 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from app.extensions import db
 from app.models import Organization, OrgKind
-from tests.factories import (make_activity, make_directive, make_item, make_member, make_task, make_team,
-                             make_ticket, make_unit, make_user, make_village)
+from tests.factories import (
+    make_activity,
+    make_directive,
+    make_item,
+    make_member,
+    make_task,
+    make_team,
+    make_ticket,
+    make_unit,
+    make_user,
+    make_village,
+)
 
 STATIC_SAMPLE = {"filename": "css/app.css"}
 
@@ -134,3 +146,34 @@ def snapshot(app: Flask, exclude: tuple[str, ...] = ()) -> dict[str, list[tuple]
     with app.app_context():
         return {table.name: sorted(tuple(map(str, row)) for row in db.session.execute(select(table)))
                 for table in db.metadata.sorted_tables if table.name not in exclude}
+
+
+# What every response must carry
+
+def csp_directives(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    return {name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())}
+
+
+def assert_security_headers(response, signed_in: bool, cdn: bool = False):
+    where = f"{response.request.method} {response.request.path} -> {response.status_code}"
+    csp = csp_directives(response)
+    assert csp["default-src"] == ["'self'"], where
+    assert csp["frame-ancestors"] == ["'none'"], where
+    assert csp["object-src"] == ["'none'"], where
+    assert csp["script-src"] == (["'self'", "https://cdn.jsdelivr.net"] if cdn else ["'self'"]), where
+    assert not any("unsafe" in value for values in csp.values() for value in values), where
+    assert response.headers["X-Content-Type-Options"] == "nosniff", where
+    assert response.headers["Referrer-Policy"] == "same-origin", where
+    assert response.headers["X-Frame-Options"] == "DENY", where
+    if signed_in and response.request.path != "/static/css/app.css":
+        assert response.headers["Cache-Control"] == "no-store", where
+
+
+def page_token(client) -> str:
+    """The CSRF token a page gives to htmx through <body hx-headers>; its forms carry the same one."""
+    page = client.get("/login", follow_redirects=True).text
+    header_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    assert f'name="csrf_token" type="hidden" value="{header_token}"' in page or \
+        f'name="csrf_token" value="{header_token}"' in page
+    return header_token

@@ -11,8 +11,21 @@ from sqlalchemy import select
 from app.clock import today
 from app.directives import services as directives
 from app.extensions import db
-from app.models import (Directive, DocType, Item, Kpi, Organization, Role, SupportTicket, Task, TaskStatus, Team,
-                        User, Village, task_cooperator)
+from app.models import (
+    Directive,
+    DocType,
+    Item,
+    Kpi,
+    Organization,
+    Role,
+    SupportTicket,
+    Task,
+    TaskStatus,
+    Team,
+    User,
+    Village,
+    task_cooperator,
+)
 from tests.conftest import make_app
 
 OPEN = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)

@@ -1,10 +1,10 @@
-"""Each user's main flow in Chromium, numbered as in issue 6; every state a flow creates passes checks.audit.
+"""The directive and task flows in Chromium, numbered as in issue 6; every state a flow creates passes checks.audit.
 
 The flows share one seeded demo and do not depend on each other: a flow that updates a task is first given a task
 of its own (served_db.assign_new_task), so no flow finds another's leftovers. Screens a flow merely passes through
-(dashboards, lists) are audited by URL in test_screens.py.
-Flows 3 (teams), 4 (outreach) and 5 (support) are here too; their screens are rows of SCREENS, the objects those
-screens name rows of served_db.LOOKUPS, and their no-JavaScript variants (flow 7) use open_tab(javascript=False).
+(dashboards, lists) are audited by URL in test_screens.py. The flows of the other areas: test_flows_registry.py
+(teams and outreach), test_flows_support.py (support tickets); their no-JavaScript variants (flow 7) use
+open_tab(javascript=False).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from app.clock import today
 from tests.browser.checks import Tab, audit
 from tests.browser.conftest import sign_in, vi
-from tests.browser.served_db import assign_new_task, officer_of_commune
+from tests.browser.served_db import assign_new_task
 
 pytestmark = pytest.mark.browser
 
@@ -163,141 +163,6 @@ def test_flow_2_commune_moves_its_task_to_done_without_a_page_reload(open_tab, d
     audit(tab, "flow-2-task-done")
 
 
-def own_coverage(page: Page) -> tuple[int, int]:
-    """The signed-in commune's row of the coverage table on /teams: (villages with a team, percent)."""
-    row = page.locator(".coverage-table tbody tr.own")
-    return int(row.locator("td.num").nth(1).inner_text()), int(row.locator("progress").get_attribute("value"))
-
-
-def add_member(page: Page, name: str, position: str, affiliation: str, phone: str) -> None:
-    """Add a member with the form on the team page (htmx swaps the member list; without JavaScript, a redirect)."""
-    page.fill("#full_name", name)
-    page.select_option("#position", position)
-    page.select_option("#affiliation", affiliation)
-    page.fill("#phone", phone)
-    page.click("#member-form button[type=submit]")
-    expect(page.locator("#members tbody")).to_contain_text(name)
-
-
-def test_flow_3_commune_registers_a_team_and_its_coverage_rises(open_tab, demo_data):
-    task_url = f"/tasks/{demo_data['team_coverage_task_of_tamdann']}"
-    tab = open_tab()
-    page = tab.page
-    sign_in(page, "tamdann")
-    page.goto(task_url)
-    progress_before = int(page.locator("#facts progress").get_attribute("value"))
-    page.click(".site-nav a[href='/teams']")
-    expect(page).to_have_url(re.compile(r"/teams$"))
-    covered_before, percent_before = own_coverage(page)
-
-    page.click("a[href='/teams/new']")
-    village = page.locator("#village_id option:checked").inner_text()
-    page.fill("#established_on", (today() - timedelta(days=2)).isoformat())
-    page.fill("#decision_number", "112/QĐ-UBND")
-    page.click("#team-form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/teams/\d+$"))
-    expect(page.locator("h1")).to_contain_text(village)
-    expect(page.locator("#flashes")).to_contain_text(vi("Team registered. Now add its members."))
-
-    add_member(page, "Lê Văn Hùng", "leader", "village_head", "0905123456")
-    expect(page.locator("#members [role=status]")).to_have_text(vi("%(name)s was added to the team.",
-                                                                   name="Lê Văn Hùng"))
-    expect(page.locator("#full_name")).to_be_empty()  # a fresh form for the next member
-    add_member(page, "Nguyễn Thị Hoa", "member", "womens_union", "")
-    expect(page.locator("#members tbody tr")).to_have_count(2)
-    audit(tab, "flow-3-team-with-members")
-
-    page.click(".site-nav a[href='/teams']")
-    expect(page).to_have_url(re.compile(r"/teams$"))
-    covered, percent = own_coverage(page)
-    assert covered == covered_before + 1
-    assert percent > percent_before
-    expect(page.locator("section[aria-labelledby=without-team]")).not_to_contain_text(village)
-    audit(tab, "flow-3-coverage")
-
-    page.goto(task_url)
-    expect(page.locator("#facts progress")).to_have_attribute("value", str(percent))
-    assert percent > progress_before
-
-
-def log_activity(page: Page, title: str, participants: int) -> None:
-    """Open the log form on /outreach, fill it in and press the log button."""
-    page.click("details.log > summary")
-    page.select_option("#kind", "training_class")
-    page.fill("#title", title)
-    page.fill("#participants", str(participants))
-    page.click("#outreach-form button[type=submit]")
-
-
-def test_flow_4_union_logs_an_outreach_activity_without_a_page_reload(open_tab):
-    title = "Tập huấn sử dụng ví điện tử cho hội viên phụ nữ"
-    tab = open_tab()
-    page = tab.page
-    sign_in(page, "hoiphunu")
-    page.click(".site-nav a[href='/outreach']")
-    expect(page).to_have_url(re.compile(r"/outreach$"))
-    activities = page.locator("#outreach-totals .figures dd").first
-    before = int(activities.inner_text())
-    page.evaluate("() => { window.__sameDocument = true; }")
-    navigations = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
-
-    log_activity(page, title, 35)
-    expect(page.locator("#outreach-form [role=status]")).to_have_text(vi("Activity logged: %(title)s", title=title))
-    first = page.locator("#outreach-rows tr").first
-    expect(first).to_contain_text(title)
-    expect(first).to_contain_text(today().strftime("%d/%m/%Y"))
-    expect(activities).to_have_text(str(before + 1))
-    expect(page.locator("#title")).to_be_empty()
-    assert page.evaluate("() => window.__sameDocument") is True, "the page was reloaded"
-    assert navigations == [], "the main frame navigated"
-    audit(tab, "flow-4-activity-logged")
-
-
-def ticket_row_with(page: Page, button: str):
-    """The first ticket row on /support offering this action, pinned by its id."""
-    row_id = page.locator("#ticket-list tbody tr", has=page.get_by_role("button", name=button)).first \
-        .get_attribute("id")
-    return page.locator(f"#{row_id}"), int(row_id.removeprefix("ticket-"))
-
-
-def assert_sees_only_own_tickets(page: Page, partner: str) -> None:
-    partners = page.locator(f"#ticket-list td[data-label='{vi('Partner')}']").all_inner_texts()
-    assert partners and set(partners) == {partner}, partners
-
-
-def status_cell(row):
-    return row.locator(f"td[data-label='{vi('Status')}']")
-
-
-def test_flow_5_partner_marks_a_ticket_done_and_the_commune_confirms(open_tab, live_server):
-    tab = open_tab()
-    page = tab.page
-    sign_in(page, "viettel")
-    page.click(".site-nav a[href='/support']")
-    expect(page).to_have_url(re.compile(r"/support$"))
-    assert_sees_only_own_tickets(page, "Viettel")
-
-    row, ticket_id = ticket_row_with(page, vi("Take it"))
-    row.get_by_role("button", name=vi("Take it")).click()
-    expect(status_cell(row)).to_have_text(vi("In progress"))
-    row.get_by_label(vi("What was done")).fill("Đã lắp thêm trạm phát sóng tạm, sóng ổn định.")
-    row.get_by_role("button", name=vi("Mark done")).click()
-    expect(status_cell(row)).to_have_text(vi("Done, awaiting confirmation"))
-    expect(row.locator("[role=status]")).to_have_text(vi("Saved."))
-    expect(page).to_have_url(re.compile(r"/support$"))
-    audit(tab, "flow-5-ticket-done")
-
-    commune = open_tab()
-    page = commune.page
-    sign_in(page, officer_of_commune(live_server.env["DATABASE_URL"], ticket_id))
-    page.click(".site-nav a[href='/support']")
-    row = page.locator(f"#ticket-{ticket_id}")
-    row.get_by_role("button", name=vi("Confirm it is done")).click()
-    expect(status_cell(row)).to_have_text(vi("Confirmed"))
-    audit(commune, "flow-5-ticket-confirmed")
-
-
 def test_flow_6_monitor_sees_overdue_tasks_across_units_and_no_edit_control(open_tab):
     tab = open_tab()
     page = tab.page
@@ -346,52 +211,3 @@ def test_flow_7_commune_updates_a_task_without_javascript(open_tab, task_assigne
     expect(page.locator("#history li").first).to_contain_text("Đã họp dân ở tất cả các thôn.")
     expect_counts(page, counts_after_done(before, open_class))
     audit(tab, "flow-7-task-done-without-javascript")
-
-
-def test_flow_7_union_logs_an_outreach_activity_without_javascript(open_tab):
-    title = "Sinh hoạt chi hội: hướng dẫn nhận biết lừa đảo trực tuyến"
-    tab = open_tab(javascript=False)
-    page = tab.page
-    sign_in(page, "hoiphunu")
-    page.click(".site-nav a[href='/outreach']")
-    with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        log_activity(page, title, 40)
-    assert posted.value.status == 303
-    expect(page).to_have_url(re.compile(r"/outreach$"))
-    expect(page.locator("#flashes")).to_contain_text(vi("Activity logged."))
-    expect(page.locator("#outreach-rows tr").first).to_contain_text(title)
-    audit(tab, "flow-7-activity-logged-without-javascript")
-
-
-def test_flow_7_partner_and_commune_move_a_ticket_without_javascript(open_tab, live_server):
-    tab = open_tab(javascript=False)
-    page = tab.page
-    sign_in(page, "viettel")
-    page.click(".site-nav a[href='/support']")
-    assert_sees_only_own_tickets(page, "Viettel")
-    row, ticket_id = ticket_row_with(page, vi("Take it"))
-    with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        row.get_by_role("button", name=vi("Take it")).click()
-    assert posted.value.status == 303
-    expect(page.locator("#flashes")).to_contain_text(vi("Ticket taken."))
-    expect(status_cell(row)).to_have_text(vi("In progress"))
-    row.get_by_label(vi("What was done")).fill("Đã thay bộ phát wifi, kiểm tra lại vào buổi chiều.")
-    with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        row.get_by_role("button", name=vi("Mark done")).click()
-    assert posted.value.status == 303
-    expect(page).to_have_url(re.compile(r"/support$"))
-    expect(page.locator("#flashes")).to_contain_text(vi("Marked done."))
-    expect(status_cell(row)).to_have_text(vi("Done, awaiting confirmation"))
-    audit(tab, "flow-7-ticket-done-without-javascript")
-
-    commune = open_tab(javascript=False)
-    page = commune.page
-    sign_in(page, officer_of_commune(live_server.env["DATABASE_URL"], ticket_id))
-    page.goto(f"/support/{ticket_id}")
-    with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        page.get_by_role("button", name=vi("Confirm it is done")).click()
-    assert posted.value.status == 303
-    expect(page).to_have_url(re.compile(rf"/support/{ticket_id}$"))
-    expect(page.locator("#flashes")).to_contain_text(vi("Confirmed."))
-    expect(page.locator("#history-title + .table-wrap tbody tr").first).to_contain_text(vi("Confirmed"))
-    audit(commune, "flow-7-ticket-confirmed-without-javascript")
