@@ -39,6 +39,11 @@ ACTION_LABELS = {
     "directive.update": _l("Directive changed"),
     "item.create": _l("Item added to a directive"),
     "item.assign": _l("Item assigned to units"),
+    "item.update": _l("Item changed"),
+    "item.delete": _l("Item deleted"),
+    "item.cancel": _l("Item's open tasks cancelled"),
+    "item.unassign": _l("Task taken back from its unit"),
+    "directive.cancel": _l("Directive cancelled"),
     "task.update": _l("Task status or progress changed"),
     "task.note": _l("Note added to a task"),
     "task.reassign": _l("Task deadline or units changed"),
@@ -81,6 +86,11 @@ FIELD_LABELS = {
     "village": _l("Village"), "established_on": _l("Established on"), "decision_number": _l("Decision number"),
     "position": _l("Position in the team"), "affiliation": _l("Affiliation"), "title": _l("Title"),
     "held_on": _l("Date"),
+    "number": _l("Reference number"), "doc_type": _l("Document type"), "issuer": _l("Issuing body"),
+    "issued_on": _l("Issue date"), "signer": _l("Signer"), "summary": _l("Summary"), "body": _l("Content / notes"),
+    "final_deadline": _l("Final deadline"), "description": _l("Description"), "default_deadline": _l("Deadline"),
+    "kpi": _l("Indicator"), "lead_units": _l("Lead units"), "cancel_reason": _l("Reason for the cancellation"),
+    "cancelled_tasks": _l("Tasks cancelled"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.

@@ -1,11 +1,14 @@
 """The base form: WTForms' own messages translated through our catalog (WTForms ships no Vietnamese), and
 no control characters in any text."""
 import re
+from datetime import date
 
 from flask import request
 from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
+from wtforms import DateField as _WTFormsDateField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from app.clock import today
 from app.rules import Conflict, RuleError
@@ -123,6 +126,60 @@ class NotInPast:
     def __call__(self, form, field):
         if field.data is not None and field.data < today():
             raise ValidationError(self.message)
+
+
+DATE_TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # 31/08/2022 or 1/8/2022, as Vietnamese offices write
+DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")  # what a browser's date picker or an API client sends
+DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+DATE_MESSAGE = _l("Not a valid date: type it as dd/mm/yyyy, for example 31/08/2022.")
+
+
+def parse_date(text: str) -> date | None:
+    """dd/mm/yyyy (or yyyy-mm-dd) as a date; None when it is neither or no such day exists."""
+    text = text.strip()
+    if match := DATE_TYPED.fullmatch(text):
+        day, month, year = map(int, match.groups())
+    elif match := DATE_ISO.fullmatch(text):
+        year, month, day = map(int, match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day) if year >= 1900 else None
+    except ValueError:
+        return None
+
+
+class DateField(_WTFormsDateField):
+    """The one date input: a text box that reads and shows dd/mm/yyyy in every browser and without JavaScript
+    (a browser's own date input shows its locale's format, often mm/dd/yyyy); yyyy-mm-dd is understood too."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, format=None, **kwargs):
+        render_kw = {"class": "date", "placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     "pattern": DATE_PATTERN, "title": DATE_MESSAGE, **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format="%d/%m/%Y", render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        self.data = parse_date(valuelist[0])
+        if self.data is None:
+            raise ValueError(DATE_MESSAGE)
+
+    def validate(self, form, extra_validators=()):
+        """A date that was typed but not understood says how to type it (DataRequired would only say it is
+        missing)."""
+        valid = super().validate(form, extra_validators)
+        if self.process_errors:
+            self.errors = list(self.process_errors)
+        return valid
 
 
 # WTForms' built-in messages, listed so that extraction puts them in our catalog.

@@ -86,6 +86,10 @@ DOC_TYPE_LABELS = {
     DocType.DECISION: _l("Decision"),
     DocType.INSTRUCTION: _l("Directive (instruction)"),
     DocType.NOTICE: _l("Notice"),
+    DocType.RESOLUTION: _l("Resolution"),
+    DocType.DISPATCH: _l("Urgent dispatch"),
+    DocType.GUIDANCE: _l("Guidance"),
+    DocType.PROGRAMME: _l("Programme"),
 }
 
 KPI_LABELS = {

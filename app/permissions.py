@@ -15,8 +15,8 @@ from sqlalchemy import Select, or_, select
 
 from app import audit
 from app.extensions import db, login_manager
-from app.models import (OutreachActivity, Role, SupportTicket, Task, Team, TeamMember, User, Village,
-                        task_cooperator)
+from app.models import (Directive, Item, OutreachActivity, Role, SupportTicket, Task, Team, TeamMember, User,
+                        Village, task_cooperator)
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
@@ -30,7 +30,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "account.use": EVERYONE,
     "admin.manage": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN}),
-    "directive.view": DISTRICT_WIDE,
+    # Officers open the directives in which their unit has a task (the Directive scope), read-only.
+    "directive.view": EVERYONE,
     "directive.manage": frozenset({ADMIN, COORDINATOR}),
     "task.view": EVERYONE,
     "task.update_status": frozenset({ADMIN, COORDINATOR, OFFICER}),
@@ -94,6 +95,10 @@ SCOPES: dict[type, Callable[[User], Any]] = {
     OutreachActivity: lambda user: OutreachActivity.organization_id == user.organization_id,
     SupportTicket: lambda user: or_(SupportTicket.commune_id == user.organization_id,
                                     SupportTicket.partner_id == user.organization_id),
+    # A directive or an item in which the user's unit has a task it may see (lead or co-operating).
+    Directive: lambda user: Directive.id.in_(
+        select(Item.directive_id).join(Task, Task.item_id == Item.id).where(SCOPES[Task](user))),
+    Item: lambda user: Item.id.in_(select(Task.item_id).where(SCOPES[Task](user))),
 }
 
 

@@ -25,6 +25,9 @@ NAVIGATION = [
     ("teams.index", _l("Technology teams"), "team.view"),
     ("outreach.index", _l("Outreach"), "outreach.view"),
     ("support.index", _l("Partner support"), "support.view"),
+]
+# Grouped under one "Administration" entry, so the menu stays on one line at 1280 px for every role.
+ADMIN_NAVIGATION = [
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
     ("admin.audit", _l("Audit log"), "audit.view"),
@@ -61,10 +64,12 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(DISTRICT_TIMEZONE).strftime("%d/%m/%Y %H:%M")
 
 
-def _navigation():
+def _navigation() -> dict[str, list]:
+    """The main entries and the administration entries the signed-in user may open."""
     if not current_user.is_authenticated:
-        return []
-    return [(endpoint, label) for endpoint, label, action in NAVIGATION if can(current_user, action)]
+        return {"main": [], "admin": []}
+    return {group: [(endpoint, label) for endpoint, label, action in entries if can(current_user, action)]
+            for group, entries in (("main", NAVIGATION), ("admin", ADMIN_NAVIGATION))}
 
 
 def _htmx_script() -> dict:

@@ -98,8 +98,22 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite changes a column's type or CHECK by copying the table: while the copy replaces it, the rows
+        # of other tables point to nothing, and enforced foreign keys refuse the DROP. The pragma works only
+        # outside a transaction, so it goes to the driver before SQLAlchemy begins one; the references are
+        # checked once the migrations are done.
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection if sqlite else None
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migrations left rows that point to nothing; nothing was changed")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

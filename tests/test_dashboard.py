@@ -23,7 +23,7 @@ def test_coordinator_sees_district_counts_and_the_unit_table(demo, client):
 def test_officer_sees_only_its_unit(demo, client):
     client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
     page = client.get("/").text
-    assert "Nhiệm vụ của UBND xã Tam Phước" in page
+    assert "Nhiệm vụ được giao cho UBND xã Tam Phước" in page
     assert "Đơn vị theo số nhiệm vụ quá hạn" not in page
     assert "UBND xã Tam Dân" not in page
 
@@ -114,3 +114,19 @@ def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client)
         client.post("/logout")
     client.post("/login", data={"username": "doanthanhnien", "password": DEMO_PASSWORD})
     assert link not in client.get("/").text
+
+
+def test_a_unit_with_nothing_overdue_is_told_so_in_a_sentence(app, client):
+    with app.app_context():
+        make_user("tamlanh", unit=make_unit("UBND xã Tam Lãnh", kind=OrgKind.COMMUNE))
+    client.post("/login", data={"username": "tamlanh", "password": PASSWORD})
+    page = client.get("/").text
+    assert "Không có nhiệm vụ nào quá hạn: mọi nhiệm vụ được giao cho UBND xã Tam Lãnh đều đang trong hạn" in page
+
+
+def test_the_district_dashboard_opens_with_counts_and_overdue_tasks_and_folds_the_rest(demo, client):
+    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    assert '<section id="overdue" class="card"' in page
+    for section in ("due-soon", "overdue-tickets", "units"):
+        assert f'<details id="{section}" class="card section">' in page  # closed until the user opens it

@@ -8,6 +8,7 @@ from app.clock import today
 from app.directives import services
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Organization, Task, TaskUpdate, User
+from app.rules import RuleError
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -38,14 +39,15 @@ def test_coordinator_records_a_directive(demo, office):
 def test_dates_typed_day_first_are_accepted(demo, office):
     assert office.post("/directives/new", data=_directive_form(issued_on="01/07/2022")).status_code == 303
     with demo.app_context():
-        assert db.session.scalar(select(Directive.issued_on).where(Directive.number == "1525/UBND-VP")) == date(2022, 7, 1)
+        issued_on = db.session.scalar(select(Directive.issued_on).where(Directive.number == "1525/UBND-VP"))
+        assert issued_on == date(2022, 7, 1)
 
 
 @pytest.mark.parametrize("overrides, message", [
     ({"number": "hello"}, "Số ký hiệu có dạng 1234/UBND-VP"),
     ({"number": ""}, "Nhập số ký hiệu."),
     ({"issued_on": (date.today() + timedelta(days=30)).isoformat()}, "Ngày ban hành không được sau ngày hôm nay."),
-    ({"issued_on": "31/02/2022"}, "Nhập ngày ban hành (dd/mm/yyyy)."),
+    ({"issued_on": "31/02/2022"}, "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm (dd/mm/yyyy)"),
     ({"doc_type": "memo"}, "Lựa chọn không hợp lệ."),
     ({"summary": "  "}, "Nhập trích yếu."),
     ({"issued_on": "2022-07-01", "final_deadline": "2022-06-01"}, "Thời hạn không được trước ngày ban hành."),
@@ -73,16 +75,16 @@ def test_search_over_htmx_returns_only_the_results(office):
 
 
 @pytest.mark.parametrize("username", ["tamphuoc", "vnpt", "doanthanhnien"])
-def test_officers_cannot_open_the_register_or_record(client, demo, username):
+def test_officers_cannot_record_a_directive(client, demo, username):
     client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    assert client.get("/directives").status_code == 403
+    assert client.get("/directives/new").status_code == 403
     assert client.post("/directives/new", data=_directive_form()).status_code == 403
 
 
 def test_monitor_reads_but_does_not_record(client, demo):
     client.post("/login", data={"username": "lanhdao", "password": DEMO_PASSWORD})
     assert client.get("/directives/1").status_code == 200
-    assert "Thêm nhiệm vụ" not in client.get("/directives/1").text
+    assert "Thêm nội dung nhiệm vụ" not in client.get("/directives/1").text
     assert client.post("/directives/1/items", data={"title": "X"}).status_code == 403
 
 
@@ -139,7 +141,7 @@ def test_fan_out_is_atomic_a_failure_part_way_leaves_nothing(demo):
         db.session.add(Task(item=item, lead_unit_id=communes[5], status="assigned", progress=0))
         db.session.commit()
         author = db.session.scalar(select(User).where(User.username == "vanphong"))
-        with pytest.raises(services.AlreadyAssigned):
+        with pytest.raises(RuleError, match="Chưa tạo nhiệm vụ nào"):
             services.assign_item(item, author, lead_unit_ids=communes, cooperating_unit_ids=[], deadline=None)
         assert db.session.scalar(select(func.count()).select_from(Task).where(Task.item_id == item.id)) == 1
 

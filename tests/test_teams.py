@@ -226,4 +226,4 @@ def test_the_target_shows_the_kpi_items_deadline_or_none(app, client, auth, regi
     page = client.get("/teams").text
     deadline = (today() + timedelta(days=10)).strftime("%d/%m/%Y")
     assert f"Chỉ tiêu: 100% thôn, khối phố có tổ trước ngày {deadline}" in page
-    assert "còn 10 ngày" in page and "Theo nhiệm vụ 5 của văn bản 1234/UBND-VP." in page
+    assert "còn 10 ngày" in page and "Theo nội dung 5 của văn bản 1234/UBND-VP." in page

@@ -1,20 +1,42 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app import submissions
 from app.clock import today
-from app.forms import Form, strip
+from app.forms import DateField, Form, strip
 from app.labels import DOC_TYPE_LABELS, KPI_LABELS, choices
+from app.models import Organization
+from app.models.org import KIND_GROUPS
 
-# Số ký hiệu: a number, "/", then upper-case groups joined by "-" (1234/UBND-VP, 17/KH-UBND, 51/STTTT-CNTT&BCVT).
-NUMBER_PATTERN = r"^\d{1,6}/[0-9A-ZĐ&.]+(-[0-9A-ZĐ&.]+)*$"
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the date picker's value, or typed by hand without JavaScript
+# Số ký hiệu (Decree 30/2020): a number, for legal documents the year, then the code: groups that start with a
+# letter, joined by "-" (1234/UBND-VP, 05/CT-TTg, 45/KH-BCĐ, 51/STTTT-CNTT&BCVT, 12/2026/QĐ-UBND).
+CODE_GROUP = r"[A-Za-zĐđ][0-9A-Za-zĐđ&.]*"
+NUMBER_PATTERN = rf"^\d{{1,6}}(/\d{{4}})?/{CODE_GROUP}(-{CODE_GROUP})*$"
+
+# The groups of unit pickers, by Organization.kind_group().
+UNIT_GROUP_LABELS = {
+    0: _l("District offices"), 1: _l("Departments"), 2: _l("Communes and the town"), 3: _l("Unions"),
+    4: _l("Partner enterprises"),
+}
 
 
-def upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
+def reference_number(value):
+    """Spaces dropped; a code typed all in lower case is upper-cased (mixed case such as TTg is kept)."""
+    if not isinstance(value, str):
+        return value
+    value = "".join(value.split())
+    return value.upper() if value == value.lower() else value
+
+
+def unit_groups(units: list[Organization]) -> list[tuple[str, list[Organization]]]:
+    """Units (already in picker order) under their group's label, for grouped pickers."""
+    groups: dict[int, list[Organization]] = {}
+    for unit in units:
+        groups.setdefault(KIND_GROUPS.get(unit.kind, 9), []).append(unit)
+    return [(UNIT_GROUP_LABELS.get(group, ""), members) for group, members in groups.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -23,20 +45,22 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class DirectiveForm(Form):
-    number = StringField(_l("Reference number"), filters=[upper], validators=[
+    submission_key = submissions.KeyField()
+    number = StringField(_l("Reference number"), filters=[reference_number], validators=[
         DataRequired(_l("Enter the reference number.")), Length(max=60),
-        Regexp(NUMBER_PATTERN, message=_l("A reference number looks like 1234/UBND-VP or 17/KH-UBND."))])
+        Regexp(NUMBER_PATTERN, message=_l("A reference number looks like 1234/UBND-VP, 05/CT-TTg or "
+                                          "12/2026/QĐ-UBND."))])
     doc_type = SelectField(_l("Document type"), choices=choices(DOC_TYPE_LABELS))
     issuer = StringField(_l("Issuing body"), filters=[strip],
                          validators=[DataRequired(_l("Enter the issuing body.")), Length(max=200)])
-    issued_on = DateField(_l("Issue date"), format=DATE_FORMATS,
+    issued_on = DateField(_l("Issue date"),
                           validators=[DataRequired(_l("Enter the issue date (dd/mm/yyyy)."))])
     signer = StringField(_l("Signer"), filters=[strip],
                          validators=[DataRequired(_l("Enter the signer.")), Length(max=120)])
     summary = TextAreaField(_l("Summary"), filters=[strip],
                             validators=[DataRequired(_l("Enter the summary.")), Length(max=500)])
     body = TextAreaField(_l("Content / notes"), filters=[strip], validators=[Optional(), Length(max=20000)])
-    final_deadline = DateField(_l("Final deadline"), format=DATE_FORMATS, validators=[Optional()])
+    final_deadline = DateField(_l("Final deadline"), validators=[Optional()])
 
     def validate_issued_on(self, field):
         if field.data and field.data > today():
@@ -48,10 +72,11 @@ class DirectiveForm(Form):
 
 
 class ItemForm(Form):
+    submission_key = submissions.KeyField()
     title = StringField(_l("Task"), filters=[strip],
                         validators=[DataRequired(_l("Enter the task.")), Length(max=300)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=5000)])
-    default_deadline = DateField(_l("Deadline"), format=DATE_FORMATS, validators=[Optional()])
+    default_deadline = DateField(_l("Deadline"), validators=[Optional()])
     kpi = SelectField(_l("Indicator"), choices=[("", _l("None: progress is reported by the unit"))]
                       + choices(KPI_LABELS), validators=[Optional()])
 
@@ -65,7 +90,7 @@ class AssignForm(Form):
     ], validators=[Optional()])
     lead_units = MultiCheckboxField(_l("Lead units"), coerce=int, validate_choice=True)
     cooperating_units = MultiCheckboxField(_l("Co-operating units"), coerce=int, validate_choice=True)
-    deadline = DateField(_l("Deadline"), format=DATE_FORMATS, validators=[Optional()])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
@@ -74,3 +99,12 @@ class AssignForm(Form):
             self.lead_units.errors.append(_l("Choose a group or at least one lead unit."))
             return False
         return True
+
+
+class CancelForm(Form):
+    reason = TextAreaField(_l("Reason for the cancellation"), filters=[strip], validators=[
+        DataRequired(_l("Give the reason for the cancellation.")), Length(max=1000)])
+
+
+class ConfirmForm(Form):
+    """A confirmation page's form: only its CSRF token."""

@@ -1,15 +1,30 @@
-"""Recording directives and items, and fanning an item out to units in one transaction."""
+"""Recording directives and items, fanning an item out to units in one transaction, and correcting them."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, submissions
 from app.extensions import db
-from app.models import (COMMUNE_LEVEL, Directive, DocType, Item, Kpi, Organization, OrgKind, Task, TaskStatus,
-                        TaskUpdate, User)
+from app.models import (
+    CLOSED_STATUSES,
+    COMMUNE_LEVEL,
+    Directive,
+    DocType,
+    Item,
+    Kpi,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    User,
+)
+from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
 GROUP_KINDS = {
@@ -18,52 +33,81 @@ GROUP_KINDS = {
     "partners": (OrgKind.PARTNER,),
 }
 
-
-class DuplicateDirective(Exception):
-    """The issuer already has a directive with this number."""
-
-
-class AlreadyAssigned(Exception):
-    """One of the units already leads a task for this item; nothing was created."""
-
-    def __init__(self, unit_names: list[str]):
-        super().__init__(", ".join(unit_names))
-        self.unit_names = unit_names
-
-
 DIRECTIVE_FIELDS = ("number", "doc_type", "issuer", "issued_on", "signer", "summary", "body", "final_deadline")
+ITEM_FIELDS = ("title", "description", "default_deadline", "kpi")
+# Long texts are kept in the audit trail by their beginning.
+AUDIT_TEXT_LENGTH = 200
+
+DUPLICATE_NUMBER = _l("This issuer already has a directive with this number.")
+CANCELLED_DIRECTIVE = _l("This directive is cancelled: nothing can be added to it.")
+REASON_REQUIRED = _l("Give the reason for the cancellation.")
+ITEM_HAS_UPDATES = _l("Units have already reported on this item's tasks: it cannot be deleted. "
+                      "Cancel its open tasks instead.")
+TASK_HAS_UPDATES = _l("The unit has already reported on this task: it cannot be unassigned. "
+                      "A coordinator may cancel it instead.")
 
 
-def save_directive(directive: Directive | None, author: User, **fields) -> Directive:
-    """Create a directive, or update one; the (issuer, number) pair is unique."""
+def _audit_value(value):
+    return value[:AUDIT_TEXT_LENGTH] if isinstance(value, str) else value
+
+
+def _changes(obj, fields: tuple[str, ...], new_values: dict) -> dict:
+    return {name: (_audit_value(getattr(obj, name)), _audit_value(new_values[name])) for name in fields}
+
+
+def save_directive(directive: Directive | None, actor: User, *, submission_key: str | None = None,
+                   **fields) -> Directive:
+    """Create a directive, or update one; the (issuer, number) pair is unique. A repeated create form
+    (the same submission key) returns the directive it created."""
+    if directive is None and (earlier := submissions.earlier(actor, submission_key, Directive)) is not None:
+        return earlier
     clash = select(Directive.id).where(func.lower(Directive.issuer) == fields["issuer"].lower(),
                                        Directive.number == fields["number"])
     if directive is not None:
         clash = clash.where(Directive.id != directive.id)
     if db.session.scalar(clash) is not None:
-        raise DuplicateDirective
-    created = directive is None
-    directive = directive or Directive(created_by_id=author.id)
+        raise RuleError(DUPLICATE_NUMBER, field="number")
+    fields = {**fields, "doc_type": DocType(fields["doc_type"]), "body": fields["body"] or ""}
+    if directive is None:
+        directive = Directive(created_by_id=actor.id, **{name: fields[name] for name in DIRECTIVE_FIELDS})
+        db.session.add(directive)
+        db.session.flush()
+        audit.record("directive.create", directive, actor=actor, changes={
+            name: (None, fields[name]) for name in ("number", "doc_type", "issued_on", "final_deadline")})
+        return submissions.commit(actor, submission_key, directive)
+    changes = _changes(directive, DIRECTIVE_FIELDS, fields)
     for name in DIRECTIVE_FIELDS:
         setattr(directive, name, fields[name])
-    directive.doc_type = DocType(fields["doc_type"])
-    directive.body = fields["body"] or ""
-    db.session.add(directive)
-    db.session.flush()
-    audit.record("directive.create" if created else "directive.update", directive, actor=author)
+    audit.record("directive.update", directive, actor=actor, changes=changes)
     db.session.commit()
     return directive
 
 
-def add_item(directive: Directive, author: User, *, title: str, description: str | None,
-             default_deadline: date | None, kpi: str | None) -> Item:
-    """Append an item to the directive."""
+def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
+             default_deadline: date | None, kpi: str | None, submission_key: str | None = None) -> Item:
+    """Append an item to the directive; a repeated form (the same submission key) returns the item it added."""
+    if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
+        return earlier
+    if directive.cancelled_on is not None:
+        raise RuleError(CANCELLED_DIRECTIVE)
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
                 default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
     db.session.add(item)
     db.session.flush()
-    audit.record("item.create", item, actor=author)
+    audit.record("item.create", item, actor=actor, changes={
+        "title": (None, title), "default_deadline": (None, default_deadline), "kpi": (None, item.kpi)})
+    return submissions.commit(actor, submission_key, item)
+
+
+def update_item(item: Item, actor: User, **fields) -> Item:
+    """Correct an item's title, description, default deadline or indicator (its tasks keep their deadlines)."""
+    fields = {**fields, "description": fields["description"] or "",
+              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
+    changes = _changes(item, ITEM_FIELDS, fields)
+    for name in ITEM_FIELDS:
+        setattr(item, name, fields[name])
+    audit.record("item.update", item, actor=actor, changes=changes)
     db.session.commit()
     return item
 
@@ -74,9 +118,16 @@ def units_of_group(group: str) -> list[int]:
         Organization.kind.in_(GROUP_KINDS[group]), Organization.active.is_(True))))
 
 
-def assign_item(item: Item, author: User, *, lead_unit_ids: list[int], cooperating_unit_ids: list[int],
+def _unit_names(unit_ids) -> list[str]:
+    return list(db.session.scalars(select(Organization.name).where(Organization.id.in_(unit_ids))
+                                   .order_by(*Organization.picker_order())))
+
+
+def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperating_unit_ids: list[int],
                 deadline: date | None) -> list[Task]:
     """One task per lead unit, all or none: a failure part-way leaves no task behind."""
+    if item.directive.cancelled_on is not None:
+        raise RuleError(CANCELLED_DIRECTIVE)
     lead_unit_ids = list(dict.fromkeys(lead_unit_ids))
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
@@ -86,14 +137,115 @@ def assign_item(item: Item, author: User, *, lead_unit_ids: list[int], cooperati
                         cooperating_units=[unit for unit in cooperating if unit.id != unit_id])
             db.session.add(task)
             db.session.flush()
-            db.session.add(TaskUpdate(task=task, author_id=author.id, old_status=None, new_status=TaskStatus.ASSIGNED,
+            db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=None, new_status=TaskStatus.ASSIGNED,
                                       old_progress=None, new_progress=0, note=""))
             tasks.append(task)
-        audit.record("item.assign", item, actor=author, detail=f"{len(tasks)} tasks")
+        audit.record("item.assign", item, actor=actor, changes={
+            "lead_units": ([], _unit_names(lead_unit_ids)),
+            "cooperating_units": ([], [unit.name for unit in cooperating]), "deadline": (None, deadline)})
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         taken = db.session.scalars(select(Organization.name).join(Task, Task.lead_unit_id == Organization.id)
                                    .where(Task.item_id == item.id, Organization.id.in_(lead_unit_ids))).all()
-        raise AlreadyAssigned(list(taken)) from None
+        raise RuleError(_l("Already assigned to: %(units)s. Nothing was created.", units=", ".join(taken)),
+                        field="lead_units") from None
     return tasks
+
+
+def _reported(task_filter) -> bool:
+    """Whether a task matching the filter has been reported on since its assignment: a change of status or
+    progress, a note, or an outreach activity logged for it."""
+    updated = exists().where(TaskUpdate.task_id == Task.id, TaskUpdate.old_status.is_not(None), task_filter)
+    outreach = exists().where(OutreachActivity.task_id == Task.id, task_filter)
+    return bool(db.session.scalar(select(updated | outreach)))
+
+
+def item_has_updates(item: Item) -> bool:
+    """Whether any unit has reported on one of the item's tasks."""
+    return _reported(Task.item_id == item.id)
+
+
+def task_has_updates(task: Task) -> bool:
+    """Whether the lead or a co-operating unit has reported on the task since it was assigned."""
+    return _reported(Task.id == task.id)
+
+
+def reported_task_ids(item: Item) -> set[int]:
+    """The item's tasks that have been reported on (one query for the item's page)."""
+    updated = select(TaskUpdate.task_id).join(Task).where(Task.item_id == item.id, TaskUpdate.old_status.is_not(None))
+    outreach = select(OutreachActivity.task_id).join(Task).where(Task.item_id == item.id)
+    return set(db.session.scalars(updated.union(outreach)))
+
+
+def _delete_tasks(tasks: list[Task]) -> None:
+    """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on)."""
+    for task in tasks:
+        for update in task.updates:
+            db.session.delete(update)
+        db.session.delete(task)
+
+
+def delete_item(item: Item, actor: User) -> Directive:
+    """Delete an item recorded by mistake, with its tasks, while no unit has reported on them."""
+    if item_has_updates(item):
+        raise RuleError(ITEM_HAS_UPDATES)
+    directive = item.directive
+    units = [task.lead_unit.name for task in item.tasks]
+    audit.record("item.delete", item, actor=actor, changes={"title": (item.title, None), "lead_units": (units, [])})
+    _delete_tasks(list(item.tasks))
+    db.session.delete(item)
+    db.session.commit()
+    return directive
+
+
+def unassign_task(task: Task, actor: User) -> Item:
+    """Take a task back from its unit (assigned by mistake) while nobody has reported on it."""
+    if task_has_updates(task):
+        raise RuleError(TASK_HAS_UPDATES)
+    item = task.item
+    audit.record("item.unassign", item, actor=actor, changes={"lead_units": ([task.lead_unit.name], [])})
+    _delete_tasks([task])
+    db.session.commit()
+    return item
+
+
+def cancel_tasks(tasks: list[Task], actor: User, reason: str) -> list[Task]:
+    """Cancel the open ones among `tasks` with the reason (one history row each); the caller commits.
+
+    The task's stored status changes directly: cancelling is a coordinator's decision, not the unit's report.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError(REASON_REQUIRED, field="reason")
+    cancelled = [task for task in tasks if task.status not in CLOSED_STATUSES]
+    for task in cancelled:
+        db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=task.status,
+                                  new_status=TaskStatus.CANCELLED, old_progress=task.progress,
+                                  new_progress=task.progress, note=reason))
+        task.status = TaskStatus.CANCELLED
+    return cancelled
+
+
+def cancel_item(item: Item, actor: User, reason: str) -> list[Task]:
+    """Cancel the item's open tasks with the reason; done tasks stay as they are."""
+    cancelled = cancel_tasks(item.tasks, actor, reason)
+    audit.record("item.cancel", item, actor=actor, changes={
+        "cancel_reason": (None, _audit_value(reason.strip())),
+        "cancelled_tasks": ([], sorted(task.lead_unit.name for task in cancelled))})
+    db.session.commit()
+    return cancelled
+
+
+def cancel_directive(directive: Directive, actor: User, reason: str, on: date) -> list[Task]:
+    """Cancel a directive as a whole: its open tasks are cancelled with the reason, and nothing more is added."""
+    if directive.cancelled_on is not None:
+        raise RuleError(_l("This directive is already cancelled."))
+    tasks = db.session.scalars(select(Task).join(Task.item).where(Item.directive_id == directive.id)).all()
+    cancelled = cancel_tasks(tasks, actor, reason)
+    directive.cancelled_on, directive.cancel_reason = on, reason.strip()
+    audit.record("directive.cancel", directive, actor=actor, changes={
+        "cancel_reason": (None, _audit_value(reason.strip())),
+        "cancelled_tasks": ([], sorted(task.lead_unit.name for task in cancelled))})
+    db.session.commit()
+    return cancelled

@@ -5,6 +5,7 @@ from app.models.directive import (CLOSED_STATUSES, Directive, DocType, Item, Kpi
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
 from app.models.registry import (SKILL_COLUMNS, Affiliation, OutreachActivity, OutreachKind, SupportTicket, Team,
                                  TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus, outreach_village)
+from app.models.submission import Submission
 from app.models.user import Role, User
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "task_cooperator", "COMMUNE_LEVEL", "Organization", "OrgKind", "Village", "VillageKind", "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "outreach_village", "Role", "User",
+    "Submission",
 ]

@@ -6,11 +6,12 @@ from datetime import date, datetime
 
 from sqlalchemy import (CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
                         UniqueConstraint, func)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.org import Organization, _enum
 from app.models.user import User, utcnow
+from app.vntext import fold
 
 
 class DocType(enum.StrEnum):
@@ -19,6 +20,10 @@ class DocType(enum.StrEnum):
     DECISION = "decision"  # quyết định
     INSTRUCTION = "instruction"  # chỉ thị
     NOTICE = "notice"  # thông báo
+    RESOLUTION = "resolution"  # nghị quyết
+    DISPATCH = "dispatch"  # công điện
+    GUIDANCE = "guidance"  # hướng dẫn
+    PROGRAMME = "programme"  # chương trình
 
 
 class Kpi(enum.StrEnum):
@@ -54,9 +59,21 @@ class Directive(db.Model):
     final_deadline: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Cancelled as a whole (its open tasks cancelled with the reason); None while it is followed up.
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Number and summary folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
+    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="")
 
     items: Mapped[list[Item]] = relationship(back_populates="directive", order_by="Item.position",
                                              cascade="all, delete-orphan")
+
+    @validates("number", "summary")
+    def _keep_search_text(self, key: str, value: str) -> str:
+        number = value if key == "number" else self.number
+        summary = value if key == "summary" else self.summary
+        self.search_text = fold(f"{number or ''} {summary or ''}")[:600]
+        return value
 
     def __str__(self) -> str:
         return self.number
@@ -75,12 +92,29 @@ class Item(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     default_deadline: Mapped[date | None] = mapped_column(Date)
     kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
+    # The title folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
+    search_text: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     directive: Mapped[Directive] = relationship(back_populates="items")
     tasks: Mapped[list[Task]] = relationship(back_populates="item")
 
+    @validates("title")
+    def _keep_search_text(self, key: str, title: str) -> str:
+        self.search_text = fold(title)[:300]
+        return title
+
+    @property
+    def short_title(self) -> str:
+        """The first words of the title, for a column head; the full title goes beside it."""
+        if len(self.title) <= SHORT_TITLE_LENGTH:
+            return self.title
+        return self.title[:SHORT_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:.-") + "…"
+
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+SHORT_TITLE_LENGTH = 28
 
 
 task_cooperator = Table(

@@ -1,10 +1,10 @@
 """The outreach activity form."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.clock import today
-from app.forms import Form, NotInFuture, strip
+from app.forms import DateField, Form, NotInFuture, strip
 from app.labels import OUTREACH_KIND_LABELS, choices
 from app.models import SKILL_COLUMNS
 

@@ -1,10 +1,10 @@
 """Filing a ticket, and the small form behind each transition."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
-from app.forms import Form, NotInPast, strip
+from app.forms import DateField, Form, NotInPast, strip
 from app.labels import TICKET_KIND_LABELS, choices
 
 WHOLE_COMMUNE = 0

@@ -1,10 +1,10 @@
 """Status form, note form, filters."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SearchField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.directives.forms import DATE_FORMATS, MultiCheckboxField
-from app.forms import Form, optional_int, strip
+from app.directives.forms import MultiCheckboxField
+from app.forms import DateField, Form, optional_int, strip
 from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, choices
 
 
@@ -29,7 +29,7 @@ class NoteForm(Form):
 
 
 class AssignmentForm(Form):
-    deadline = DateField(_l("Deadline"), format=DATE_FORMATS, validators=[Optional()])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
     cooperating_units = MultiCheckboxField(_l("Co-operating units"), coerce=int, validate_choice=True)
 
 

@@ -1,10 +1,10 @@
 """Forms for a team and its members."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.admin.forms import PHONE_PATTERN, digits_only
-from app.forms import Form, NotInFuture, strip
+from app.forms import DateField, Form, NotInFuture, strip
 from app.labels import AFFILIATION_LABELS, TEAM_POSITION_LABELS, choices
 
 # A commune decision's reference number: 45/QĐ-UBND.

@@ -1,7 +1,7 @@
 """users must change a reset password
 
 Revision ID: e22e31fadf93
-Revises: 199d3c45186e
+Revises: e1ff6abc9127
 Create Date: 2026-12-01 09:24:36.381615
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e22e31fadf93'
-down_revision = '199d3c45186e'
+down_revision = 'e1ff6abc9127'
 branch_labels = None
 depends_on = None
 

@@ -22,8 +22,10 @@ VIEWPORTS = {1280: {"width": 1280, "height": 800}, 360: {"width": 360, "height":
 AXE_OPTIONS = {1280: {"rules": {"color-contrast": {"enabled": False}}}, 360: {}}
 FAILING_IMPACTS = ("serious", "critical")
 
-# Runs before any page script (init scripts are not subject to the page's CSP): keeps every violation on window
-# and reports it to the test, so a violation on a page the test has already left is not lost.
+# Runs before any page script of every document the tab loads (init scripts are not subject to the page's CSP):
+# keeps every violation on window and reports it to the test as it happens, so a violation during an htmx swap, or
+# on a page the test has already left, is not lost. Every violation also goes to VIOLATIONS, which the browser tests'
+# conftest asserts empty at the end of each test, whatever the test checked on the way.
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -70,6 +72,11 @@ RUN_AXE = """async (options) => {
 }"""
 
 
+# (tab, violation) for every CSP violation reported by any tab since the current test started; every tab opened.
+VIOLATIONS: list[tuple[Tab, dict]] = []
+OPEN_TABS: list[Tab] = []
+
+
 @dataclass
 class Tab:
     """A page in its own browser context, with everything it logged as an error."""
@@ -81,27 +88,48 @@ class Tab:
 
     @classmethod
     def open(cls, context: BrowserContext, *, javascript: bool = True) -> Tab:
-        csp_violations: list[dict] = []
-        context.expose_binding("__reportCspViolation", lambda source, violation: csp_violations.append(violation))
+        tab = cls(context.new_page(), javascript)
+        OPEN_TABS.append(tab)
+        context.expose_binding("__reportCspViolation", lambda source, violation: tab._on_csp_violation(violation))
         context.add_init_script(CSP_LISTENER)
-        tab = cls(context.new_page(), javascript, csp_violations=csp_violations)
         tab.page.on("console", tab._on_console)
         tab.page.on("pageerror", lambda error: tab.console_errors.append(f"uncaught: {error}"))
         return tab
+
+    def _on_csp_violation(self, violation: dict) -> None:
+        self.csp_violations.append(violation)
+        VIOLATIONS.append((self, violation))
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.console_errors.append(f"{message.text} ({message.location.get('url')})")
 
     def forget_errors(self) -> None:
-        """Start counting errors afresh, when one tab is reused for another screen."""
+        """Start counting errors afresh, when one tab is reused for another screen (or a test has just provoked one)."""
         self.console_errors.clear()
         self.csp_violations.clear()
+        VIOLATIONS[:] = [(tab, violation) for tab, violation in VIOLATIONS if tab is not self]
 
     def assert_no_errors(self) -> None:
         """No CSP violation and no console error since the tab was opened."""
         assert self.csp_violations == [], "Content-Security-Policy violations"
         assert self.console_errors == [], "console errors"
+
+
+def flush_violations() -> None:
+    """Let every violation an open page has already seen reach the test: one round trip to each page delivers the
+    reports queued before it."""
+    OPEN_TABS[:] = [tab for tab in OPEN_TABS if not tab.page.is_closed()]
+    for tab in OPEN_TABS:
+        tab.page.evaluate("() => window.__cspViolations && window.__cspViolations.length")
+
+
+def assert_no_violation_since_the_test_began() -> None:
+    """No tab reported a CSP violation during the test, on any page and after any swap."""
+    flush_violations()
+    found = [violation for _tab, violation in VIOLATIONS]
+    VIOLATIONS.clear()
+    assert found == [], f"Content-Security-Policy violations during the test: {found}"
 
 
 def reset_screenshots() -> None:

@@ -194,8 +194,18 @@ class Tabs:
         return checks.Tab.open(context, javascript=javascript)
 
     def close(self) -> None:
+        checks.flush_violations()
         for context in self.contexts:
             context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation_during_the_test():
+    """Whatever a test checks on the way, a CSP violation in any of its tabs, on any page or after any htmx swap,
+    fails it at its end (the listener is registered before every document's own scripts: checks.CSP_LISTENER)."""
+    checks.VIOLATIONS.clear()
+    yield
+    checks.assert_no_violation_since_the_test_began()
 
 
 @pytest.fixture

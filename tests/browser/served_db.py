@@ -54,6 +54,7 @@ LOOKUPS: dict[str, Callable[[], object]] = {
     "overdue_task": lambda: select(Task.id).where(Task.status.in_(OPEN), Task.effective_deadline_expr() < today())
     .order_by(Task.id).limit(1),
     "task_of_tamphuoc": lambda: _first_task_led_by("tamphuoc"),
+    "task_of_vnpt": lambda: _first_task_led_by("vnpt"),
     "task_hidden_from_tamphuoc": lambda: _task_not_visible_to("tamphuoc"),
     "task_hoiphunu_cooperates_on": lambda: select(task_cooperator.c.task_id)
     .where(task_cooperator.c.organization_id == _unit_of("hoiphunu")).order_by(task_cooperator.c.task_id).limit(1),

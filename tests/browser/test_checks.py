@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.checks import assert_focus_visible, audit, violations
+from tests.browser.checks import assert_focus_visible, assert_no_violation_since_the_test_began, audit, violations
 
 pytestmark = pytest.mark.browser
 READS_ONLY = True
@@ -28,6 +28,7 @@ def test_a_csp_violation_is_reported(tab_of):
     assert [v["directive"] for v in tab.csp_violations] == ["script-src-elem"]
     with pytest.raises(AssertionError, match="Content-Security-Policy"):
         tab.assert_no_errors()
+    tab.forget_errors()  # provoked on purpose: not a violation of the test itself
 
 
 def test_a_console_error_is_reported(tab_of):
@@ -81,3 +82,14 @@ def test_a_hidden_focus_ring_fails(tab_of):
     tab.page.evaluate("() => document.styleSheets[0].insertRule('* { outline: none !important; }')")
     with pytest.raises(AssertionError, match="focus is not visible"):
         assert_focus_visible(tab.page)
+
+
+def test_a_violation_after_the_last_check_still_fails_the_test_at_its_end(tab_of):
+    tab = tab_of()
+    tab.page.goto("/login")
+    audit(tab, "selftest-before-a-late-violation")
+    tab.page.evaluate("() => { document.querySelector('main').innerHTML += '<p style=\"color: red\">x</p>'; }")
+    tab.page.wait_for_function("() => window.__cspViolations.length > 0")
+    with pytest.raises(AssertionError, match="violations during the test"):
+        assert_no_violation_since_the_test_began()
+    tab.forget_errors()

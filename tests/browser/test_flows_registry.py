@@ -46,7 +46,7 @@ def test_flow_3_commune_registers_a_team_and_its_coverage_rises(open_tab, demo_d
 
     page.click("a[href='/teams/new']")
     village = page.locator("#village_id option:checked").inner_text()
-    page.fill("#established_on", (today() - timedelta(days=2)).isoformat())
+    page.fill("#established_on", (today() - timedelta(days=2)).strftime("%d/%m/%Y"))
     page.fill("#decision_number", "112/QĐ-UBND")
     page.click("#team-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/teams/\d+$"))

@@ -1,6 +1,6 @@
 """Every screen, as each kind of user opens it by URL, passes the checks of checks.audit.
 
-The flows (test_flows.py) audit the states they create on the way; this table covers the screens a user reaches by
+The flows (test_flows_*.py) audit the states they create on the way; this table covers the screens a user reaches by
 a link or a typed URL. A new screen is one row: (name, username or None, path with {lookup} ids from served_db.py).
 """
 from __future__ import annotations
@@ -49,7 +49,10 @@ SCREENS = [
     # Union co-operating on a task: a note form instead of the status form
     Screen("task-cooperating-union", "hoiphunu", "/tasks/{task_hoiphunu_cooperates_on}"),
     Screen("outreach-union", "hoiphunu", "/outreach"),
-    # Partner: its own tickets, one ticket's page
+    # Partner: its dashboard and tasks, its own tickets, one ticket's page
+    Screen("dashboard-partner", "vnpt", "/"),
+    Screen("tasks-partner", "vnpt", "/tasks"),
+    Screen("task-partner", "vnpt", "/tasks/{task_of_vnpt}"),
     Screen("support-partner", "viettel", "/support"),
     Screen("ticket-partner", "viettel", "/support/{ticket_of_viettel}"),
     # Leadership (monitor); its task page is audited in flow 6
@@ -58,6 +61,13 @@ SCREENS = [
     Screen("villages-monitor", "lanhdao", "/villages"),
     Screen("outreach-monitor", "lanhdao", "/outreach"),
     Screen("support-monitor", "lanhdao", "/support"),
+    # Administrator: the screens grouped under the menu's one administration entry
+    Screen("admin-units", "admin", "/admin/units"),
+    Screen("admin-users", "admin", "/admin/users"),
+    Screen("admin-audit", "admin", "/admin/audit"),
+    # A list with nothing in it says what to do
+    Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
+    Screen("teams-commune-without-team", "tamdann", "/teams"),
 ]
 
 

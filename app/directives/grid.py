@@ -1,0 +1,57 @@
+"""The unit × item grid of a directive: a cell per task coloured by class, totals per unit and per item (in SQL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Directive, Item, Organization, Task, User
+from app.permissions import scoped
+from app.task_classes import REPORTED_CLASSES, TaskClass, task_class_expr
+
+# The classes a total lists, in this order (cancelled tasks are counted apart from the four classes).
+TOTAL_CLASSES = (*REPORTED_CLASSES, TaskClass.CANCELLED)
+
+
+@dataclass
+class Grid:
+    items: list[Item]
+    units: list[Organization]
+    cells: dict[tuple[int, int], tuple[Task, str]]  # (lead unit id, item id) -> (task, class)
+    unit_totals: dict[int, dict[str, int]]  # lead unit id -> class -> number of tasks
+    item_totals: dict[int, dict[str, int]]  # item id -> class -> number of tasks
+
+    def __bool__(self) -> bool:
+        return bool(self.cells)
+
+
+def visible_items(directive: Directive, user: User) -> list[Item]:
+    """The directive's items the user may see (all of them, or those in which an officer's unit has a task)."""
+    return db.session.scalars(scoped(Item, user).where(Item.directive_id == directive.id)
+                              .order_by(Item.position)).all()
+
+
+def _totals(user: User, directive: Directive, task_class, key) -> dict[int, dict[str, int]]:
+    stmt = scoped(Task, user, select(key, task_class, func.count(Task.id))).join(Task.item).where(
+        Item.directive_id == directive.id).group_by(key, task_class)
+    totals: dict[int, dict[str, int]] = {}
+    for group, cls, count in db.session.execute(stmt):
+        totals.setdefault(group, {})[cls] = count
+    return totals
+
+
+def directive_grid(directive: Directive, user: User, today: date) -> Grid:
+    """The tasks of the directive the user may see, by lead unit (in picker order) and item, with totals."""
+    task_class = task_class_expr(today).label("task_class")
+    stmt = (scoped(Task, user, select(Task, task_class)).join(Task.item).where(Item.directive_id == directive.id)
+            .options(joinedload(Task.lead_unit)))
+    cells = {(task.lead_unit_id, task.item_id): (task, cls) for task, cls in db.session.execute(stmt)}
+    unit_ids = {unit_id for unit_id, _item_id in cells}
+    units = db.session.scalars(select(Organization).where(Organization.id.in_(unit_ids))
+                               .order_by(*Organization.picker_order())).all() if unit_ids else []
+    return Grid(items=visible_items(directive, user), units=units, cells=cells,
+                unit_totals=_totals(user, directive, task_class, Task.lead_unit_id),
+                item_totals=_totals(user, directive, task_class, Task.item_id))
