@@ -118,5 +118,6 @@ def restore(path: Path, yes: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    for command in (seed_demo, create_admin, backup, restore):
+    from app.demo.province import seed_province_command
+    for command in (seed_demo, create_admin, backup, restore, seed_province_command):
         app.cli.add_command(command)
