@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import (Affiliation, Directive, DocType, Item, Organization, OrgKind, OutreachActivity, OutreachKind,
                         Role, SupportTicket, Task, TaskStatus, TaskUpdate, Team, TeamMember, TeamPosition,
                         TicketKind, TicketStatus, User, Village, VillageKind)
-from app.vntext import sort_key
+from app.vntext import fold, sort_key
 
 # Quảng Nam's district-level units in 2022 (Phú Ninh is the demo's own).
 DISTRICTS = ["Tam Kỳ", "Hội An", "Điện Bàn", "Thăng Bình", "Quế Sơn", "Nông Sơn", "Duy Xuyên", "Đại Lộc",
@@ -129,6 +129,10 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
                           "completed_on": deadline if status == TaskStatus.DONE else None, "version": 1})
             task_id += 1
         item_id += 1
+    for directive in directives:
+        directive["search_text"] = fold(f"{directive['number']} {directive['summary']}")[:600]
+    for item in items:
+        item["search_text"] = fold(item["title"])[:300]
     _insert(Directive, directives)
     _insert(Item, items)
     _insert(Task, tasks)
