@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from datetime import date, datetime
@@ -232,3 +233,16 @@ def test_a_cancelled_directive_takes_no_import(office, demo):
     response = upload(client, directive_id, data)
     assert response.status_code == 422 and "đã bị hủy" in response.get_data(as_text=True)
     assert _counts(demo, directive_id) == (0, 0)
+
+
+def test_the_upload_route_takes_a_file_larger_than_the_sites_body_limit(office, demo):
+    client, directive_id = office
+    good = workbook_bytes([{"Nội dung nhiệm vụ": "Một", "Đơn vị chủ trì": "Tam Phước"}])
+    bigger = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(bigger, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/media/image1.png", os.urandom(demo.config["MAX_CONTENT_LENGTH"] + 100_000))
+    assert len(bigger.getvalue()) > demo.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, directive_id, bigger.getvalue())
+    assert response.status_code == 200 and "Xem trước: 1 nhiệm vụ" in response.get_data(as_text=True)

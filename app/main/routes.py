@@ -1,9 +1,10 @@
 """The dashboard and /healthz."""
 from flask import jsonify
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import schema
 from app.clock import today
 from app.extensions import db
 from app.htmx import render
@@ -36,10 +37,15 @@ def dashboard():
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers and holds this code's schema; 503 (saying which) otherwise."""
     try:
-        db.session.execute(text("SELECT 1"))
+        tables = set(inspect(db.session.connection()).get_table_names())
+        revisions = (set(db.session.scalars(text(f"SELECT version_num FROM {schema.VERSION_TABLE}")))
+                     if schema.VERSION_TABLE in tables else None)
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    problem = schema.schema_problem(tables, revisions)
+    if problem:
+        return jsonify(status="error", database="ok", schema=problem), 503
+    return jsonify(status="ok", database="ok", schema="ok")
