@@ -11,8 +11,8 @@ from flask_login import current_user
 
 import config
 from app import labels
-from app.clock import DISTRICT_TIMEZONE
 from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
+from app.clock import DISTRICT_TIMEZONE
 from app.permissions import can
 from app.tasks.classes import REPORTED_CLASSES
 
