@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 from tests.factories import PASSWORD, make_user
 
 
@@ -130,7 +130,7 @@ def csrf_client(database_url, _schema):
 
 
 def test_login_without_csrf_token_is_refused(csrf_client):
-    response = csrf_client.post("/login", data={"username": "csrfuser", "password": PASSWORD})
+    response = login(csrf_client, "csrfuser", PASSWORD)
     assert response.status_code == 400
 
 
