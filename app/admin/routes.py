@@ -13,17 +13,13 @@ from app.forms import form_status, submit
 from app.htmx import render
 from app.models import Organization, User
 from app.pager import paginate
-from app.permissions import require
+from app.permissions import get_or_404, require
 from app.rules import RuleError
 
 DUPLICATE_MESSAGES = {
     "name": _l("This name is already used."),
     "username": _l("This username is already taken."),
 }
-
-
-def _get_or_404(model, object_id):
-    return db.get_or_404(model, object_id)
 
 
 def _unit_choices():
@@ -72,7 +68,7 @@ def unit_new():
 @require("admin.manage")
 def unit_edit(unit_id: int):
     """Edit a unit."""
-    unit = _get_or_404(Organization, unit_id)
+    unit = get_or_404(Organization, unit_id, current_user, "admin.manage")
     form = UnitForm(obj=unit)
     return _save(form, "admin/unit_form.html",
                  lambda: services.save_unit(unit, actor=current_user, **_form_data(form, "name", "short_name", "kind")),
@@ -108,7 +104,7 @@ def user_new():
 @require("admin.manage")
 def user_edit(user_id: int):
     """Edit a user's details, role and unit."""
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id, current_user, "admin.manage")
     form = UserEditForm(obj=user)
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
@@ -125,7 +121,7 @@ ACTIVATION_MODELS = {"units": Organization, "users": User}
 @require("admin.manage")
 def confirm_activation(kind: str, object_id: int, action: str):
     """Ask before activating or deactivating a unit or a user."""
-    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
     return render("admin/confirm.html", obj=obj, kind=kind, action=action)
 
 
@@ -133,7 +129,7 @@ def confirm_activation(kind: str, object_id: int, action: str):
 @require("admin.manage")
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
-    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
     try:
         services.set_active(obj, action == "activate", actor=current_user)
     except RuleError as error:
@@ -146,14 +142,15 @@ def change_activation(kind: str, object_id: int, action: str):
 @require("admin.manage")
 def confirm_reset_password(user_id: int):
     """Ask before giving a user a new password."""
-    return render("admin/confirm.html", obj=_get_or_404(User, user_id), kind="users", action="reset-password")
+    user = get_or_404(User, user_id, current_user, "admin.manage")
+    return render("admin/confirm.html", obj=user, kind="users", action="reset-password")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
 @require("admin.manage")
 def reset_password(user_id: int):
     """Give a user a new random password and show it once."""
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id, current_user, "admin.manage")
     password = services.reset_password(user, actor=current_user)
     return render("admin/password.html", user=user, password=password)
 
