@@ -1,7 +1,6 @@
 """Administration screens: one small view per URL and method."""
-from flask import flash, redirect, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,16 +9,11 @@ from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
 from app.forms import form_status, submit
-from app.htmx import render
+from app.htmx import redirect_to, render
 from app.models import Organization, User
 from app.pager import paginate
 from app.permissions import get_or_404, require
 from app.rules import RuleError
-
-DUPLICATE_MESSAGES = {
-    "name": _l("This name is already used."),
-    "username": _l("This username is already taken."),
-}
 
 
 def _unit_choices():
@@ -29,14 +23,9 @@ def _unit_choices():
 
 def _save(form, template: str, save, done_endpoint: str, **context):
     """Validate, call the service, redirect; or show the form again with messages (422)."""
-    try:
-        saved = submit(form, save)
-    except services.DuplicateError as error:
-        getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
-        saved = None
-    if saved is not None:
+    if submit(form, save) is not None:
         flash(_("Saved."), "success")
-        return redirect(url_for(done_endpoint), code=303)
+        return redirect_to(url_for(done_endpoint))
     return render(template, "form", form=form, status=form_status(form), **context)
 
 
@@ -135,7 +124,7 @@ def change_activation(kind: str, object_id: int, action: str):
     except RuleError as error:
         return render("admin/confirm.html", obj=obj, kind=kind, action=action, refusal=error.message, status=422)
     flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
-    return redirect(url_for(f"admin.{kind}"), code=303)
+    return redirect_to(url_for(f"admin.{kind}"))
 
 
 @bp.get("/users/<int:user_id>/reset-password")
