@@ -44,12 +44,19 @@ class Config:
     LANGUAGES = ("vi", "en")
     # Off by default: the vendored copy works offline. Set HTMX_USE_CDN=1 to load the pinned CDN file with SRI.
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
+    # A shared store (redis://...) counts across every worker and server. Without one, each worker process counts
+    # for itself, so app/auth/rate_limit.py gives each worker its share of LOGIN_RATE_LIMIT.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "20 per minute"  # per client address, on POST /login
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")  # per client address, on POST /login
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end
+    SESSION_LIFETIME_HOURS = int(os.environ.get("SESSION_LIFETIME_HOURS", "12"))  # and every session ends after this
+    # Request bodies: no form of the portal comes near these; larger requests get 413 before they are parsed.
+    # A route that accepts uploads raises its own limit (app/request_limits.py), never the site-wide one.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", str(512 * 1024)))
     PAGE_SIZE = 25
     TEAM_MIN_MEMBERS = 3  # active members, the leader among them, before a team counts toward coverage
     SESSION_COOKIE_HTTPONLY = True
@@ -69,6 +76,11 @@ class ProductionConfig(Config):
     """Behind TLS: cookies only over HTTPS; SECRET_KEY and DATABASE_URL must be set."""
 
     SESSION_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only over HTTPS, for Path=/ and without a Domain, so no sibling
+    # subdomain can plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True

@@ -27,9 +27,10 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
 
-    from app import audit, security, templating
+    from app import audit, errors, headers, request_limits, sessions, templating
+    from app.converters import IdConverter
     app.before_request(audit.remember_client_address)  # before any hook that may audit
-    app.url_map.converters["int"] = security.IdConverter  # before any route is added
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
@@ -51,7 +52,10 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
     app.register_blueprint(reports_bp)
-    security.init_app(app)
+    request_limits.init_app(app)
+    sessions.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
     templating.init_app(app)
 
     from app.cli import register_cli
@@ -93,10 +97,12 @@ def _sqlite_begin(connection):
     "database is locked" at once instead of honouring the busy timeout. Taking the lock at BEGIN makes
     concurrent writing requests queue up. GET requests (which never write; tests prove it) begin deferred,
     so readers never wait; so does code outside requests (commands, tests), which would otherwise hold the
-    write lock for as long as a session stays open.
+    write lock for as long as a session stays open. A connection with the `write_lock` execution option
+    (app/audit.py's refusals, written from GETs) begins IMMEDIATE too.
     """
     if connection.dialect.name != "sqlite":
         return
-    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    writes = connection.get_execution_options().get("write_lock") or (
+        has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"))
     # On the driver's connection: it is bookkeeping, not one of the app's statements (tests count those).
     connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "user.activate": _l("User activated"),
     "user.deactivate": _l("User deactivated"),
     "user.password_reset": _l("Password reset"),
+    "user.password_change": _l("Password changed by its user"),
     "directive.create": _l("Directive recorded"),
     "directive.update": _l("Directive changed"),
     "item.create": _l("Item added to a directive"),
@@ -98,7 +99,12 @@ DETAIL_LABELS = {
     "wrong_password": _l("wrong password"),
     "account_locked": _l("the account is locked"),
     "inactive_account": _l("the account is deactivated"),
+    "inactive_unit": _l("the user's unit is deactivated"),
 }
+
+# Execution option: begin this transaction holding the write lock (see _sqlite_begin in app/__init__.py).
+WRITE_LOCK = "write_lock"
+
 
 def remember_client_address() -> None:
     """Before each request: the address audit rows carry (behind a proxy, configure it to pass the client's)."""
@@ -143,6 +149,11 @@ def _tagged_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list]:
     return {field: [_tag(old), _tag(new)] for field, (old, new) in changes.items() if _tag(old) != _tag(new)}
 
 
+def tagged_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list]:
+    """`changes` in the JSON form audit rows keep (also a task's history rows); described_changes() reads it."""
+    return _tagged_changes(changes)
+
+
 def _shown(value: Any) -> str:
     """A tagged value as the audit page shows it: labels for enums, dd/mm/yyyy for dates."""
     if value is None or value == "" or value == []:
@@ -167,10 +178,14 @@ def described_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
 def record_refusal(action: str, obj: Any = None, *, actor: User | None, detail: str = "") -> None:
     """Record refused access and commit it at once: the request ends in an error, so nothing else is kept.
 
+    The row is written in a short transaction of its own that takes the write lock at its start (BEGIN
+    IMMEDIATE on SQLite): a GET's transaction begins deferred, and a deferred transaction that has read cannot
+    wait for a concurrent writer; SQLite would answer "database is locked" at once and the row would be lost.
     A database that cannot take the row does not turn the refusal into a 500: the failure goes to the log.
     """
     db.session.rollback()
     try:
+        db.session.connection(execution_options={WRITE_LOCK: True})
         record(action, obj, actor=actor, detail=detail)
         db.session.commit()
     except SQLAlchemyError:

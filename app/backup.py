@@ -16,8 +16,14 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Engine
 
+from app import schema
+
 # A table every database of this portal has: a file without it is not one of our backups.
 MARKER_TABLE = "user_account"
+# The backup file is created by us alone (never through a planted symlink), readable by its owner only: it holds
+# every password hash.
+CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+BACKUP_MODE = 0o600
 
 
 class BackupError(Exception):
@@ -25,35 +31,87 @@ class BackupError(Exception):
 
 
 def backup(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
-    """Write a backup of the database into `path`, a file that must not exist yet."""
+    """Write a backup of the database into `path`, a file that must not exist yet (mode 0600).
+
+    It is written to `path.partial`, created exclusively, and linked to `path` only when complete: never a
+    half-written backup, never a file replaced or removed that this call did not create.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise BackupError(_("The folder %(folder)s does not exist.", folder=path.parent))
-    if path.exists():
+    if os.path.lexists(path):
         raise BackupError(_("%(path)s already exists: choose a new file name.", path=path))
-    partial = path.with_name(path.name + ".partial")  # renamed when complete: never a half-written backup
+    partial, created = path.with_name(path.name + ".partial"), None
     try:
-        if engine.dialect.name == "sqlite":
-            _sqlite_backup(_sqlite_file(engine.url), partial)
-        else:
-            _pg_backup(engine, partial, pg_bin_dir)
-        os.replace(partial, path)
+        descriptor = os.open(partial, CREATE_FLAGS, BACKUP_MODE)
+    except FileExistsError as error:
+        raise BackupError(_("%(path)s already exists: another backup may be running. If none is, remove it and "
+                            "try again.", path=partial)) from error
+    except OSError as error:
+        raise BackupError(_("Cannot write %(path)s: %(reason)s", path=partial, reason=error.strerror)) from error
+    try:
+        with os.fdopen(descriptor, "wb") as partial_file:
+            os.fchmod(partial_file.fileno(), BACKUP_MODE)  # whatever the umask
+            created = os.fstat(partial_file.fileno())
+            if engine.dialect.name == "sqlite":
+                _sqlite_backup(_sqlite_file(engine.url), partial, created)
+            else:
+                _pg_backup(engine, partial_file, pg_bin_dir)
+            partial_file.flush()
+            os.fsync(partial_file.fileno())
+        os.link(partial, path, follow_symlinks=False)  # fails, rather than replaces, when `path` appeared meanwhile
+    except FileExistsError as error:
+        raise BackupError(_("%(path)s already exists: choose a new file name.", path=path)) from error
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise BackupError(_("Cannot write %(path)s: %(reason)s", path=path, reason=reason)) from error
     finally:
-        partial.unlink(missing_ok=True)
+        _remove_if_ours(partial, created)
+
+
+def _same_file(path: Path, created: os.stat_result | None) -> bool:
+    """Whether `path` is still the very file this process created (not a symlink or a file put in its place)."""
+    try:
+        now = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    return created is not None and (now.st_dev, now.st_ino) == (created.st_dev, created.st_ino)
+
+
+def _remove_if_ours(partial: Path, created: os.stat_result | None) -> None:
+    if _same_file(partial, created):
+        partial.unlink()
 
 
 def check_restorable(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
-    """Refuse, with a message, a path that is not a backup of this portal (before anything is replaced)."""
+    """Refuse, with a message, a path that is not a backup of this portal at this code's schema, or the live
+    database itself (before anything is replaced)."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(_("The backup file %(path)s does not exist.", path=path))
     if engine.dialect.name == "sqlite":
-        _sqlite_check(path)
+        database = _sqlite_file(engine.url, must_exist=False)
+        if database.exists() and os.path.samefile(path, database):
+            raise BackupError(_("%(path)s is the live database itself: choose a backup file.", path=path))
+        tables, revisions = _sqlite_check(path)
     else:
-        _pg_check(path, _pg_tool("pg_restore", pg_bin_dir))
+        tables, revisions = _pg_check(path, _pg_tool("pg_restore", pg_bin_dir))
+    _check_schema(path, tables, revisions)
+
+
+def _check_schema(path: Path, tables: set[str], revisions: set[str] | None) -> None:
+    problem = schema.schema_problem(tables, revisions)
+    if problem == "no_revision":
+        raise BackupError(_("%(path)s has no migration revision: it is not a backup of this portal's database.",
+                            path=path))
+    if problem == "behind_or_ahead":
+        raise BackupError(_("%(path)s is a backup of another version of the portal (schema %(found)s; this version "
+                            "is at %(expected)s). Restore it with the version that made it, or choose a newer "
+                            "backup.", path=path, found=", ".join(sorted(revisions)),
+                            expected=", ".join(sorted(schema.code_heads()))))
+    if problem == "missing_tables":
+        raise BackupError(_("%(path)s lacks tables of this portal: %(tables)s.", path=path,
+                            tables=", ".join(sorted(schema.expected_tables() - tables))))
 
 
 def restore(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
@@ -61,7 +119,12 @@ def restore(engine: Engine, path: Path, pg_bin_dir: str | None = None) -> None:
     check_restorable(engine, path, pg_bin_dir)
     engine.dispose()
     if engine.dialect.name == "sqlite":
-        _sqlite_restore(Path(path), _sqlite_file(engine.url, must_exist=False))
+        database = _sqlite_file(engine.url, must_exist=False)
+        try:
+            _sqlite_restore(Path(path), database)
+        except sqlite3.Error as error:
+            raise BackupError(_("Cannot write the database %(path)s: %(reason)s", path=database,
+                                reason=str(error))) from error
     else:
         _pg_restore(engine, Path(path), pg_bin_dir)
 
@@ -77,7 +140,9 @@ def _sqlite_file(url: URL, must_exist: bool = True) -> Path:
     return database
 
 
-def _sqlite_backup(database: Path, target: Path) -> None:
+def _sqlite_backup(database: Path, target: Path, created: os.stat_result) -> None:
+    if not _same_file(target, created):  # sqlite3 opens by name: it must still be the file created above
+        raise BackupError(_("%(path)s was replaced while the backup was written.", path=target))
     source, copy = sqlite3.connect(database), sqlite3.connect(target)
     try:
         source.backup(copy)  # one step: a consistent snapshot, writers in WAL mode are not held up
@@ -88,22 +153,26 @@ def _sqlite_backup(database: Path, target: Path) -> None:
         source.close()
 
 
-def _sqlite_integrity(connection: sqlite3.Connection, path: Path) -> None:
+def _sqlite_integrity(connection: sqlite3.Connection, path: Path) -> tuple[set[str], set[str] | None]:
+    """The tables and Alembic revisions of a sound SQLite file of this portal; BackupError otherwise."""
     try:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revisions = ({row[0] for row in connection.execute(f"SELECT version_num FROM {schema.VERSION_TABLE}")}
+                     if schema.VERSION_TABLE in tables else None)
     except sqlite3.DatabaseError as error:
         raise BackupError(_("%(path)s is not a backup of this portal.", path=path)) from error
     if result != "ok":
         raise BackupError(_("%(path)s is damaged: %(detail)s", path=path, detail=result))
     if MARKER_TABLE not in tables:
         raise BackupError(_("%(path)s is not a backup of this portal.", path=path))
+    return tables, revisions
 
 
-def _sqlite_check(path: Path) -> None:
+def _sqlite_check(path: Path) -> tuple[set[str], set[str] | None]:
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        _sqlite_integrity(connection, path)
+        return _sqlite_integrity(connection, path)
     finally:
         connection.close()
 
@@ -162,20 +231,29 @@ def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
-def _pg_backup(engine: Engine, target: Path, pg_bin_dir: str | None) -> None:
+def _pg_backup(engine: Engine, target, pg_bin_dir: str | None) -> None:
+    """pg_dump into the already opened, exclusively created file (pg_dump --file would follow a symlink)."""
     tool = _pg_tool("pg_dump", pg_bin_dir)
     _pg_check_version(engine, tool)
     uri, env = _pg_connection(engine)
-    done = _run([tool, "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), "--dbname", uri],
-                env)
+    done = subprocess.run([tool, "--format=custom", "--no-owner", "--no-privileges", "--dbname", uri], env=env,
+                          stdout=target, stderr=subprocess.PIPE, text=False, check=False)
     if done.returncode != 0:
-        raise BackupError(_("pg_dump failed: %(detail)s", detail=done.stderr.strip()))
+        raise BackupError(_("pg_dump failed: %(detail)s", detail=done.stderr.decode(errors="replace").strip()))
 
 
-def _pg_check(path: Path, tool: str) -> None:
+def _pg_check(path: Path, tool: str) -> tuple[set[str], set[str] | None]:
+    """The tables and Alembic revisions of a pg_dump archive of this portal; BackupError otherwise."""
     listing = _run([tool, "--list", str(path)], os.environ)
-    if listing.returncode != 0 or not re.search(rf"\bTABLE \S+ {MARKER_TABLE}\b", listing.stdout):
+    tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing.stdout, flags=re.MULTILINE))
+    if listing.returncode != 0 or MARKER_TABLE not in tables:
         raise BackupError(_("%(path)s is not a backup of this portal.", path=path))
+    if schema.VERSION_TABLE not in tables:
+        return tables, None
+    data = _run([tool, "--data-only", f"--table={schema.VERSION_TABLE}", "--file=-", str(path)], os.environ)
+    match = re.search(r"^COPY \S+ \(version_num\) FROM stdin;\n(.*?)^\\\.$", data.stdout,
+                      flags=re.MULTILINE | re.DOTALL)
+    return tables, set(match.group(1).split()) if match else set()
 
 
 def _pg_restore(engine: Engine, path: Path, pg_bin_dir: str | None) -> None:

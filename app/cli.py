@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from app import backup as backups
 from app import demo
+from app.admin import services as admin_services
 from app.admin.forms import USERNAME_PATTERN
-from app.admin.services import generate_password
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, User
+from app.models import Organization, OrgKind, Role
 from app.passwords import password_problem
 
 
@@ -32,7 +32,7 @@ class CommandError(click.ClickException):
 
 def _check_password(password: str | None) -> str:
     if password is None:
-        return generate_password()
+        return admin_services.generate_password()
     problem = password_problem(password)
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
@@ -65,24 +65,22 @@ def seed_demo(password: str | None, force: bool, if_empty: bool) -> None:
 @click.argument("username")
 @with_appcontext
 def create_admin(username: str) -> None:
-    """Create an administrator with a random password and print it."""
+    """Create an administrator with a random password and print it (audited like a user made on /admin/users)."""
     username = username.strip().lower()
     if not re.match(USERNAME_PATTERN, username):
         raise click.BadParameter(_("3 to 64 characters: lower-case letters, digits, dot, dash, underscore."),
                                  param_hint="USERNAME")
-    if db.session.scalar(select(User).where(func.lower(User.username) == username)) is not None:
-        raise CommandError(_("The username %(username)s is already taken.", username=username))
     unit = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.DISTRICT_OFFICE)
                              .order_by(Organization.id))
-    if unit is None:
-        unit = Organization(name="Quản trị hệ thống", short_name="Quản trị", kind=OrgKind.DISTRICT_OFFICE, active=True)
-        db.session.add(unit)
-    password = generate_password()
-    user = User(username=username, full_name=username, role=Role.ADMIN, organization=unit, active=True,
-                session_version=1)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    password = admin_services.generate_password()
+    try:
+        if unit is None:
+            unit = admin_services.save_unit(None, actor=None, name="Quản trị hệ thống", short_name="Quản trị",
+                                   kind=OrgKind.DISTRICT_OFFICE.value)
+        admin_services.create_user(username=username, password=password, full_name=username, email=None, phone=None,
+                          role=Role.ADMIN.value, organization_id=unit.id, actor=None)
+    except admin_services.DuplicateError as error:
+        raise CommandError(_("The username %(username)s is already taken.", username=username)) from error
     click.echo(_("Administrator %(username)s created. Password: %(password)s", username=username, password=password))
 
 

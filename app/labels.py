@@ -1,9 +1,8 @@
 """Vietnamese (translatable) names of the domain's enumerations, for forms and pages."""
 from flask_babel import lazy_gettext as _l
 
-from app.models import (Affiliation, DocType, Kpi, OrgKind, OutreachKind, Role, TaskStatus, TeamPosition, TicketKind,
-                        TicketStatus, VillageKind)
-from app.task_classes import TaskClass
+from app.models import (Affiliation, DocType, Kpi, OrgKind, OutreachKind, Role, TaskClass, TaskStatus, TeamPosition,
+                        TicketKind, TicketStatus, VillageKind)
 
 ORG_KIND_LABELS = {
     OrgKind.DISTRICT_OFFICE: _l("District office"),
@@ -116,6 +115,13 @@ TASK_CLASS_LABELS = {
 def choices(labels: dict) -> list[tuple[str, str]]:
     """SelectField choices from a label table."""
     return [(member.value, label) for member, label in labels.items()]
+
+
+# The groups of unit pickers and tables, by Organization.kind_group() (app.models.org.KIND_GROUPS).
+UNIT_GROUP_LABELS = {
+    0: _l("District offices"), 1: _l("Departments"), 2: _l("Communes and the town"), 3: _l("Unions"),
+    4: _l("Partner enterprises"),
+}
 
 
 # Enum type -> its label table, for the one `|label` filter of the templates.

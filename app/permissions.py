@@ -15,8 +15,8 @@ from sqlalchemy import Select, or_, select
 
 from app import audit
 from app.extensions import db, login_manager
-from app.models import (TICKET_TRANSITIONS, Directive, Item, OutreachActivity, Role, SupportTicket, Task, Team,
-                        TeamMember, User, Village, task_cooperator)
+from app.models import (TICKET_TRANSITIONS, Directive, Item, OutreachActivity, Role, SupportTicket, Task, TaskStatus,
+                        Team, TeamMember, User, Village, task_cooperator)
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
@@ -34,7 +34,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "directive.view": EVERYONE,
     "directive.manage": frozenset({ADMIN, COORDINATOR}),
     "task.view": EVERYONE,
-    "task.update_status": frozenset({ADMIN, COORDINATOR, OFFICER}),
+    # Any role: the lead unit's users update its tasks (Phòng VH-TT is a monitor and carries its own); the object
+    # rule below decides. Reading every unit's tasks is a separate power (DISTRICT_WIDE).
+    "task.update_status": EVERYONE,
+    "task.cancel": frozenset({ADMIN, COORDINATOR}),
+    "task.assign": frozenset({ADMIN, COORDINATOR}),
     "task.add_note": EVERYONE,
     "village.view": EVERYONE,
     "village.edit": frozenset({ADMIN, COORDINATOR, OFFICER}),
@@ -59,6 +63,13 @@ def _own_unit(unit_of: Callable[[Any], int | None]) -> Callable[[User, Any], boo
     return lambda user, obj: user.role != OFFICER or unit_of(obj) == user.organization_id
 
 
+def _updates_task(user: User, task: Task) -> bool:
+    """The district office on any task; a user of the lead unit while the task is not cancelled."""
+    if user.role in (ADMIN, COORDINATOR):
+        return True
+    return user.organization_id == task.lead_unit_id and task.status != TaskStatus.CANCELLED
+
+
 def _task_participant(user: User, task: Task) -> bool:
     return user.role != OFFICER or user.organization_id == task.lead_unit_id or any(
         unit.id == user.organization_id for unit in task.cooperating_units)
@@ -75,7 +86,7 @@ def _commune_of(obj: Any) -> int | None:
 
 # Object rules: action -> predicate(user, obj), checked after the role table when an object is given.
 OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
-    "task.update_status": _own_unit(lambda task: task.lead_unit_id),
+    "task.update_status": _updates_task,
     "task.add_note": _task_participant,
     "village.edit": _own_unit(_commune_of),
     "team.manage": _own_unit(_commune_of),

@@ -14,7 +14,7 @@ from app import labels
 from app.clock import DISTRICT_TIMEZONE
 from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
 from app.permissions import can
-from app.task_classes import REPORTED_CLASSES
+from app.tasks.classes import REPORTED_CLASSES
 
 # (endpoint, label, permission): the menu shows each user what their role can open.
 NAVIGATION = [

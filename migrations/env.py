@@ -113,7 +113,9 @@ def run_migrations_online():
                     raise RuntimeError("the migrations left rows that point to nothing; nothing was changed")
         finally:
             if sqlite:
-                driver.execute("PRAGMA foreign_keys=ON")
+                # A pragma set while SQLAlchemy still holds a transaction is ignored: rather than return this
+                # connection to the pool with foreign keys off, drop it; the next one gets the app's pragmas.
+                connection.invalidate()
 
 
 if context.is_offline_mode():

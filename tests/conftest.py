@@ -5,6 +5,7 @@ import os
 
 import pytest
 from argon2 import PasswordHasher
+from flask_migrate import stamp
 from sqlalchemy import select, text
 
 import app.models.user as user_model
@@ -32,12 +33,14 @@ def make_app(database_url: str, **overrides):
 
 
 def reset_schema(app) -> None:
-    """Drop everything, migrations' bookkeeping included, and create the models' tables."""
+    """Drop everything, migrations' bookkeeping included, and create the models' tables, stamped as the
+    migrations' head (which tests/test_migrations.py proves they are)."""
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.create_all()
+        stamp(revision="heads")
 
 
 def empty_tables(app) -> None:

@@ -122,3 +122,80 @@ def test_changing_a_users_unit_ends_their_sessions(app, admin_client):
 def test_admin_pages_render(admin_client):
     for url in ("/admin/units", "/admin/users", "/admin/units/new", "/admin/users/new"):
         assert admin_client.get(url).status_code == 200, url
+
+
+def _admin_id(app, username="quantri"):
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def _edit_form(app, user_id, **overrides):
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        return {"full_name": user.full_name, "email": "", "phone": "", "role": user.role.value,
+                "organization_id": user.organization_id, **overrides}
+
+
+def _state(app, user_id):
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        return user.role, user.active, user.session_version
+
+
+def test_an_admin_cannot_demote_themselves(app, admin_client):
+    me, before = _admin_id(app), None
+    with app.app_context():
+        make_user("quantri2", role=Role.ADMIN)  # even when another administrator remains
+    before = _state(app, me)
+    response = admin_client.post(f"/admin/users/{me}/edit", data=_edit_form(app, me, role="coordinator"))
+    assert response.status_code == 422
+    assert "Bạn không thể tự bỏ quyền quản trị" in response.text
+    assert _state(app, me) == before
+
+
+def test_an_admin_cannot_deactivate_themselves(app, admin_client):
+    me = _admin_id(app)
+    before = _state(app, me)
+    response = admin_client.post(f"/admin/users/{me}/deactivate")
+    assert response.status_code == 422
+    assert "Bạn không thể tự bỏ quyền quản trị hoặc tự ngừng hoạt động" in response.text
+    assert _state(app, me) == before
+    assert admin_client.get("/admin/users").status_code == 200  # still signed in
+
+
+def test_another_admin_can_be_demoted_while_an_admin_remains(app, admin_client):
+    with app.app_context():
+        other_id = make_user("quantri2", role=Role.ADMIN).id
+    assert admin_client.post(f"/admin/users/{other_id}/edit",
+                             data=_edit_form(app, other_id, role="monitor")).status_code == 303
+    assert _state(app, other_id)[0] == Role.MONITOR
+
+
+@pytest.mark.parametrize("change", ["demote", "deactivate"])
+def test_the_last_active_admin_is_kept_whoever_asks(app, change):
+    """Whoever acts (here the console, actor None), the portal keeps one active administrator."""
+    from app.admin import services
+    from app.rules import RuleError
+    with app.app_context():
+        admin = make_user("quantri", role=Role.ADMIN)
+        make_user("cuu", role=Role.ADMIN, active=False)  # a deactivated one does not count
+        make_user("donvidong", role=Role.ADMIN, unit=make_unit(active=False))  # nor one of a closed unit
+        admin_id = admin.id
+        with pytest.raises(RuleError) as refused:
+            if change == "demote":
+                services.update_user(admin, actor=None, **_edit_form(app, admin_id, role="coordinator"))
+            else:
+                services.set_active(admin, False, actor=None)
+        assert "Đây là quản trị viên cuối cùng đang hoạt động" in str(refused.value.message)
+        db.session.rollback()
+    assert _state(app, admin_id) == (Role.ADMIN, True, 1)
+
+
+def test_a_unit_holding_the_last_active_admin_cannot_be_deactivated(app, admin_client):
+    with app.app_context():
+        unit = db.session.scalar(select(Organization).where(Organization.name == "Văn phòng"))
+        unit_id = unit.id
+    response = admin_client.post(f"/admin/units/{unit_id}/deactivate")
+    assert response.status_code == 422 and "Bạn không thể ngừng hoạt động đơn vị của chính mình" in response.text
+    with app.app_context():
+        assert db.session.get(Organization, unit_id).active

@@ -33,9 +33,12 @@ def _free_port() -> int:
 def server(demo, database_url, tmp_path):
     """gunicorn with 4 workers on the demo database; stopped after the test."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "concurrency-test-key", "APP_ENV": "development"}
+    # 20 writers sign in within seconds from one address: far more than a person, so no sign-in rate limit here.
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "concurrency-test-key", "APP_ENV": "development",
+           "LOGIN_RATE_LIMIT": "1000 per minute"}
     log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "4", "--graceful-timeout", "5", "--bind",
+    process = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "4",
+                                "--graceful-timeout", "5", "--bind",
                                 f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):  # wait for the socket (bounded)

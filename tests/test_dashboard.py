@@ -1,12 +1,13 @@
 """The dashboard: counts per class in scope, overdue then due soon; a constant number of SQL statements."""
+import re
 from datetime import date, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select
 
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, Task, TaskStatus, User
+from app.models import Organization, OrgKind, Role, Task, TaskStatus, User, task_cooperator
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, make_directive, make_item, make_unit, make_user
 
@@ -42,7 +43,8 @@ def test_counts_follow_a_status_change(demo, client):
         return int(page.split('cls-open_overdue"><a')[1].split('class="count">')[1].split("<")[0])
 
     before = overdue_count()
-    client.post(f"/tasks/{task_id}/status", data={"status": "done", "progress": 100, "note": "Xong", "version": version})
+    client.post(f"/tasks/{task_id}/status",
+                data={"status": "done", "progress": 100, "note": "Xong", "version": version})
     assert overdue_count() == before - 1
 
 
@@ -56,7 +58,8 @@ def _bulk_tasks(count: int) -> None:
         kind = n % 4
         deadline = TODAY + timedelta(days=(-5, 2, 20, -1)[kind])
         rows.append({"item_id": items[n % 10], "lead_unit_id": units[n // 10], "deadline": deadline,
-                     "status": (TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.DONE)[kind],
+                     "status": (TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS,
+                                TaskStatus.DONE)[kind],
                      "completed_on": TODAY - timedelta(days=3) if kind == 3 else None,
                      "progress": 50, "version": 1})
     db.session.execute(insert(Task), rows)
@@ -130,3 +133,65 @@ def test_the_district_dashboard_opens_with_counts_and_overdue_tasks_and_folds_th
     assert '<section id="overdue" class="card"' in page
     for section in ("due-soon", "overdue-tickets", "units"):
         assert f'<details id="{section}" class="card section">' in page  # closed until the user opens it
+
+
+OFFICERS = ["phuthinh", "tamthanh", "taman", "tamdann", "tamloc", "tamphuoc", "tamvinh", "tamthai", "tamdai",
+            "tamdan", "tamlanh", "doanthanhnien", "hoiphunu", "vnpt", "viettel", "buudien"]
+
+
+def _cards(page: str, list_id: str) -> dict[str, int]:
+    """class -> count of the dashboard's class cards in the list `list_id`."""
+    block = page.split(f'id="{list_id}"')[1].split("</ul>")[0]
+    return {cls: int(count) for cls, count in re.findall(r'cls-(\w+)">.*?class="count">(\d+)<', block, re.S)}
+
+
+def _district_row(page: str, unit_id: int) -> list[int]:
+    """The numbers of the unit's row in the district table (classes, total, cancelled, co-operating)."""
+    match = re.search(rf'<tr>\s*<th[^>]*><a href="/tasks\?unit={unit_id}">.*?</tr>', page, re.S)
+    return [int(n) for n in re.findall(r'<td class="num"[^>]*>(\d+)</td>', match.group(0))] if match else []
+
+
+def test_each_units_own_numbers_and_the_district_table_agree(demo, client):
+    from app.tasks.classes import REPORTED_CLASSES
+    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    district = client.get("/").text
+    client.post("/logout")
+    for username in OFFICERS:
+        client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        page = client.get("/").text
+        client.post("/logout")
+        with demo.app_context():
+            unit_id = db.session.scalar(select(User.organization_id).where(User.username == username))
+        lead, cooperating = _cards(page, "lead-counts"), _cards(page, "cooperating-counts")
+        own = [lead[cls] for cls in REPORTED_CLASSES] + [sum(lead[cls] for cls in REPORTED_CLASSES),
+                                                         lead["cancelled"], sum(cooperating.values())]
+        assert own == (_district_row(district, unit_id) or [0] * len(own)), username
+    assert "Nhiệm vụ đơn vị phối hợp" in page
+
+
+def test_vnpt_counts_its_co_operating_tasks_apart_from_the_one_it_leads(demo, client):
+    client.post("/login", data={"username": "vnpt", "password": DEMO_PASSWORD})
+    page = client.get("/").text
+    with demo.app_context():
+        unit_id = db.session.scalar(select(User.organization_id).where(User.username == "vnpt"))
+        led = db.session.scalar(select(func.count(Task.id)).where(Task.lead_unit_id == unit_id))
+        helped = db.session.scalar(select(func.count()).select_from(task_cooperator)
+                                   .where(task_cooperator.c.organization_id == unit_id))
+    assert led == 1 and helped > 1
+    assert sum(_cards(page, "lead-counts").values()) == led
+    assert sum(_cards(page, "cooperating-counts").values()) == helped
+
+
+def test_a_cancelled_task_leaves_the_classes_and_is_counted_beside_them(demo, client):
+    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    with demo.app_context():
+        task = db.session.scalars(select(Task).where(Task.status == TaskStatus.IN_PROGRESS,
+                                                     Task.deadline < date.today()).order_by(Task.id)).first()
+        task_id, version, unit_id = task.id, task.version, task.lead_unit_id
+    before = client.get("/").text
+    assert client.post(f"/tasks/{task_id}/status", data={
+        "status": "cancelled", "progress": 0, "note": "Trùng nhiệm vụ", "version": version}).status_code == 303
+    after = client.get("/").text
+    assert _cards(after, "lead-counts")["cancelled"] == _cards(before, "lead-counts")["cancelled"] + 1
+    assert _cards(after, "lead-counts")["open_overdue"] == _cards(before, "lead-counts")["open_overdue"] - 1
+    assert _district_row(after, unit_id)[-2] == _district_row(before, unit_id)[-2] + 1

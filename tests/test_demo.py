@@ -89,3 +89,15 @@ def test_create_admin_refuses_a_taken_or_bad_username(app, runner):
     assert runner.invoke(args=["create-admin", "Bad Name"]).exit_code != 0
     with app.app_context():
         assert _count(select(User)) == 1
+
+
+def test_create_admin_goes_through_the_user_service_and_is_audited(app, runner):
+    from app.models import AuditEvent
+    assert runner.invoke(args=["create-admin", "bossman"]).exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bossman"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+        assert (event.object_type, event.object_id, event.user_id) == ("User", user.id, None)
+        assert event.changes["role"] == [None, {"enum": "Role", "value": "admin"}]
+        assert user.organization.name == "Quản trị hệ thống"
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.create")) is not None

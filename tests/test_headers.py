@@ -85,13 +85,15 @@ def production_app(database_url, _schema, monkeypatch):
     empty_tables(app)
 
 
-def test_production_session_cookie_is_secure_httponly_and_samesite(production_app):
+def test_production_session_cookie_is_a_host_cookie_secure_httponly_and_samesite(production_app):
     client = production_app.test_client()
     response = login(client, "canbo", PASSWORD, base_url="https://localhost")
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("session=")
-    assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
+    assert cookie.startswith("__Host-session=")
+    assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie and "; Path=/" in cookie
+    assert "domain=" not in cookie.lower()  # the __Host- prefix requires: Secure, Path=/, no Domain
+    assert client.get("/", base_url="https://localhost").status_code == 200
 
 
 def test_production_remember_cookie_settings_are_secure(production_app):

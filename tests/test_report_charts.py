@@ -6,7 +6,7 @@ from datetime import date
 from app.reports.charts import coverage_bars, trend_line, unit_bars
 from app.reports.figures import CoverageRow, UnitRow
 from app.reports.trends import TrendPoint
-from app.task_classes import REPORTED_CLASSES, TaskClass
+from app.tasks.classes import REPORTED_CLASSES, TaskClass
 
 SVG = "{http://www.w3.org/2000/svg}"
 

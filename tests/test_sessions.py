@@ -1,6 +1,7 @@
 """Sessions: a new one at sign-in; a copied cookie is refused after sign-out, password reset or deactivation;
 an idle session ends."""
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -132,3 +133,64 @@ def test_the_idle_timeout_is_configurable(database_url, _schema, users):
         client = _signed_in(app)
         clock.move_to(START + timedelta(minutes=6))
         assert _is_signed_out(client)
+
+
+def test_a_session_ends_after_12_hours_however_active(app, users):
+    with time_machine.travel(START, tick=False) as clock:
+        client = _signed_in(app)
+        for minutes in range(20, 12 * 60, 20):  # never idle for long
+            clock.move_to(START + timedelta(minutes=minutes))
+            assert client.get("/").status_code == 200
+        clock.move_to(START + timedelta(hours=12, minutes=1))
+        response = client.get("/", follow_redirects=True)
+    assert response.request.path == "/login"
+    assert "Phiên làm việc đã kết thúc sau 12 giờ." in response.text
+
+
+def test_the_absolute_session_lifetime_is_configurable(database_url, _schema, users):
+    from tests.conftest import make_app
+    app = make_app(database_url, SESSION_LIFETIME_HOURS=1)
+    with time_machine.travel(START, tick=False) as clock:
+        client = _signed_in(app)
+        clock.move_to(START + timedelta(minutes=25))
+        assert not _is_signed_out(client)
+        clock.move_to(START + timedelta(minutes=50))
+        assert not _is_signed_out(client)
+        clock.move_to(START + timedelta(minutes=61))
+        assert _is_signed_out(client)
+
+
+def test_users_of_a_deactivated_unit_cannot_sign_in_and_their_sessions_stop(app, users):
+    client = _signed_in(app)
+    admin = _signed_in(app, "quantri")
+    with app.app_context():
+        unit_id = db.session.get(User, users["officer"]).organization_id
+    assert admin.post(f"/admin/units/{unit_id}/deactivate").status_code == 303
+    assert _is_signed_out(client)
+    refused = app.test_client().post("/login", data={"username": "canbo", "password": PASSWORD})
+    assert refused.status_code == 422 and "Tên đăng nhập hoặc mật khẩu không đúng." in refused.text
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failure")).one()
+        assert event.detail == "inactive_unit"
+    admin.post(f"/admin/units/{unit_id}/activate")
+    assert not _is_signed_out(_signed_in(app))
+
+
+@pytest.mark.parametrize("header", ["HX-Current-URL", "Referer"])
+def test_after_an_htmx_post_meets_the_sign_in_page_signing_in_returns_to_the_page(app, client, users, header):
+    """The session ended while the task page was open: the POST-only status URL would answer 405 to a GET."""
+    task_page = "/tasks/7?tab=history"
+    expired = client.post("/tasks/7/status", data={"status": "done"},
+                          headers={"HX-Request": "true", header: f"http://localhost{task_page}"})
+    assert expired.status_code == 401
+    target = urlsplit(expired.headers["HX-Redirect"])
+    assert target.path == "/login"
+    [next_page] = parse_qs(target.query)["next"]
+    signed_in = client.post("/login", data={"username": "canbo", "password": PASSWORD, "next": next_page})
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == task_page
+
+
+@pytest.mark.parametrize("page", ["https://evil.example/tasks/7", "//evil.example/tasks", "http://localhost/login"])
+def test_the_return_page_after_sign_in_is_a_local_page_other_than_sign_in(client, users, page):
+    expired = client.post("/tasks/7/status", headers={"HX-Request": "true", "HX-Current-URL": page})
+    assert expired.headers["HX-Redirect"] == "/login?next=/"

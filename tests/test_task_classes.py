@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.clock import today
 from app.extensions import db
 from app.models import Task, TaskStatus
-from app.task_classes import TaskClass, class_of, task_class_expr
+from app.tasks.classes import TaskClass, class_of, task_class_expr
 from tests.factories import make_task, make_unit
 
 DEADLINE = date(2022, 8, 31)

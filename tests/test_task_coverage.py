@@ -89,3 +89,37 @@ def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_tw
         client.post(f"{team_url}/members",
                     data={"full_name": name, "position": position, "affiliation": "youth_union", "phone": phone})
     assert 'value="50"' in client.get(f"/tasks/{commune_task['kpi']}").text
+
+
+def test_a_coverage_task_below_its_target_cannot_be_reported_done(app, client, commune_task):
+    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    with app.app_context():
+        task = db.session.get(Task, commune_task["kpi"])
+        version, progress = task.version, task.progress
+    response = client.post(f"/tasks/{commune_task['kpi']}/status",
+                           data={"status": "done", "note": "Đã xong", "version": version})
+    assert response.status_code == 422
+    assert "mới đạt 25%" in response.text and "chỉ tiêu là 100%" in response.text
+    with app.app_context():
+        task = db.session.get(Task, commune_task["kpi"])
+        assert (task.status, task.version, task.progress) == (TaskStatus.IN_PROGRESS, version, progress)
+
+
+def test_at_the_target_the_page_says_so_and_reporting_done_keeps_the_computed_progress(app, client, commune_task):
+    with app.app_context():
+        for village_id in commune_task["villages"][1:]:
+            make_counting_team(db.session.get(Village, village_id))
+        version = db.session.get(Task, commune_task["kpi"]).version
+    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    page = client.get(f"/tasks/{commune_task['kpi']}").text
+    assert 'id="coverage-reached"' in page and "đã đạt chỉ tiêu (100%" in page
+    assert '<option selected value="done">' in page
+    response = client.post(f"/tasks/{commune_task['kpi']}/status",
+                           data={"status": "done", "note": "100% thôn có Tổ", "version": version})
+    assert response.status_code == 303
+    with app.app_context():
+        task = db.session.get(Task, commune_task["kpi"])
+        assert task.status == TaskStatus.DONE and task.shown_progress == 100
+        assert task.progress == 80  # the typed value is left alone: progress is computed, never overwritten
+    assert 'id="coverage-reached"' not in client.get(f"/tasks/{commune_task['kpi']}").text
+

@@ -9,10 +9,12 @@ from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
+from app.forms import form_status, submit
 from app.pager import paginate
 from app.htmx import render
 from app.models import Organization, User
 from app.permissions import require
+from app.rules import RuleError
 
 DUPLICATE_MESSAGES = {
     "name": _l("This name is already used."),
@@ -31,16 +33,15 @@ def _unit_choices():
 
 def _save(form, template: str, save, done_endpoint: str, **context):
     """Validate, call the service, redirect; or show the form again with messages (422)."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except services.DuplicateError as error:
-            getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(done_endpoint), code=303)
-    status = 422 if form.errors else 200
-    return render(template, "form", form=form, status=status, **context)
+    try:
+        saved = submit(form, save)
+    except services.DuplicateError as error:
+        getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
+        saved = None
+    if saved is not None:
+        flash(_("Saved."), "success")
+        return redirect(url_for(done_endpoint), code=303)
+    return render(template, "form", form=form, status=form_status(form), **context)
 
 
 def _form_data(form, *names):
@@ -132,7 +133,10 @@ def confirm_activation(kind: str, object_id: int, action: str):
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
     obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
-    services.set_active(obj, action == "activate", actor=current_user)
+    try:
+        services.set_active(obj, action == "activate", actor=current_user)
+    except RuleError as error:
+        return render("admin/confirm.html", obj=obj, kind=kind, action=action, refusal=error.message, status=422)
     flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
     return redirect(url_for(f"admin.{kind}"), code=303)
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
+from app.rules import RuleError
+
+OWN_ADMIN_RIGHTS_MESSAGE = _l("You cannot take away your own administrator rights or deactivate yourself: "
+                              "ask another administrator.")
+LAST_ADMIN_MESSAGE = _l("This is the last active administrator: make another user an administrator first.")
+OWN_UNIT_MESSAGE = _l("You cannot deactivate your own unit: you would be signed out for good.")
+LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: make a user of another unit an "
+                             "administrator first.")
 
 
 class DuplicateError(Exception):
@@ -63,8 +72,41 @@ def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: 
     return unit
 
 
-def set_active(obj: Organization | User, active: bool, *, actor: User) -> None:
-    """Activate or deactivate a unit or a user; a deactivated user's sessions end."""
+def _other_active_admins(excluded: Any) -> int:
+    """Active administrators of active units outside `excluded` (a user or a unit), rows locked against a
+    concurrent change (PostgreSQL; SQLite's writing requests hold the write lock already)."""
+    stmt = (select(User.id).join(User.organization)
+            .where(User.role == Role.ADMIN, User.active.is_(True), Organization.active.is_(True)))
+    stmt = stmt.where(User.id != excluded.id) if isinstance(excluded, User) else stmt.where(
+        User.organization_id != excluded.id)
+    return len(db.session.scalars(stmt.with_for_update(of=User)).all())
+
+
+def _keep_an_administrator(user: User, actor: User | None, *, role: Role, active: bool, field: str | None) -> None:
+    """Refuse taking an active administrator's rights away from themselves, or from the last one."""
+    if user.role != Role.ADMIN or not user.active or (role == Role.ADMIN and active):
+        return
+    if actor is not None and actor.id == user.id:
+        raise RuleError(OWN_ADMIN_RIGHTS_MESSAGE, field)
+    if _other_active_admins(user) == 0:
+        raise RuleError(LAST_ADMIN_MESSAGE, field)
+
+
+def _keep_an_administrators_unit(unit: Organization, actor: User | None) -> None:
+    if actor is not None and actor.organization_id == unit.id:
+        raise RuleError(OWN_UNIT_MESSAGE)
+    if _other_active_admins(unit) == 0:
+        raise RuleError(LAST_ADMIN_UNIT_MESSAGE)
+
+
+def set_active(obj: Organization | User, active: bool, *, actor: User | None) -> None:
+    """Activate or deactivate a unit or a user; a deactivated user's sessions end, and so do those of a
+    deactivated unit's users (they can no longer sign in). The portal always keeps an administrator."""
+    if not active and obj.active:
+        if isinstance(obj, User):
+            _keep_an_administrator(obj, actor, role=obj.role, active=False, field=None)
+        else:
+            _keep_an_administrators_unit(obj, actor)
     obj.active = active
     if isinstance(obj, User) and not active:
         obj.end_sessions()
@@ -74,7 +116,7 @@ def set_active(obj: Organization | User, active: bool, *, actor: User) -> None:
 
 
 def create_user(*, actor: User | None, username: str, password: str, **fields) -> User:
-    """A new active user."""
+    """A new active user (`actor` None: created at the console)."""
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise DuplicateError("username")
     user = User(username=username.lower(), active=True, session_version=1)
@@ -86,8 +128,9 @@ def create_user(*, actor: User | None, username: str, password: str, **fields) -
     return user
 
 
-def update_user(user: User, *, actor: User, **fields) -> User:
+def update_user(user: User, *, actor: User | None, **fields) -> User:
     """Change a user's details, role or unit; a change of role or unit ends their sessions."""
+    _keep_an_administrator(user, actor, role=Role(fields["role"]), active=True, field="role")
     before = (user.role, user.organization_id)
     changes = _changes(user, **_typed({name: value or None for name, value in fields.items()}))
     _assign_user_fields(user, **fields)
@@ -110,9 +153,11 @@ def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone:
 
 
 def reset_password(user: User, *, actor: User) -> str:
-    """Give the user a new random password, end their sessions, and return it to show once."""
+    """Give the user a new random password, to be changed at their next sign-in; end their sessions; return
+    the password to show once."""
     password = generate_password()
     user.set_password(password)
+    user.must_change_password = True
     user.end_sessions()
     audit.record("user.password_reset", user, actor=actor)
     db.session.commit()

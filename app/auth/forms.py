@@ -1,7 +1,7 @@
-"""Sign-in form."""
+"""Sign-in and password change forms."""
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import Form
 
@@ -10,3 +10,14 @@ class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=128)])
     next = HiddenField()
+
+
+class PasswordChangeForm(Form):
+    """The rules of a new password are checked by the service (app/passwords.py), once."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")), Length(max=128)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    new_password_again = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Type the new password again.")),
+        EqualTo("new_password", message=_l("The two new passwords differ."))])

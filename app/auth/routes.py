@@ -4,21 +4,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm
-from app.auth.services import authenticate, end_sessions, safe_next
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.rate_limit import login_limit
+from app.auth.services import authenticate, end_sessions
+from app.auth.services import change_password as change_own_password
 from app.extensions import limiter
-from app.forms import form_status
+from app.forms import form_status, submit
 from app.htmx import redirect_to, render
-from app.permissions import public
-from app.security import sign_in, sign_out
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
+from app.permissions import public, require
+from app.sessions import safe_next, sign_in, sign_out
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 @public
 def login():
     """Show the sign-in form and sign the user in."""
@@ -44,6 +42,21 @@ def logout():
     sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@require("account.use")
+def change_password():
+    """Change one's own password: the current one first, then the new one twice."""
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if submit(form, lambda: change_own_password(user, current=form.current_password.data,
+                                                new=form.new_password.data, actor=user)):
+        sign_in(user)  # this session carries on with the new session version; the others have ended
+        flash(_("Your password has been changed. Other devices have been signed out."), "success")
+        return redirect_to(url_for("main.dashboard"))
+    return render("auth/password.html", "password_form", form=form, forced=user.must_change_password,
+                  status=form_status(form))
 
 
 @bp.post("/language/<code>")

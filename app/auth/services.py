@@ -1,16 +1,21 @@
-"""Checking credentials, locking out guessers, and where to go after signing in."""
+"""Checking credentials and locking out guessers."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
 from app.extensions import db
 from app.models import User
 from app.models.user import utcnow
+from app.passwords import password_problem
+from app.rules import RuleError
+
+WRONG_CURRENT_PASSWORD = _l("The current password is wrong.")
+SAME_PASSWORD = _l("The new password must differ from the current one.")
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -30,7 +35,7 @@ def authenticate(username: str, password: str) -> User | None:
     password_ok = user.check_password(password)
     if user.is_locked(now):
         audit.record("login.failure", user, actor=None, username=typed, detail="account_locked")
-    elif password_ok and user.active:
+    elif password_ok and user.can_sign_in:
         user.failed_logins, user.locked_until = 0, None
         audit.record("login.success", actor=user)
         db.session.commit()
@@ -38,7 +43,8 @@ def authenticate(username: str, password: str) -> User | None:
     elif not password_ok:
         _count_failure(user, typed, now)
     else:
-        audit.record("login.failure", user, actor=None, username=typed, detail="inactive_account")
+        reason = "inactive_account" if not user.active else "inactive_unit"
+        audit.record("login.failure", user, actor=None, username=typed, detail=reason)
     db.session.commit()
     return None
 
@@ -65,14 +71,24 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirect)."""
-    if not target:
-        return None
-    target = target.replace("\\", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if any(ord(ch) < 32 for ch in target):
-        return None
-    return target
+def change_password(user: User, *, current: str, new: str, actor: User) -> User:
+    """The user's own new password, under the rules of app/passwords.py; their other sessions end.
+
+    A wrong current password counts as a failed sign-in, so a stolen session cannot guess the password.
+    """
+    if not user.check_password(current):
+        _count_failure(user, user.username, utcnow())
+        db.session.commit()
+        raise RuleError(WRONG_CURRENT_PASSWORD, "current_password")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise RuleError(problem, "new_password")
+    if new == current:
+        raise RuleError(SAME_PASSWORD, "new_password")
+    user.set_password(new)
+    user.must_change_password = False
+    user.failed_logins = 0
+    user.end_sessions()
+    audit.record("user.password_change", user, actor=actor)
+    db.session.commit()
+    return user

@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import submissions
 from app.clock import today
 from app.forms import DateField, Form, strip
-from app.labels import DOC_TYPE_LABELS, KPI_LABELS, choices
+from app.labels import DOC_TYPE_LABELS, KPI_LABELS, UNIT_GROUP_LABELS, choices
 from app.models import Organization
 from app.models.org import KIND_GROUPS
 
@@ -15,12 +15,6 @@ from app.models.org import KIND_GROUPS
 # letter, joined by "-" (1234/UBND-VP, 05/CT-TTg, 45/KH-BCĐ, 51/STTTT-CNTT&BCVT, 12/2026/QĐ-UBND).
 CODE_GROUP = r"[A-Za-zĐđ][0-9A-Za-zĐđ&.]*"
 NUMBER_PATTERN = rf"^\d{{1,6}}(/\d{{4}})?/{CODE_GROUP}(-{CODE_GROUP})*$"
-
-# The groups of unit pickers, by Organization.kind_group().
-UNIT_GROUP_LABELS = {
-    0: _l("District offices"), 1: _l("Departments"), 2: _l("Communes and the town"), 3: _l("Unions"),
-    4: _l("Partner enterprises"),
-}
 
 
 def reference_number(value):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Directive, Item, Organization, Task, User
 from app.permissions import scoped
-from app.task_classes import REPORTED_CLASSES, TaskClass, task_class_expr
+from app.tasks.classes import REPORTED_CLASSES, TaskClass, task_class_expr
 
 # The classes a total lists, in this order (cancelled tasks are counted apart from the four classes).
 TOTAL_CLASSES = (*REPORTED_CLASSES, TaskClass.CANCELLED)

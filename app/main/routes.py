@@ -1,9 +1,10 @@
 """The dashboard and /healthz."""
 from flask import jsonify
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import schema
 from app.clock import today
 from app.extensions import db
 from app.htmx import render
@@ -16,23 +17,35 @@ from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_
 @bp.get("/")
 @require("dashboard.view")
 def dashboard():
-    """Counts per class in the user's scope, then overdue tasks, then tasks due soon."""
+    """Counts per class in the user's scope, then overdue tasks, then tasks due soon.
+
+    A district-wide reader counts every task once; a unit counts the tasks it leads (chủ trì) apart from those
+    it co-operates on (phối hợp), as the district table does.
+    """
     now = today()
+    district = sees_everything(current_user)
+    unit_id = None if district else current_user.organization_id
     return render("main/dashboard.html", today=now,
-                  counts=class_counts(current_user, now),
+                  counts=class_counts(current_user, now, unit_id),
+                  cooperating_counts=None if district else class_counts(current_user, now, unit_id, cooperating=True),
                   overdue=overdue_tasks(current_user, now),
                   due_soon=due_soon_tasks(current_user, now),
                   overdue_tickets=overdue_tickets_for(current_user, now),
-                  unit_rows=unit_class_table(now) if sees_everything(current_user) else None)
+                  unit_rows=unit_class_table(now) if district else None)
 
 
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers and holds this code's schema; 503 (saying which) otherwise."""
     try:
-        db.session.execute(text("SELECT 1"))
+        tables = set(inspect(db.session.connection()).get_table_names())
+        revisions = (set(db.session.scalars(text(f"SELECT version_num FROM {schema.VERSION_TABLE}")))
+                     if schema.VERSION_TABLE in tables else None)
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    problem = schema.schema_problem(tables, revisions)
+    if problem:
+        return jsonify(status="error", database="ok", schema=problem), 503
+    return jsonify(status="ok", database="ok", schema="ok")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
+from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
                         UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -40,6 +40,17 @@ class TaskStatus(enum.StrEnum):
 
 
 CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+class TaskClass(enum.StrEnum):
+    """The class a task is counted in on a given day (rules in app.tasks.classes)."""
+
+    OPEN_ON_TIME = "open_on_time"
+    OPEN_OVERDUE = "open_overdue"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    NO_DEADLINE = "no_deadline"
+    CANCELLED = "cancelled"  # outside the four classes, counted beside them
 
 
 class Directive(db.Model):
@@ -138,8 +149,12 @@ class Task(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
-    # An approved extension; the effective deadline is this, else `deadline`.
+    # The original deadline above is never overwritten; a later decision (a coordinator's adjustment, an approved
+    # extension) is kept here with who made it, when and why, and the effective deadline is this, else `deadline`.
     extended_deadline: Mapped[date | None] = mapped_column(Date)
+    extended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    extended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    extension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"), default=TaskStatus.ASSIGNED,
                                                index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
@@ -150,6 +165,7 @@ class Task(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="tasks")
     lead_unit: Mapped[Organization] = relationship(foreign_keys=[lead_unit_id])
+    extended_by: Mapped[User | None] = relationship(foreign_keys=[extended_by_id])
     cooperating_units: Mapped[list[Organization]] = relationship(secondary=task_cooperator,
                                                                  order_by=Organization.sort_key)
     updates: Mapped[list[TaskUpdate]] = relationship(back_populates="task", order_by="TaskUpdate.id.desc()")
@@ -168,7 +184,7 @@ class Task(db.Model):
 
 
 class TaskUpdate(db.Model):
-    """One change of a task (status, progress or a note); append-only history."""
+    """One change of a task (status, progress, assignment or a note); append-only history."""
 
     __tablename__ = "task_update"
 
@@ -181,6 +197,8 @@ class TaskUpdate(db.Model):
     old_progress: Mapped[int | None] = mapped_column(Integer)
     new_progress: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Other fields the change touched (deadline, co-operating units), as app.audit tags them: {field: [old, new]}.
+    changes: Mapped[dict | None] = mapped_column(JSON)
 
     task: Mapped[Task] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

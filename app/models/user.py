@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -54,12 +54,19 @@ class User(UserMixin, db.Model):
     # Brute-force protection, in the database so that every worker sees the same count.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set by an administrator's password reset: the user must choose their own password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organization: Mapped[Organization] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def can_sign_in(self) -> bool:
+        """An active user of an active unit: deactivating a unit shuts out its users too."""
+        return self.active and self.organization.active
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.labels import label
 from app.reports.figures import CoverageRow, UnitRow
 from app.reports.trends import TrendPoint
-from app.task_classes import REPORTED_CLASSES
+from app.tasks.classes import REPORTED_CLASSES
 
 WIDTH = 480
 LABEL_WIDTH = 128

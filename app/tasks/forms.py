@@ -1,11 +1,23 @@
-"""Status form, note form, filters."""
+"""Status form, note form, assignment form, filters."""
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SearchField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.directives.forms import MultiCheckboxField
-from app.forms import DateField, Form, optional_int, strip
-from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, choices
+from app.forms import MAX_ID, DateField, Form, optional_int, strip
+from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, UNIT_GROUP_LABELS, choices
+from app.models import TaskStatus
+from app.models.org import KIND_GROUPS
+
+STALE_FORM_MESSAGE = _l("This form is out of date or damaged: reload the page and try again.")
+
+
+def bounded_version(form, field):
+    """The hidden version: ASCII digits within what the database holds (not `²`, not 5,000 digits)."""
+    value = field.data or ""
+    if not (value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID):
+        raise ValidationError(STALE_FORM_MESSAGE)
 
 
 class StatusForm(Form):
@@ -14,7 +26,12 @@ class StatusForm(Form):
         InputRequired(_l("Enter the progress from 0 to 100.")),
         NumberRange(0, 100, message=_l("Enter the progress from 0 to 100."))])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
-    version = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[bounded_version])
+
+    def offer_statuses(self, may_cancel: bool) -> None:
+        """Only the district office is offered "cancelled"."""
+        self.status.choices = [(value, label) for value, label in choices(TASK_STATUS_LABELS)
+                               if may_cancel or value != TaskStatus.CANCELLED]
 
 
 class CoverageStatusForm(StatusForm):
@@ -31,6 +48,7 @@ class NoteForm(Form):
 class AssignmentForm(Form):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     cooperating_units = MultiCheckboxField(_l("Co-operating units"), coerce=int, validate_choice=True)
+    reason = TextAreaField(_l("Reason for the change"), filters=[strip], validators=[Length(max=2000)])
 
 
 class TaskFilterForm(Form):
@@ -46,3 +64,10 @@ class TaskFilterForm(Form):
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + choices(TASK_STATUS_LABELS),
                          validators=[Optional()])
     q = SearchField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
+
+    def offer(self, units, directives) -> None:
+        """Choices from what the user may see: units grouped by kind (in picker order), directive numbers."""
+        self.unit.choices = [SelectChoice("", _l("All"))] + [
+            SelectChoice(unit.id, unit.name, optgroup=str(UNIT_GROUP_LABELS.get(KIND_GROUPS[unit.kind], "")))
+            for unit in units]
+        self.directive.choices = [("", _l("All"))] + [(directive.id, directive.number) for directive in directives]

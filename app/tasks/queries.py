@@ -8,9 +8,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User
-from app.permissions import scoped
-from app.task_classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
+from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
+from app.permissions import can, scoped
+from app.tasks.classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
+from app.vntext import sort_key
 
 
 def with_details(stmt: Select) -> Select:
@@ -19,16 +20,27 @@ def with_details(stmt: Select) -> Select:
                         selectinload(Task.cooperating_units))
 
 
-def class_counts(user: User, today: date, unit_id: int | None = None) -> dict[TaskClass, int]:
-    """Number of tasks per class within the user's scope (optionally of one lead unit)."""
+COUNTED_CLASSES = (*REPORTED_CLASSES, TaskClass.CANCELLED)  # cancelled is counted beside the classes
+
+
+def _cooperates(unit_id: int):
+    """SQL: the task has `unit_id` among its co-operating units."""
+    return Task.id.in_(select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == unit_id))
+
+
+def class_counts(user: User, today: date, unit_id: int | None = None, *,
+                 cooperating: bool = False) -> dict[TaskClass, int]:
+    """Number of tasks per class (and cancelled) within the user's scope.
+
+    With `unit_id`: the tasks that unit leads (chủ trì), or with `cooperating` those it co-operates on (phối hợp).
+    """
     task_class = task_class_expr(today).label("task_class")
     stmt = scoped(Task, user, select(task_class, func.count(Task.id))).group_by(task_class)
     if unit_id is not None:
-        stmt = stmt.where(Task.lead_unit_id == unit_id)
-    counts = {cls: 0 for cls in REPORTED_CLASSES}
+        stmt = stmt.where(_cooperates(unit_id) if cooperating else Task.lead_unit_id == unit_id)
+    counts = {cls: 0 for cls in COUNTED_CLASSES}
     for cls, count in db.session.execute(stmt):
-        if cls in counts:
-            counts[TaskClass(cls)] = count
+        counts[TaskClass(cls)] = count
     return counts
 
 
@@ -51,25 +63,34 @@ def due_soon_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
 class UnitRow:
     unit_id: int
     name: str
-    counts: dict[TaskClass, int]
+    counts: dict[TaskClass, int]  # tasks the unit leads, per class and cancelled
+    cooperating: int = 0  # tasks the unit co-operates on, counted in their lead unit's row
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Tasks the unit leads, cancelled ones left out."""
+        return sum(self.counts[cls] for cls in REPORTED_CLASSES)
 
 
 def unit_class_table(today: date) -> list[UnitRow]:
-    """Per lead unit, the number of tasks in each class; most overdue first."""
+    """Per unit, the tasks it leads in each class, and how many it co-operates on; most overdue first."""
     task_class = task_class_expr(today).label("task_class")
-    stmt = (select(Organization.id, Organization.name, task_class, func.count(Task.id))
-            .join(Task, Task.lead_unit_id == Organization.id)
-            .group_by(Organization.id, Organization.name, task_class))
+    led = (select(Organization.id, Organization.name, task_class, func.count(Task.id))
+           .join(Task, Task.lead_unit_id == Organization.id)
+           .group_by(Organization.id, Organization.name, task_class))
+    cooperating = (select(Organization.id, Organization.name, func.count(task_cooperator.c.task_id))
+                   .join(task_cooperator, task_cooperator.c.organization_id == Organization.id)
+                   .group_by(Organization.id, Organization.name))
     rows: dict[int, UnitRow] = {}
-    for unit_id, name, cls, count in db.session.execute(stmt):
-        row = rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in REPORTED_CLASSES}))
-        if cls in row.counts:
-            row.counts[TaskClass(cls)] = count
-    return sorted(rows.values(), key=lambda r: (-r.counts[TaskClass.OPEN_OVERDUE], r.name))
+
+    def row_of(unit_id: int, name: str) -> UnitRow:
+        return rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in COUNTED_CLASSES}))
+
+    for unit_id, name, cls, count in db.session.execute(led):
+        row_of(unit_id, name).counts[TaskClass(cls)] = count
+    for unit_id, name, count in db.session.execute(cooperating):
+        row_of(unit_id, name).cooperating = count
+    return sorted(rows.values(), key=lambda r: (-r.counts[TaskClass.OPEN_OVERDUE], sort_key(r.name)))
 
 
 @dataclass
@@ -82,14 +103,15 @@ class TaskFilters:
 
 
 def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
-    """Tasks the user may see, filtered, most urgent first."""
-    stmt = scoped(Task, user).join(Task.item).join(Item.directive)
+    """Rows of (Task, task_class) the user may see, filtered, most urgent first; the class computed in SQL."""
+    task_class = task_class_expr(today).label("task_class")
+    stmt = scoped(Task, user, select(Task, task_class)).join(Task.item).join(Item.directive)
     if filters.unit_id:
         stmt = stmt.where(Task.lead_unit_id == filters.unit_id)
     if filters.directive_id:
         stmt = stmt.where(Item.directive_id == filters.directive_id)
     if filters.task_class:
-        stmt = stmt.where(task_class_expr(today) == filters.task_class)
+        stmt = stmt.where(task_class == filters.task_class)
     if filters.status:
         stmt = stmt.where(Task.status == TaskStatus(filters.status))
     if filters.q:
@@ -100,9 +122,26 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
     return with_details(stmt).order_by(deadline.is_(None), deadline, Task.id)
 
 
-def directive_grid(directive: Directive, today: date) -> dict[tuple[int, int], tuple[Task, str]]:
-    """(lead unit id, item id) -> (task, class) for the org × item grid of a directive."""
-    task_class = task_class_expr(today).label("task_class")
-    stmt = (select(Task, task_class).join(Task.item).where(Item.directive_id == directive.id)
-            .options(joinedload(Task.lead_unit)))
-    return {(task.lead_unit_id, task.item_id): (task, cls) for task, cls in db.session.execute(stmt)}
+def visible_lead_units(user: User) -> list[Organization]:
+    """The units leading a task the user may see, grouped and ordered as unit pickers are."""
+    led = scoped(Task, user, select(Task.lead_unit_id))
+    return db.session.scalars(select(Organization).where(Organization.id.in_(led))
+                              .order_by(*Organization.picker_order())).all()
+
+
+def visible_directives(user: User) -> list[Directive]:
+    """The directives with a task the user may see, newest first."""
+    with_tasks = scoped(Task, user, select(Item.directive_id).join(Task.item))
+    return db.session.scalars(select(Directive).where(Directive.id.in_(with_tasks))
+                              .order_by(Directive.issued_on.desc(), Directive.id.desc())).all()
+
+
+def reader_of(task: Task, user: User) -> str:
+    """How the user stands to the task, for what its page says: lead, coordinator, cooperating or monitor."""
+    if user.organization_id == task.lead_unit_id:
+        return "lead"
+    if can(user, "task.cancel", task):
+        return "coordinator"
+    if any(unit.id == user.organization_id for unit in task.cooperating_units):
+        return "cooperating"
+    return "monitor"

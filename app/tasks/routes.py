@@ -1,21 +1,23 @@
-"""Task list, task page, status and note updates."""
-from flask import abort, flash, request, url_for
+"""Task list, task page, status and note updates, assignment."""
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import today
 from app.extensions import db
-from app.forms import form_status
-from app.pager import paginate
+from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import Directive, Organization, Task, TaskUpdate
+from app.models import Organization, Task, TaskStatus, TaskUpdate
+from app.pager import paginate
 from app.permissions import can, get_or_404, require
-from app.task_classes import class_of
-from app.tasks import bp, services
+from app.tasks import bp, queries, services
+from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
-from app.tasks.queries import TaskFilters, class_counts, task_list_query
+
+FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
+           ("q", "q"))
 
 
 @bp.get("/tasks")
@@ -23,70 +25,64 @@ from app.tasks.queries import TaskFilters, class_counts, task_list_query
 def index():
     """Tasks in the user's scope, filtered and paginated; htmx swaps only the results."""
     form = TaskFilterForm(request.args)
-    units = db.session.scalars(select(Organization).order_by(Organization.sort_key)).all()
-    form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in units]
-    form.directive.choices = [("", _("All"))] + [(d.id, d.number) for d in db.session.scalars(
-        select(Directive).order_by(Directive.issued_on.desc()))]
+    form.offer(queries.visible_lead_units(current_user), queries.visible_directives(current_user))
     valid = form.validate()
-    filters = TaskFilters(**{name: form[field].data for name, field in (
-        ("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
-        ("q", "q")) if not form[field].errors})
-    page = paginate(task_list_query(current_user, today(), filters),
-                    args={key: form[key].data for key in ("unit", "directive", "task_class", "status", "q")
-                          if not form[key].errors})
-    return render("tasks/index.html", "results", form=form, page=page, valid=valid, today=today(),
-                  class_of=class_of)
+    kept = {field: form[field].data for _name, field in FILTERS if not form[field].errors}
+    filters = queries.TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})
+    page = paginate(queries.task_list_query(current_user, today(), filters), args=kept, rows=True)
+    return render("tasks/index.html", "results", form=form, page=page, valid=valid)
 
 
-def _task_or_404(task_id: int) -> Task:
-    return get_or_404(Task, task_id, current_user)
+def _status_form(task: Task, formdata=None) -> StatusForm:
+    """The status form for this task and reader; from the request when posted, else the task's state."""
+    form_class = CoverageStatusForm if task.progress_from_coverage else StatusForm
+    if formdata is None:
+        offered = TaskStatus.DONE if services.coverage_reached(task) and task.status != TaskStatus.DONE else task.status
+        form = form_class(formdata=None, status=offered.value, progress=task.progress, version=task.version)
+    else:
+        form = form_class(formdata)
+    form.offer_statuses(can(current_user, "task.cancel", task))
+    return form
 
 
 def _page_context(task: Task, status_form: StatusForm | None = None, note_form: NoteForm | None = None, **extra):
     """What the task page and its fragments show."""
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
-    if status_form is None:
-        status_form = _status_form_class(task)(formdata=None, status=task.status.value, progress=task.progress,
-                                               version=task.version)
-    return {"task": task, "task_class": class_of(task, today()), "history": history, "status_form": status_form,
-            "note_form": note_form or NoteForm(formdata=None), "today": today(),
-            "unit_counts": class_counts(current_user, today(), unit_id=task.lead_unit_id),
+    return {"task": task, "task_class": class_of(task, today()), "history": history,
+            "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
+            "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
+            "coverage_reached": services.coverage_reached(task),
+            "unit_counts": queries.class_counts(current_user, today(), unit_id=task.lead_unit_id),
             "oob": is_fragment_request(), **extra}
-
-
-def _status_form_class(task: Task) -> type[StatusForm]:
-    return CoverageStatusForm if task.progress_from_coverage else StatusForm
 
 
 @bp.get("/tasks/<int:task_id>")
 @require("task.view")
 def show(task_id: int):
     """A task: its facts, the status form for those who may change it, and its history."""
-    return render("tasks/show.html", **_page_context(_task_or_404(task_id)))
+    return render("tasks/show.html", **_page_context(get_or_404(Task, task_id, current_user)))
 
 
 @bp.post("/tasks/<int:task_id>/status")
 @require("task.update_status")
 def update_status(task_id: int):
-    """Change status and progress; history and counters follow in the same response."""
-    task = _task_or_404(task_id)
-    if not can(current_user, "task.update_status", task):
-        abort(403)
-    form = _status_form_class(task)()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
-        return render("tasks/show.html", "status_region", status=422, **_page_context(task, form))
-    try:
-        progress = task.shown_progress if task.progress_from_coverage else form.progress.data
-        services.change_status(task, current_user, status=form.status.data, progress=progress,
-                               note=form.note.data, version=int(form.version.data))
-    except services.NoteRequired:
-        form.note.errors.append(_("A note is required to mark the task done or cancelled."))
-        return render("tasks/show.html", "status_region", status=422, **_page_context(task, form))
-    except services.StaleVersion:
-        db.session.refresh(task)
-        return render("tasks/show.html", "status_region", "history", "facts", status=409,
-                      **_page_context(task, conflict=True))
+    """Change status and progress; history and counters follow in the same response.
+
+    Refused: the form again with the message (422); stale: the current state beside what was typed, with the
+    current version so one click sends it again (409).
+    """
+    task = get_or_404(Task, task_id, current_user, "task.update_status")
+    form = _status_form(task, request.form)
+    entry = submit(form, lambda: services.change_status(
+        task, current_user, status=form.status.data, progress=form.progress.data if form.progress else None,
+        note=form.note.data, version=int(form.version.data)))
+    if entry is None:
+        if getattr(form, "conflict", None) is not None:
+            db.session.refresh(task)
+            form.version.data = str(task.version)
+        return render("tasks/show.html", "status_region", "history", "facts", "unit_counts",
+                      status=form_status(form), **_page_context(task, form))
     if not is_fragment_request():
         flash(_("Task updated."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
@@ -98,13 +94,10 @@ def update_status(task_id: int):
 @require("task.add_note")
 def add_note(task_id: int):
     """Add a note to the task's history (co-operating units, monitors, the lead unit)."""
-    task = _task_or_404(task_id)
-    if not can(current_user, "task.add_note", task):
-        abort(403)
+    task = get_or_404(Task, task_id, current_user, "task.add_note")
     form = NoteForm()
-    if not form.validate_on_submit():
-        return render("tasks/show.html", "note_region", status=422, **_page_context(task, note_form=form))
-    services.add_note(task, current_user, form.note.data)
+    if submit(form, lambda: services.add_note(task, current_user, form.note.data)) is None:
+        return render("tasks/show.html", "note_region", status=form_status(form), **_page_context(task, note_form=form))
     if not is_fragment_request():
         flash(_("Note added."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
@@ -112,17 +105,19 @@ def add_note(task_id: int):
 
 
 @bp.route("/tasks/<int:task_id>/assignment", methods=["GET", "POST"])
-@require("directive.manage")
+@require("task.assign")
 def edit_assignment(task_id: int):
-    """Override one task's deadline and co-operating units."""
-    task = _task_or_404(task_id)
-    form = AssignmentForm(obj=task, cooperating_units=[u.id for u in task.cooperating_units])
-    units = db.session.scalars(select(Organization).where(Organization.active.is_(True))
+    """Adjust one task's effective deadline and co-operating units, with the reason; the original stays."""
+    task = get_or_404(Task, task_id, current_user, "task.assign")
+    current = [unit.id for unit in task.cooperating_units]
+    form = AssignmentForm(deadline=task.effective_deadline, cooperating_units=current)
+    units = db.session.scalars(select(Organization)
+                               .where(or_(Organization.active.is_(True), Organization.id.in_(current)))
                                .order_by(*Organization.picker_order())).all()
     form.cooperating_units.choices = [(u.id, u.name) for u in units if u.id != task.lead_unit_id]
-    if form.validate_on_submit():
-        chosen = [u for u in units if u.id in form.cooperating_units.data]
-        services.update_assignment(task, current_user, deadline=form.deadline.data, cooperating_units=chosen)
+    if submit(form, lambda: services.update_assignment(
+            task, current_user, deadline=form.deadline.data, reason=form.reason.data,
+            cooperating_units=[u for u in units if u.id in form.cooperating_units.data])) is not None:
         flash(_("Assignment saved."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
     return render("tasks/assignment.html", "form", form=form, task=task, status=form_status(form))

@@ -1,65 +1,118 @@
-"""Changing a task: status, progress and notes, each change one TaskUpdate; stale versions refused."""
+"""Changing a task: status, progress, notes and assignment, each change one TaskUpdate; stale versions refused."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.clock import today
 from app.extensions import db
-from app.models import Task, TaskStatus, TaskUpdate, User
+from app.locking import compare_and_set
+from app.models import Item, Organization, Task, TaskStatus, TaskUpdate, User
+from app.models.user import utcnow
+from app.permissions import can
+from app.rules import RuleError
 
 NOTE_REQUIRED = (TaskStatus.DONE, TaskStatus.CANCELLED)
+NOTE_REQUIRED_MESSAGE = _l("A note is required to mark the task done or cancelled.")
 
 
-class StaleVersion(Exception):
-    """Someone changed the task since the form was loaded; nothing was written."""
+def coverage_target_of(item: Item) -> int:
+    """The team coverage (percent) an item's tasks must reach before they are reported done."""
+    return item.kpi_target
 
 
-class NoteRequired(Exception):
-    """Done and cancelled need a note saying what was done or why."""
+def coverage_reached(task: Task) -> bool:
+    """Whether a team-coverage task's computed progress has reached its item's target."""
+    return bool(task.progress_from_coverage) and task.shown_progress >= coverage_target_of(task.item)
 
 
-def change_status(task: Task, author: User, *, status: str, progress: int, note: str, version: int) -> TaskUpdate:
-    """Set status and progress if `version` is still current, and append the history line."""
+def _check_status_change(task: Task, actor: User, status: TaskStatus, progress: int, note: str) -> None:
+    """The rules of a status change; RuleError for the first one broken."""
+    if (status == TaskStatus.CANCELLED or task.status == TaskStatus.CANCELLED) and status != task.status \
+            and not can(actor, "task.cancel", task):
+        raise RuleError(_l("Only the district office cancels a task or takes it back from cancelled."),
+                        field="status")
+    if status in NOTE_REQUIRED and not note:
+        raise RuleError(NOTE_REQUIRED_MESSAGE, field="note")
+    if status != TaskStatus.DONE:
+        return
+    if task.progress_from_coverage:
+        target = coverage_target_of(task.item)
+        if progress < target:
+            raise RuleError(_l("The task cannot be reported done yet: team coverage is %(percent)d%%, "
+                               "the target is %(target)d%%.", percent=progress, target=target), field="status")
+    elif progress != 100:
+        raise RuleError(_l("To report the task done, set the progress to 100, or keep the task in progress."),
+                        field="progress")
+
+
+def change_status(task: Task, actor: User, *, status: str, progress: int | None, note: str,
+                  version: int) -> TaskUpdate:
+    """Set status and progress if `version` is still current, and append the history line.
+
+    A team-coverage task's progress is computed (Task.shown_progress): a typed value is ignored, nothing
+    overwrites it, and the task is reported done only once coverage reaches its item's target.
+    """
     status = TaskStatus(status)
     note = (note or "").strip()
-    if status in NOTE_REQUIRED and not note:
-        raise NoteRequired
-    if status == TaskStatus.DONE:
-        progress = 100
-    old_status, old_progress = task.status, task.progress
-    completed_on = (task.completed_on or today()) if status == TaskStatus.DONE else None
-    # Compare-and-set in one statement, so two workers cannot both win with the same version.
-    result = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.version == version)
-        .values(status=status, progress=progress, completed_on=completed_on, version=version + 1)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise StaleVersion
-    entry = TaskUpdate(task_id=task.id, author_id=author.id, old_status=old_status, new_status=status,
-                       old_progress=old_progress, new_progress=progress, note=note)
+    computed = bool(task.progress_from_coverage)
+    old_status, old_progress = task.status, task.shown_progress if computed else task.progress
+    new_progress = old_progress if computed else progress
+    _check_status_change(task, actor, status, new_progress, note)
+    values = {"status": status, "completed_on": (task.completed_on or today()) if status == TaskStatus.DONE else None}
+    if not computed:
+        values["progress"] = new_progress
+    compare_and_set(Task, task.id, version, **values)
+    entry = TaskUpdate(task_id=task.id, author_id=actor.id, old_status=old_status, new_status=status,
+                       old_progress=old_progress, new_progress=new_progress, note=note)
     db.session.add(entry)
-    audit.record("task.update", task, actor=author, detail=f"{old_status.value}->{status.value} {progress}%")
+    audit.record("task.update", task, actor=actor,
+                 changes={"status": (old_status, status), "progress": (old_progress, new_progress)})
     db.session.commit()
     db.session.refresh(task)
     return entry
 
 
-def add_note(task: Task, author: User, note: str) -> TaskUpdate:
+def add_note(task: Task, actor: User, note: str) -> TaskUpdate:
     """A note without a change of status or progress (co-operating units, monitors)."""
-    entry = TaskUpdate(task_id=task.id, author_id=author.id, old_status=task.status, new_status=task.status,
-                       old_progress=task.progress, new_progress=task.progress, note=note.strip())
+    progress = task.shown_progress
+    entry = TaskUpdate(task_id=task.id, author_id=actor.id, old_status=task.status, new_status=task.status,
+                       old_progress=progress, new_progress=progress, note=note.strip())
     db.session.add(entry)
-    audit.record("task.note", task, actor=author)
+    audit.record("task.note", task, actor=actor)
     db.session.commit()
     return entry
 
 
-def update_assignment(task: Task, author: User, *, deadline, cooperating_units) -> Task:
-    """A coordinator overrides one task's deadline or co-operating units."""
-    task.deadline = deadline
-    task.cooperating_units = [unit for unit in cooperating_units if unit.id != task.lead_unit_id]
-    audit.record("task.reassign", task, actor=author)
+def update_assignment(task: Task, actor: User, *, deadline: date | None, cooperating_units: list[Organization],
+                      reason: str) -> TaskUpdate:
+    """A coordinator adjusts one task's effective deadline or co-operating units, saying why.
+
+    The original deadline is kept: a new one is stored as the task's extended deadline with who, when and why
+    (choosing the original date again removes the adjustment). The history row and the audit row say what changed.
+    """
+    reason = (reason or "").strip()
+    units = sorted({unit.id: unit for unit in cooperating_units if unit.id != task.lead_unit_id}.values(),
+                   key=lambda unit: unit.sort_key)
+    old_deadline, old_units = task.effective_deadline, [unit.name for unit in task.cooperating_units]
+    changes = {"deadline": (old_deadline, deadline), "cooperating_units": (old_units, [unit.name for unit in units])}
+    tagged = audit.tagged_changes(changes)
+    if not tagged:
+        raise RuleError(_l("Nothing was changed: change the deadline or the co-operating units."))
+    if deadline is None and task.deadline is not None:
+        raise RuleError(_l("Enter a deadline: the original deadline can be moved, not removed."), field="deadline")
+    if not reason:
+        raise RuleError(_l("Write the reason for the change."), field="reason")
+    if "deadline" in tagged:
+        task.extended_deadline = None if deadline == task.deadline else deadline
+        task.extended_by_id, task.extended_at, task.extension_reason = actor.id, utcnow(), reason
+    task.cooperating_units = units
+    progress = task.shown_progress
+    entry = TaskUpdate(task=task, author_id=actor.id, old_status=task.status, new_status=task.status,
+                       old_progress=progress, new_progress=progress, note=reason, changes=tagged)
+    db.session.add(entry)
+    audit.record("task.reassign", task, actor=actor, changes=changes)
     db.session.commit()
-    return task
+    return entry

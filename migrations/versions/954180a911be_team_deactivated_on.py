@@ -1,7 +1,7 @@
 """Teams keep the day they stopped (deactivated_on), for coverage as of a past date
 
 Revision ID: 954180a911be
-Revises: 7e1bee4e3483
+Revises: e22e31fadf93
 Create Date: 2026-12-01 09:46:50.426149
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '954180a911be'
-down_revision = '7e1bee4e3483'
+down_revision = 'e22e31fadf93'
 branch_labels = None
 depends_on = None
 

@@ -153,7 +153,7 @@ def test_flow_2_commune_moves_its_task_to_done_without_a_page_reload(open_tab, d
     expect_counts(page, before)
     audit(tab, "flow-2-task-in-progress")
 
-    submit_status(page, "done", note="Đã tổ chức quán triệt tại cơ quan và 12 thôn.")
+    submit_status(page, "done", 100, note="Đã tổ chức quán triệt tại cơ quan và 12 thôn.")
     expect(latest).to_contain_text("Đã tổ chức quán triệt tại cơ quan và 12 thôn.")
     expect(latest).to_contain_text(f"{vi('Done')} 100%")
     expect(page.locator("#facts")).to_contain_text(vi("completed on %(date)s", date=today().strftime("%d/%m/%Y")))
@@ -205,7 +205,7 @@ def test_flow_7_commune_updates_a_task_without_javascript(open_tab, task_assigne
     audit(tab, "flow-7-task-in-progress-without-javascript")
 
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        submit_status(page, "done", note="Đã họp dân ở tất cả các thôn.")
+        submit_status(page, "done", 100, note="Đã họp dân ở tất cả các thôn.")
     assert posted.value.status == 303
     expect(page).to_have_url(task_url)
     expect(page.locator("#history li").first).to_contain_text("Đã họp dân ở tất cả các thôn.")

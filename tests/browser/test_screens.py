@@ -46,6 +46,7 @@ SCREENS = [
     Screen("outreach-commune", "tamphuoc", "/outreach"),
     Screen("support-commune", "tamphuoc", "/support"),
     Screen("support-new-commune", "tamphuoc", "/support/new"),
+    Screen("password-change-commune", "tamphuoc", "/account/password"),
     # Union co-operating on a task: a note form instead of the status form
     Screen("task-cooperating-union", "hoiphunu", "/tasks/{task_hoiphunu_cooperates_on}"),
     Screen("outreach-union", "hoiphunu", "/outreach"),

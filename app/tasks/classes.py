@@ -1,22 +1,13 @@
 """The four on-time/overdue classes Vietnamese task reports count in, computed in SQL (DESIGN §3)."""
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from sqlalchemy import case, literal
 
-from app.models import Task, TaskStatus
+from app.models import Task, TaskClass, TaskStatus
 
-
-class TaskClass(enum.StrEnum):
-    OPEN_ON_TIME = "open_on_time"
-    OPEN_OVERDUE = "open_overdue"
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-    NO_DEADLINE = "no_deadline"
-    CANCELLED = "cancelled"  # outside the four classes and the counts
-
+__all__ = ["DUE_SOON_DAYS", "REPORTED_CLASSES", "TaskClass", "class_of", "task_class_expr"]
 
 REPORTED_CLASSES = (TaskClass.OPEN_OVERDUE, TaskClass.OPEN_ON_TIME, TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE,
                     TaskClass.NO_DEADLINE)

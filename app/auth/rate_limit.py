@@ -1,0 +1,33 @@
+"""The sign-in rate limit, honest about where it is counted.
+
+With a shared store (RATELIMIT_STORAGE_URI=redis://...) every worker and server counts together and
+LOGIN_RATE_LIMIT holds as written. With the default in-memory store each worker process counts for itself, so each
+gets its share: LOGIN_RATE_LIMIT divided by the worker count (gunicorn.conf.py tells it; WEB_CONCURRENCY
+otherwise). Several app servers without a shared store multiply the limit by their number: configure the store.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import current_app
+from limits import parse
+
+
+def shared_store() -> bool:
+    """Whether the rate limit counts in a store that every worker and server shares."""
+    return not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+
+
+def worker_processes() -> int:
+    """The number of worker processes serving the app on this server."""
+    value = os.environ.get("WEB_WORKERS") or os.environ.get("WEB_CONCURRENCY") or "1"
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def login_limit() -> str:
+    """This process's share of LOGIN_RATE_LIMIT (all of it when the store is shared), for Flask-Limiter."""
+    limit = parse(current_app.config["LOGIN_RATE_LIMIT"])
+    if shared_store():
+        return current_app.config["LOGIN_RATE_LIMIT"]
+    share = max(1, limit.amount // worker_processes())
+    return f"{share} per {limit.multiples} {limit.GRANULARITY.name}"
