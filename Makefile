@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages browser bandit lint clean
+.PHONY: run test install install-test translations extract-messages browser bandit lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test: install-test browser lint bandit
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$TEST_DATABASE_URL"; $(BIN)/pytest -m "not browser"; fi
+
+# Not part of make test (tests/test_province.py is its smoke version): writes BENCHMARKS.md.
+# SQLite by default; BENCH_DATABASE_URL=postgresql+psycopg://... to measure PostgreSQL (its data is replaced).
+bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
+	$(BIN)/python bench/run.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
 
 clean:
 	rm -rf $(VENV) instance/*.db* translations/*/LC_MESSAGES/*.mo

@@ -53,7 +53,7 @@ def seed_demo(password: str | None, force: bool, if_empty: bool) -> None:
     try:
         users = demo.seed(password, force=force)
     except demo.DatabaseNotEmpty:
-        raise CommandError(_("The database already has data. Use --force to delete it and load the demo."))
+        raise CommandError(_("The database already has data. Use --force to delete it and load the demo.")) from None
     click.echo(_("Demo loaded: %(units)d units, %(users)d users.",
                  units=db.session.scalar(select(func.count()).select_from(Organization)), users=len(users)))
     for user in users:
@@ -118,5 +118,6 @@ def restore(path: Path, yes: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    for command in (seed_demo, create_admin, backup, restore):
+    from app.demo.province import seed_province_command
+    for command in (seed_demo, create_admin, backup, restore, seed_province_command):
         app.cli.add_command(command)

@@ -31,7 +31,8 @@ def test_only_admins_reach_administration(app, client, auth, role):
 
 
 def test_admin_creates_a_unit(app, admin_client):
-    response = admin_client.post("/admin/units/new", data={"name": "UBND xã Mới", "short_name": "Mới", "kind": "commune"})
+    response = admin_client.post("/admin/units/new",
+                                 data={"name": "UBND xã Mới", "short_name": "Mới", "kind": "commune"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(Organization).where(Organization.name == "UBND xã Mới")).kind == OrgKind.COMMUNE

@@ -54,8 +54,8 @@ def test_inactive_user_is_refused(app, auth):
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-                                    "http:/evil.example", "\\\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "http:/evil.example", "\\\\evil.example"])
 def test_unsafe_next_is_ignored(client, officer, target):
     response = client.post("/login", data={"username": officer, "password": PASSWORD, "next": target})
     assert response.status_code == 303

@@ -94,3 +94,29 @@ def test_a_copy_that_lost_the_race_returns_the_winners_object_and_leaves_nothing
         db.session.add(loser)
         assert submissions.commit(actor, key, loser).id == winner.id
         assert db.session.scalar(select(func.count()).select_from(Item).where(Item.title == "Bản thua")) == 0
+
+
+def test_a_support_request_sent_twice_files_one_ticket(demo, signed_in):
+    from app.models import Organization, OrgKind, SupportTicket
+    client = signed_in("tamdann")
+    with demo.app_context():
+        partner = db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.PARTNER))
+    data = {"submission_key": _key(client.get("/support/new").text), "partner_id": partner, "kind": "training",
+            "village_id": "0", "description": "Tập huấn ký số cho cán bộ thôn",
+            "wanted_by": (today() + timedelta(days=10)).strftime("%d/%m/%Y")}
+    first = client.post("/support/new", data=data)
+    second = client.post("/support/new", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert _count(demo, SupportTicket, SupportTicket.description == "Tập huấn ký số cho cán bộ thôn") == 1
+
+
+def test_an_outreach_activity_sent_twice_is_logged_once(demo, signed_in):
+    from app.models import OutreachActivity
+    client = signed_in("doanthanhnien")
+    data = {"submission_key": _key(client.get("/outreach").text), "held_on": today().strftime("%d/%m/%Y"),
+            "kind": "meeting", "title": "Họp chi đoàn về chuyển đổi số", "participants": "30"}
+    first = client.post("/outreach", data=data)
+    second = client.post("/outreach", data=data, headers={"HX-Request": "true"})
+    assert first.status_code == 303 and second.status_code == 200
+    assert _count(demo, OutreachActivity, OutreachActivity.title == "Họp chi đoàn về chuyển đổi số") == 1

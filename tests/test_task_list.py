@@ -90,3 +90,21 @@ def test_the_list_query_selects_the_class_with_each_task(demo):
         row = db.session.execute(task_list_query(coordinator, today(), TaskFilters()).limit(1)).one()
         assert isinstance(row[0], Task) and row.task_class == class_of(row[0], today())
         assert db.session.scalar(select(Directive.id).join(Item).where(Item.id == row[0].item_id))
+
+
+@pytest.mark.parametrize("query", ["tuyen truyen", "TUYÊN TRUYỀN", "1234/ubnd"])
+def test_the_task_search_ignores_case_and_diacritics(signed_in, query):
+    page = signed_in("tamphuoc").get("/tasks", query_string={"q": query}).text
+    assert "Tuyên truyền" in page
+
+
+@pytest.mark.parametrize("query", ["_", "tuyen%truyen", "tuyen_truyen"])
+def test_percent_and_underscore_in_the_task_search_are_characters(signed_in, query):
+    page = signed_in("tamphuoc").get("/tasks", query_string={"q": query}).text
+    assert 'href="/tasks/' not in page
+
+
+def test_a_percent_sign_finds_only_titles_that_have_one(signed_in):
+    page = signed_in("tamphuoc").get("/tasks", query_string={"q": "100%"}).text
+    titles = re.findall(r'<a href="/tasks/\d+">([^<]*)</a>', page)
+    assert titles and all("100%" in title for title in titles)

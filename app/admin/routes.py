@@ -10,9 +10,9 @@ from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
 from app.forms import form_status, submit
-from app.pager import paginate
 from app.htmx import render
 from app.models import Organization, User
+from app.pager import paginate
 from app.permissions import require
 from app.rules import RuleError
 
@@ -99,7 +99,8 @@ def user_new():
     form = UserForm()
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
-                 lambda: services.create_user(actor=current_user, **_form_data(form, "username", "password", *USER_FIELDS)),
+                 lambda: services.create_user(actor=current_user,
+                                              **_form_data(form, "username", "password", *USER_FIELDS)),
                  "admin.users", user=None)
 
 

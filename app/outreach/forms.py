@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app import submissions
 from app.clock import today
 from app.forms import DateField, Form, NotInFuture, strip
 from app.labels import OUTREACH_KIND_LABELS, choices
@@ -20,6 +21,7 @@ def _count(label):
 
 
 class ActivityForm(Form):
+    submission_key = submissions.KeyField()
     organization_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
     held_on = DateField(_l("Date"), default=today,
                         validators=[DataRequired(_l("Enter the date of the activity.")), NotInFuture()])

@@ -72,7 +72,7 @@ def create():
     villages = _prepare(form, units)
     unit_id = form.organization_id.data if form.organization_id else units[0].id
     activity = submit(form, lambda: services.log_activity(
-        actor=current_user, organization_id=unit_id, **_values(form)))
+        actor=current_user, organization_id=unit_id, submission_key=form.submission_key.data, **_values(form)))
     if activity and not is_fragment_request():
         flash(_("Activity logged."), "success")
         return redirect_to(url_for("outreach.index"))

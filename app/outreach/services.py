@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app import submissions
 from app.audit import record
 from app.extensions import db
 from app.forms import db_id
@@ -155,8 +156,10 @@ def _checked(organization_id: int, village_ids: list[int], task_id: int | None):
 
 
 def log_activity(*, actor: User, organization_id: int, village_ids: list[int], task_id: int | None,
-                 **fields) -> OutreachActivity:
-    """Record a new activity of a unit; counts left empty are 0."""
+                 submission_key: str | None = None, **fields) -> OutreachActivity:
+    """Record a new activity of a unit (counts left empty are 0); the same form sent twice logs it once."""
+    if (earlier := submissions.earlier(actor, submission_key, OutreachActivity)) is not None:
+        return earlier
     villages = _checked(organization_id, village_ids, task_id)
     activity = OutreachActivity(organization_id=organization_id, created_by_id=actor.id)
     _assign(activity, villages, task_id, **fields)
@@ -165,8 +168,7 @@ def log_activity(*, actor: User, organization_id: int, village_ids: list[int], t
     record("outreach.create", activity, actor=actor, changes={"title": (None, activity.title),
                                                               "held_on": (None, activity.held_on),
                                                               "kind": (None, activity.kind)})
-    db.session.commit()
-    return activity
+    return submissions.commit(actor, submission_key, activity)
 
 
 def update_activity(activity: OutreachActivity, *, actor: User, village_ids: list[int], task_id: int | None,

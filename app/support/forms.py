@@ -4,6 +4,7 @@ from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from app import submissions
 from app.forms import DateField, Form, NotInPast, strip
 from app.labels import TICKET_KIND_LABELS, choices
 
@@ -11,6 +12,7 @@ WHOLE_COMMUNE = 0
 
 
 class TicketForm(Form):
+    submission_key = submissions.KeyField()
     commune_id = SelectField(_l("Commune / town"), coerce=int, validate_choice=True)
     partner_id = SelectField(_l("Partner"), coerce=int, validate_choice=True)
     kind = SelectField(_l("Kind of support"), choices=choices(TICKET_KIND_LABELS))

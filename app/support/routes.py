@@ -5,12 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.clock import today
-from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import TICKET_TRANSITIONS, SupportTicket
 from app.permissions import get_or_404, require
-from app.rules import RuleError
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
 
@@ -44,7 +42,7 @@ def new():
         for village in services.villages_of([unit.id for unit in communes])]
     ticket = submit(form, lambda: services.file_ticket(
         actor=current_user, commune_id=form.commune_id.data if form.commune_id else communes[0].id,
-        **{name: getattr(form, name).data for name in TICKET_FIELDS}))
+        submission_key=form.submission_key.data, **{name: getattr(form, name).data for name in TICKET_FIELDS}))
     if ticket:
         flash(_("Ticket sent to %(partner)s.", partner=ticket.partner.name), "success")
         return redirect_to(url_for("support.show", ticket_id=ticket.id))
@@ -79,17 +77,12 @@ def _transition(ticket_id: int, action: str):
     a plain form a redirect or the page."""
     side = "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
     ticket = get_or_404(SupportTicket, ticket_id, current_user, side)
-    form, status, conflict = TransitionForm(), 422, False
-    if form.validate_on_submit():
-        try:
-            services.move(ticket, action, actor=current_user, version=form.version.data, note=form.note.data)
-            status = 200
-        except RuleError as error:
-            form.note.errors.append(error.message)
-        except services.StaleTicket:
-            status, conflict = 409, True
-            db.session.refresh(ticket)
-    if status == 200 and not is_fragment_request():
+    form = TransitionForm()
+    moved = submit(form, lambda: services.move(ticket, action, actor=current_user, version=form.version.data,
+                                               note=form.note.data))
+    status = 200 if moved else form_status(form)
+    conflict = status == 409
+    if moved and not is_fragment_request():
         flash(DONE_MESSAGES[action], "success")
         back = request.form.get("back")
         return redirect_to(url_for("support.show", ticket_id=ticket.id) if back == "ticket"
@@ -97,5 +90,5 @@ def _transition(ticket_id: int, action: str):
     context = dict(ticket=ticket, overdue=services.is_overdue(ticket, today()), form=form, action=action,
                    conflict=conflict)
     if is_fragment_request():
-        return render("support/index.html", "ticket_row", moved=status == 200, status=status, **context)
+        return render("support/index.html", "ticket_row", moved=bool(moved), status=status, **context)
     return render("support/show.html", status=status, **context)

@@ -10,11 +10,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
+from app import submissions
 from app.audit import record
 from app.clock import today as district_today
 from app.extensions import db
+from app.locking import compare_and_set
 from app.models import (
     TICKET_TRANSITIONS,
     Organization,
@@ -27,7 +28,7 @@ from app.models import (
     Village,
 )
 from app.permissions import can, scoped
-from app.rules import RuleError
+from app.rules import Conflict, RuleError
 
 # Statuses in which the partner still owes the work: past the wanted-by date, these are overdue.
 OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
@@ -35,10 +36,6 @@ OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.
 
 # The transitions that need a note, with the message shown when it is missing.
 NOTE_REQUIRED = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}
-
-
-class StaleTicket(Exception):
-    """The ticket changed since the page was shown (another user moved it): nothing was written."""
 
 
 def overdue_condition(today: date):
@@ -94,8 +91,10 @@ def villages_of(commune_ids: list[int]) -> list[Village]:
 
 
 def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, village_id: int | None,
-                description: str, wanted_by: date) -> SupportTicket:
-    """A commune's new request to a partner, with its first event."""
+                description: str, wanted_by: date, submission_key: str | None = None) -> SupportTicket:
+    """A commune's new request to a partner, with its first event; the same form sent twice files it once."""
+    if (earlier := submissions.earlier(actor, submission_key, SupportTicket)) is not None:
+        return earlier
     partner = db.session.get(Organization, partner_id)
     if partner is None or partner.kind != OrgKind.PARTNER or not partner.active:
         raise RuleError(_l("Choose one of the partners listed."), "partner_id")
@@ -111,26 +110,22 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
                                note=""))
     db.session.flush()
     record("ticket.create", ticket, actor=actor, changes={"partner": (None, partner), "wanted_by": (None, wanted_by)})
-    db.session.commit()
-    return ticket
+    return submissions.commit(actor, submission_key, ticket)
 
 
 def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note: str = "") -> SupportTicket:
-    """Apply one transition seen on a page showing `version`; StaleTicket when the ticket has moved since."""
+    """Apply one transition seen on a page showing `version`; Conflict when the ticket has moved since."""
     transition = TICKET_TRANSITIONS[action]
-    if version != ticket.version or ticket.status not in transition.sources:
-        raise StaleTicket
+    if ticket.status not in transition.sources:
+        raise Conflict()
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
         raise RuleError(NOTE_REQUIRED[action], "note")
     before = ticket.status
-    ticket.status = transition.target
-    db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=before, to_status=transition.target,
-                               note=note))
+    compare_and_set(SupportTicket, ticket.id, version, status=transition.target)
+    db.session.add(TicketEvent(ticket_id=ticket.id, actor_id=actor.id, from_status=before,
+                               to_status=transition.target, note=note))
     record(f"ticket.{action}", ticket, actor=actor, changes={"status": (before, transition.target)})
-    try:
-        db.session.commit()  # UPDATE ... WHERE version = :seen: a concurrent change makes it match nothing
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleTicket from error
+    db.session.commit()
+    db.session.refresh(ticket)
     return ticket

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
 from app.permissions import can, scoped
 from app.tasks.classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
-from app.vntext import sort_key
+from app.vntext import like_contains, sort_key
 
 
 def with_details(stmt: Select) -> Select:
@@ -114,10 +114,9 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
         stmt = stmt.where(task_class == filters.task_class)
     if filters.status:
         stmt = stmt.where(Task.status == TaskStatus(filters.status))
-    if filters.q:
-        pattern = f"%{filters.q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Item.title).like(pattern), func.lower(Directive.number).like(pattern),
-                              func.lower(Directive.summary).like(pattern)))
+    if filters.q:  # case, diacritics and wildcards typed by users do not matter (app.vntext)
+        stmt = stmt.where(or_(like_contains(Item.search_text, filters.q),
+                              like_contains(Directive.search_text, filters.q)))
     deadline = Task.effective_deadline_expr()
     return with_details(stmt).order_by(deadline.is_(None), deadline, Task.id)
 
