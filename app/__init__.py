@@ -36,6 +36,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.directives import bp as directives_bp
     from app.main import bp as main_bp
     from app.outreach import bp as outreach_bp
+    from app.reports import bp as reports_bp
     from app.support import bp as support_bp
     from app.tasks import bp as tasks_bp
     from app.teams import bp as teams_bp
@@ -50,6 +51,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(teams_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(support_bp)
+    app.register_blueprint(reports_bp)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

@@ -67,6 +67,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "support.review": frozenset({ADMIN, OFFICER}),  # the commune's side: confirm or reopen
     # One per transition of TICKET_TRANSITIONS: that side, and the ticket's status allows it now.
     **{f"support.{action}": frozenset({ADMIN, OFFICER}) for action in TICKET_TRANSITIONS},
+    "report.view": EVERYONE,
 }
 
 

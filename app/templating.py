@@ -25,6 +25,7 @@ NAVIGATION = [
     ("teams.index", _l("Technology teams"), "team.view"),
     ("outreach.index", _l("Outreach"), "outreach.view"),
     ("support.index", _l("Partner support"), "support.view"),
+    ("reports.index", _l("Reports"), "report.view"),
 ]
 # Grouped under one "Administration" entry, so the menu stays on one line at 1280 px for every role.
 ADMIN_NAVIGATION = [

@@ -44,6 +44,8 @@ class Team(db.Model):
     established_on: Mapped[date] = mapped_column(Date)
     decision_number: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The day the team stopped (coverage "as of" a past date); None while active, or unknown for older rows.
+    deactivated_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     village: Mapped[Village] = relationship()

@@ -76,6 +76,7 @@ def update_team(team: Team, *, actor, established_on: date, decision_number: str
 def deactivate_team(team: Team, *, actor) -> None:
     """The team stops; its members stop with it. The village then counts as uncovered."""
     team.active = False
+    team.deactivated_on = today()
     for member in team.members:
         member.active = False
     record("team.deactivate", team, actor=actor)
