@@ -38,10 +38,10 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.exports import bp as exports_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
-    from app.tasks import bp as tasks_bp
     from app.outreach import bp as outreach_bp
     from app.reports import bp as reports_bp
     from app.support import bp as support_bp
+    from app.tasks import bp as tasks_bp
     from app.teams import bp as teams_bp
     from app.villages import bp as villages_bp
 

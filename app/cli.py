@@ -17,6 +17,7 @@ from app.admin.forms import USERNAME_PATTERN
 from app.extensions import db
 from app.models import Organization, OrgKind, Role
 from app.passwords import password_problem
+from app.rules import RuleError
 
 
 class CommandError(click.ClickException):
@@ -53,7 +54,7 @@ def seed_demo(password: str | None, force: bool, if_empty: bool) -> None:
     try:
         users = demo.seed(password, force=force)
     except demo.DatabaseNotEmpty:
-        raise CommandError(_("The database already has data. Use --force to delete it and load the demo."))
+        raise CommandError(_("The database already has data. Use --force to delete it and load the demo.")) from None
     click.echo(_("Demo loaded: %(units)d units, %(users)d users.",
                  units=db.session.scalar(select(func.count()).select_from(Organization)), users=len(users)))
     for user in users:
@@ -79,8 +80,8 @@ def create_admin(username: str) -> None:
                                    kind=OrgKind.DISTRICT_OFFICE.value)
         admin_services.create_user(username=username, password=password, full_name=username, email=None, phone=None,
                           role=Role.ADMIN.value, organization_id=unit.id, actor=None)
-    except admin_services.DuplicateError as error:
-        raise CommandError(_("The username %(username)s is already taken.", username=username)) from error
+    except RuleError as error:
+        raise CommandError(str(error.message)) from error
     click.echo(_("Administrator %(username)s created. Password: %(password)s", username=username, password=password))
 
 

@@ -4,7 +4,8 @@ import re
 from datetime import date
 
 from flask import request
-from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext
+from flask_babel import get_translations, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField as _WTFormsDateField
 from wtforms.validators import ValidationError

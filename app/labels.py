@@ -1,8 +1,20 @@
 """Vietnamese (translatable) names of the domain's enumerations, for forms and pages."""
 from flask_babel import lazy_gettext as _l
 
-from app.models import (Affiliation, DocType, Kpi, OrgKind, OutreachKind, Role, TaskClass, TaskStatus, TeamPosition,
-                        TicketKind, TicketStatus, VillageKind)
+from app.models import (
+    Affiliation,
+    DocType,
+    Kpi,
+    OrgKind,
+    OutreachKind,
+    Role,
+    TaskClass,
+    TaskStatus,
+    TeamPosition,
+    TicketKind,
+    TicketStatus,
+    VillageKind,
+)
 
 ORG_KIND_LABELS = {
     OrgKind.DISTRICT_OFFICE: _l("District office"),

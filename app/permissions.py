@@ -15,8 +15,21 @@ from sqlalchemy import Select, or_, select
 
 from app import audit
 from app.extensions import db, login_manager
-from app.models import (TICKET_TRANSITIONS, Directive, Item, OutreachActivity, Role, SupportTicket, Task, TaskStatus,
-                        Team, TeamMember, User, Village, task_cooperator)
+from app.models import (
+    TICKET_TRANSITIONS,
+    Directive,
+    Item,
+    OutreachActivity,
+    Role,
+    SupportTicket,
+    Task,
+    TaskStatus,
+    Team,
+    TeamMember,
+    User,
+    Village,
+    task_cooperator,
+)
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 import config
 from app import labels
-from app.clock import DISTRICT_TIMEZONE
 from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
+from app.clock import DISTRICT_TIMEZONE
 from app.permissions import can
 from app.tasks.classes import REPORTED_CLASSES
 
@@ -86,14 +86,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(labels.label, "label")
     app.jinja_env.globals.update(
         can=can, htmx_config=HTMX_CONFIG, reported_classes=REPORTED_CLASSES,
-        role_labels=labels.ROLE_LABELS, org_kind_labels=labels.ORG_KIND_LABELS,
-        village_kind_labels=labels.VILLAGE_KIND_LABELS, doc_type_labels=labels.DOC_TYPE_LABELS,
-        kpi_labels=labels.KPI_LABELS, task_status_labels=labels.TASK_STATUS_LABELS,
-        task_class_labels=labels.TASK_CLASS_LABELS,
-        team_position_labels=labels.TEAM_POSITION_LABELS, affiliation_labels=labels.AFFILIATION_LABELS,
-        outreach_kind_labels=labels.OUTREACH_KIND_LABELS, skill_labels=labels.SKILL_LABELS,
-        ticket_kind_labels=labels.TICKET_KIND_LABELS, ticket_status_labels=labels.TICKET_STATUS_LABELS,
-        audit_changes=described_changes, audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
+        enums=labels.ENUMS_BY_NAME, skill_labels=labels.SKILL_LABELS, audit_changes=described_changes,
+        audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -67,8 +67,10 @@ def make_directive(number: str | None = None, **fields):
     from datetime import date
 
     from app.models import Directive, DocType
-    directive = Directive(number=number or f"{next(_seq)}/UBND-VP", doc_type=fields.pop("doc_type", DocType.OFFICIAL_LETTER),
-                          issuer=fields.pop("issuer", "UBND huyện Thử"), issued_on=fields.pop("issued_on", date(2022, 7, 1)),
+    directive = Directive(number=number or f"{next(_seq)}/UBND-VP",
+                          doc_type=fields.pop("doc_type", DocType.OFFICIAL_LETTER),
+                          issuer=fields.pop("issuer", "UBND huyện Thử"),
+                          issued_on=fields.pop("issued_on", date(2022, 7, 1)),
                           signer=fields.pop("signer", "Trần Văn B"), summary=fields.pop("summary", "V/v thử nghiệm"),
                           body="", **fields)
     db.session.add(directive)

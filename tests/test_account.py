@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OrgKind, Role, User
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 
 NEW_PASSWORD = "đồng-lúa-chín-vàng-42"
@@ -18,7 +19,7 @@ def officer(app):
 
 def _signed_in(app, username="canbo", password=PASSWORD):
     client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": password}).status_code == 303
+    assert login(client, username, password).status_code == 303
     return client
 
 
@@ -44,8 +45,8 @@ def test_a_user_changes_their_password_and_other_devices_are_signed_out(app, off
     assert client.get("/").status_code == 200  # this browser stays signed in
     assert other_device.get("/").status_code == 302
     fresh = app.test_client()
-    assert fresh.post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 422
-    assert fresh.post("/login", data={"username": "canbo", "password": NEW_PASSWORD}).status_code == 303
+    assert login(fresh, "canbo", PASSWORD).status_code == 422
+    assert login(fresh, "canbo", NEW_PASSWORD).status_code == 303
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_change"))
         assert (event.username, event.object_id) == ("canbo", officer)
@@ -73,7 +74,7 @@ def test_wrong_current_passwords_count_toward_the_lockout(app, officer):
     client = _signed_in(app)
     for _ in range(5):
         assert _change(client, current="wrong-password-000").status_code == 422
-    assert app.test_client().post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 422
+    assert login(app.test_client(), "canbo", PASSWORD).status_code == 422
 
 
 def _reset_by_admin(app, user_id) -> str:

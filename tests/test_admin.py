@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 
 
@@ -31,7 +32,8 @@ def test_only_admins_reach_administration(app, client, auth, role):
 
 
 def test_admin_creates_a_unit(app, admin_client):
-    response = admin_client.post("/admin/units/new", data={"name": "UBND xã Mới", "short_name": "Mới", "kind": "commune"})
+    response = admin_client.post("/admin/units/new",
+                                 data={"name": "UBND xã Mới", "short_name": "Mới", "kind": "commune"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(Organization).where(Organization.name == "UBND xã Mới")).kind == OrgKind.COMMUNE
@@ -61,7 +63,7 @@ def test_admin_creates_a_user_who_can_sign_in(app, admin_client):
     response = admin_client.post("/admin/users/new", data=_user_form(app))
     assert response.status_code == 303
     fresh = app.test_client()
-    assert fresh.post("/login", data={"username": "moi", "password": "a-long-password-1"}).status_code == 303
+    assert login(fresh, "moi", "a-long-password-1").status_code == 303
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -86,14 +88,14 @@ def test_deactivation_asks_first_then_signs_the_user_out(app, admin_client):
     with app.app_context():
         user_id = make_user("sebingung").id
     other = app.test_client()
-    other.post("/login", data={"username": "sebingung", "password": PASSWORD})
+    login(other, "sebingung", PASSWORD)
     confirm = admin_client.get(f"/admin/users/{user_id}/deactivate")
     assert confirm.status_code == 200 and "Xác nhận" in confirm.text
     with app.app_context():
         assert db.session.get(User, user_id).active  # the GET changed nothing
     assert admin_client.post(f"/admin/users/{user_id}/deactivate").status_code == 303
     assert other.get("/").status_code == 302
-    assert other.post("/login", data={"username": "sebingung", "password": PASSWORD}).status_code == 422
+    assert login(other, "sebingung", PASSWORD).status_code == 422
 
 
 def test_password_reset_shows_a_new_password_once_and_old_one_stops_working(app, admin_client):
@@ -103,8 +105,8 @@ def test_password_reset_shows_a_new_password_once_and_old_one_stops_working(app,
     assert response.status_code == 200
     new_password = response.text.split("<code>")[1].split("</code>")[0]
     fresh = app.test_client()
-    assert fresh.post("/login", data={"username": "quenmatkhau", "password": PASSWORD}).status_code == 422
-    assert fresh.post("/login", data={"username": "quenmatkhau", "password": new_password}).status_code == 303
+    assert login(fresh, "quenmatkhau", PASSWORD).status_code == 422
+    assert login(fresh, "quenmatkhau", new_password).status_code == 303
 
 
 def test_changing_a_users_unit_ends_their_sessions(app, admin_client):
@@ -112,7 +114,7 @@ def test_changing_a_users_unit_ends_their_sessions(app, admin_client):
         user = make_user("chuyencongtac")
         user_id, new_unit = user.id, make_unit().id
     other = app.test_client()
-    other.post("/login", data={"username": "chuyencongtac", "password": PASSWORD})
+    login(other, "chuyencongtac", PASSWORD)
     form = _user_form(app, organization_id=new_unit, full_name="Chuyển Công Tác")
     form.pop("username"), form.pop("password")
     assert admin_client.post(f"/admin/users/{user_id}/edit", data=form).status_code == 303

@@ -8,7 +8,7 @@ from app.audit import record
 from app.extensions import db
 from app.models import AuditEvent, Organization, OrgKind, Role, Village
 from app.permissions import get_or_404, require
-from tests.conftest import empty_tables, make_app
+from tests.conftest import empty_tables, login, make_app
 from tests.factories import PASSWORD, make_unit, make_user, make_village
 
 
@@ -25,7 +25,7 @@ def ids(app):
 @pytest.fixture
 def admin(app, ids):
     client = app.test_client()
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    login(client, "quantri", PASSWORD)
     return client
 
 
@@ -112,7 +112,7 @@ def test_another_units_object_is_404_and_audited_but_a_missing_one_is_not_audite
         own = make_village(db.session.get(Organization, ids["commune"]), "Thôn của mình").id
         foreign = make_village(make_unit("UBND xã Khác"), "Thôn của xã khác").id
     client = scoped_app.test_client()
-    client.post("/login", data={"username": "canbo", "password": PASSWORD})
+    login(client, "canbo", PASSWORD)
     assert client.get(f"/test/villages/{own}").text == "Thôn của mình"
     assert client.get(f"/test/villages/{foreign}").status_code == 404
     assert client.get("/test/villages/424242").status_code == 404
@@ -140,8 +140,8 @@ def test_the_audit_page_lists_events_newest_first_with_labels(app, admin, ids):
 
 
 def test_the_audit_page_filters_by_action_and_by_username(app, admin, ids):
-    app.test_client().post("/login", data={"username": "Can%Bo_", "password": "wrong-password-1"})
-    app.test_client().post("/login", data={"username": "canbo", "password": "wrong-password-1"})
+    login(app.test_client(), "Can%Bo_", "wrong-password-1")
+    login(app.test_client(), "canbo", "wrong-password-1")
     by_action = admin.get("/admin/audit?action=login.failure")
     assert _usernames(by_action.text) == ["canbo", "Can%Bo_"]
     by_user = admin.get("/admin/audit?user=N%25b")  # "n%b": the percent sign is a character, not a wildcard
@@ -163,7 +163,7 @@ def test_the_audit_page_is_paginated_and_htmx_gets_the_rows(database_url, _schem
             record("login.failure", actor=None, username=f"khach{n}")
         db.session.commit()
     client = app.test_client()
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    login(client, "quantri", PASSWORD)
     first = client.get("/admin/audit")
     assert "Trang 1" in first.text and "khach6" in first.text and "khach3" not in first.text
     second = client.get("/admin/audit?page=2&action=&user=", headers={"HX-Request": "true"})

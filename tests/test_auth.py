@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 from tests.factories import PASSWORD, make_user
 
 
@@ -54,8 +54,8 @@ def test_inactive_user_is_refused(app, auth):
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-                                    "http:/evil.example", "\\\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "http:/evil.example", "\\\\evil.example"])
 def test_unsafe_next_is_ignored(client, officer, target):
     response = client.post("/login", data={"username": officer, "password": PASSWORD, "next": target})
     assert response.status_code == 303
@@ -130,7 +130,7 @@ def csrf_client(database_url, _schema):
 
 
 def test_login_without_csrf_token_is_refused(csrf_client):
-    response = csrf_client.post("/login", data={"username": "csrfuser", "password": PASSWORD})
+    response = login(csrf_client, "csrfuser", PASSWORD)
     assert response.status_code == 400
 
 

@@ -132,10 +132,12 @@ def test_a_backup_taken_while_writers_run_has_every_row_committed_before_it(data
                 n = 0
                 while not stop.is_set():
                     n += 1
-                    unit = services.save_unit(None, actor=None, name=f"UBND xã Ghi {n}", short_name=f"Ghi {n}", kind="commune")
+                    unit = services.save_unit(None, actor=None, name=f"UBND xã Ghi {n}", short_name=f"Ghi {n}",
+                                              kind="commune")
                     committed.append(("organization", unit.id))
-                    user = services.create_user(actor=None, username=f"ghi{n}", password="ruộng-lúa-xanh-7", full_name="Ghi",
-                                                email=None, phone=None, role="officer", organization_id=commune_id)
+                    user = services.create_user(actor=None, username=f"ghi{n}", password="ruộng-lúa-xanh-7",
+                                                full_name="Ghi", email=None, phone=None, role="officer",
+                                                organization_id=commune_id)
                     committed.append(("user_account", user.id))
         except Exception as error:
             errors.append(error)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, User
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 from tests.factories import PASSWORD, make_user
 
 GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -22,7 +22,7 @@ def officer(app):
 
 def _fail(client, times, username="canbo"):
     for _ in range(times):
-        response = client.post("/login", data={"username": username, "password": "wrong-password-42"})
+        response = login(client, username, "wrong-password-42")
         assert response.status_code == 422 and GENERIC in response.text
 
 
@@ -42,7 +42,7 @@ def _actions(app):
 def test_five_failures_lock_the_account_even_against_the_right_password(app, client, officer):
     with time_machine.travel(START, tick=False):
         _fail(client, 5)
-        response = client.post("/login", data={"username": "canbo", "password": PASSWORD})
+        response = login(client, "canbo", PASSWORD)
     assert response.status_code == 422
     assert GENERIC in response.text  # the same message: a locked account is not revealed
     user = _user(app, officer)
@@ -54,9 +54,9 @@ def test_the_lock_ends_after_15_minutes(app, client, officer):
     with time_machine.travel(START, tick=False):
         _fail(client, 5)
     with time_machine.travel(START + timedelta(minutes=14), tick=False):
-        assert client.post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 422
+        assert login(client, "canbo", PASSWORD).status_code == 422
     with time_machine.travel(START + timedelta(minutes=15, seconds=1), tick=False):
-        assert client.post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 303
+        assert login(client, "canbo", PASSWORD).status_code == 303
     user = _user(app, officer)
     assert user.failed_logins == 0 and user.locked_until is None
 
@@ -77,16 +77,16 @@ def test_failures_are_counted_in_the_database_across_workers(app, database_url, 
     _fail(app.test_client(), 3)
     _fail(other_worker, 2)
     assert _user(app, officer).locked_until is not None
-    assert other_worker.post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 422
+    assert login(other_worker, "canbo", PASSWORD).status_code == 422
 
 
 def test_unknown_usernames_lock_nothing_and_get_the_same_message(app, client, officer):
     _fail(client, 6, username="khongcoai")
-    assert client.post("/login", data={"username": "canbo", "password": PASSWORD}).status_code == 303
+    assert login(client, "canbo", PASSWORD).status_code == 303
 
 
 def test_sign_ins_and_the_lockout_are_audited_with_the_typed_username(app, client, officer):
-    client.post("/login", data={"username": "  CanBo ", "password": PASSWORD})
+    login(client, "  CanBo ", PASSWORD)
     client.post("/logout")
     _fail(client, 5, username="CANBO")
     _fail(client, 1, username="ai-do")
@@ -103,5 +103,5 @@ def test_sign_ins_and_the_lockout_are_audited_with_the_typed_username(app, clien
 
 def test_a_sign_in_attempt_while_locked_is_audited_as_such(app, client, officer):
     _fail(client, 5)
-    client.post("/login", data={"username": "canbo", "password": PASSWORD})
+    login(client, "canbo", PASSWORD)
     assert _actions(app)[-1] == ("login.failure", "canbo", "account_locked")

@@ -8,21 +8,21 @@ from sqlalchemy import event, func, insert, select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, Task, TaskStatus, User, task_cooperator
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import login
 from tests.factories import PASSWORD, make_directive, make_item, make_unit, make_user
 
 TODAY = date(2022, 8, 20)
 
 
 def test_coordinator_sees_district_counts_and_the_unit_table(demo, client):
-    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    login(client, "vanphong")
     page = client.get("/").text
     assert "Quá hạn chưa hoàn thành" in page and "Đơn vị theo số nhiệm vụ quá hạn" in page
     assert page.index("Quá hạn chưa hoàn thành</h2>") < page.index("Sắp đến hạn (3 ngày tới)")
 
 
 def test_officer_sees_only_its_unit(demo, client):
-    client.post("/login", data={"username": "tamphuoc", "password": DEMO_PASSWORD})
+    login(client, "tamphuoc")
     page = client.get("/").text
     assert "Nhiệm vụ được giao cho UBND xã Tam Phước" in page
     assert "Đơn vị theo số nhiệm vụ quá hạn" not in page
@@ -30,7 +30,7 @@ def test_officer_sees_only_its_unit(demo, client):
 
 
 def test_counts_follow_a_status_change(demo, client):
-    client.post("/login", data={"username": "tamthanh", "password": DEMO_PASSWORD})
+    login(client, "tamthanh")
     with demo.app_context():
         unit_id = db.session.scalar(select(Organization.id).where(Organization.short_name == "Tam Thành"))
         overdue = db.session.scalars(select(Task).where(Task.lead_unit_id == unit_id,
@@ -78,7 +78,7 @@ def _statements_for_dashboard(app, count: int) -> int:
     event.listen(engine, "before_cursor_execute", listener)
     try:
         with time_machine.travel(TODAY, tick=False):  # sign in inside: a session cookie from the future is refused
-            client.post("/login", data={"username": "dieuphoi", "password": PASSWORD})
+            login(client, "dieuphoi", PASSWORD)
             statements.clear()
             assert client.get("/").status_code == 200
     finally:
@@ -112,23 +112,23 @@ def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client)
                  for unit_id in (ticket.commune_id, ticket.partner_id)]
         link = f'href="/support/{ticket.id}"'
     for username in sides + ["vanphong"]:
-        client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        login(client, username)
         assert link in client.get("/").text, username
         client.post("/logout")
-    client.post("/login", data={"username": "doanthanhnien", "password": DEMO_PASSWORD})
+    login(client, "doanthanhnien")
     assert link not in client.get("/").text
 
 
 def test_a_unit_with_nothing_overdue_is_told_so_in_a_sentence(app, client):
     with app.app_context():
         make_user("tamlanh", unit=make_unit("UBND xã Tam Lãnh", kind=OrgKind.COMMUNE))
-    client.post("/login", data={"username": "tamlanh", "password": PASSWORD})
+    login(client, "tamlanh", PASSWORD)
     page = client.get("/").text
     assert "Không có nhiệm vụ nào quá hạn: mọi nhiệm vụ được giao cho UBND xã Tam Lãnh đều đang trong hạn" in page
 
 
 def test_the_district_dashboard_opens_with_counts_and_overdue_tasks_and_folds_the_rest(demo, client):
-    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    login(client, "vanphong")
     page = client.get("/").text
     assert '<section id="overdue" class="card"' in page
     for section in ("due-soon", "overdue-tickets", "units"):
@@ -153,11 +153,11 @@ def _district_row(page: str, unit_id: int) -> list[int]:
 
 def test_each_units_own_numbers_and_the_district_table_agree(demo, client):
     from app.tasks.classes import REPORTED_CLASSES
-    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    login(client, "vanphong")
     district = client.get("/").text
     client.post("/logout")
     for username in OFFICERS:
-        client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        login(client, username)
         page = client.get("/").text
         client.post("/logout")
         with demo.app_context():
@@ -170,7 +170,7 @@ def test_each_units_own_numbers_and_the_district_table_agree(demo, client):
 
 
 def test_vnpt_counts_its_co_operating_tasks_apart_from_the_one_it_leads(demo, client):
-    client.post("/login", data={"username": "vnpt", "password": DEMO_PASSWORD})
+    login(client, "vnpt")
     page = client.get("/").text
     with demo.app_context():
         unit_id = db.session.scalar(select(User.organization_id).where(User.username == "vnpt"))
@@ -183,7 +183,7 @@ def test_vnpt_counts_its_co_operating_tasks_apart_from_the_one_it_leads(demo, cl
 
 
 def test_a_cancelled_task_leaves_the_classes_and_is_counted_beside_them(demo, client):
-    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    login(client, "vanphong")
     with demo.app_context():
         task = db.session.scalars(select(Task).where(Task.status == TaskStatus.IN_PROGRESS,
                                                      Task.deadline < date.today()).order_by(Task.id)).first()

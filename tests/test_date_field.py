@@ -80,7 +80,8 @@ def test_a_date_typed_as_dd_mm_yyyy_is_saved(demo, client, auth):
     response = client.post("/support/new", data=_ticket_form(demo, wanted_by.strftime("%d/%m/%Y")))
     assert response.status_code == 303
     with demo.app_context():
-        assert db.session.scalar(select(SupportTicket.wanted_by).order_by(SupportTicket.id.desc()).limit(1)) == wanted_by
+        latest = select(SupportTicket.wanted_by).order_by(SupportTicket.id.desc()).limit(1)
+        assert db.session.scalar(latest) == wanted_by
 
 
 def test_a_date_not_understood_says_how_to_type_it_and_keeps_what_was_typed(demo, client, auth):

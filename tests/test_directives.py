@@ -9,12 +9,12 @@ from app.directives import services
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Organization, Task, TaskUpdate, User
 from app.rules import RuleError
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import login
 
 
 @pytest.fixture
 def office(demo, client):
-    client.post("/login", data={"username": "vanphong", "password": DEMO_PASSWORD})
+    login(client, "vanphong")
     return client
 
 
@@ -76,13 +76,13 @@ def test_search_over_htmx_returns_only_the_results(office):
 
 @pytest.mark.parametrize("username", ["tamphuoc", "vnpt", "doanthanhnien"])
 def test_officers_cannot_record_a_directive(client, demo, username):
-    client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+    login(client, username)
     assert client.get("/directives/new").status_code == 403
     assert client.post("/directives/new", data=_directive_form()).status_code == 403
 
 
 def test_monitor_reads_but_does_not_record(client, demo):
-    client.post("/login", data={"username": "lanhdao", "password": DEMO_PASSWORD})
+    login(client, "lanhdao")
     assert client.get("/directives/1").status_code == 200
     assert "Thêm nội dung nhiệm vụ" not in client.get("/directives/1").text
     assert client.post("/directives/1/items", data={"title": "X"}).status_code == 403

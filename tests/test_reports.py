@@ -103,6 +103,16 @@ def test_done_on_time_thanks_to_an_extension_is_counted_apart(app):
         assert row.counts[TaskClass.DONE_ON_TIME] == 2 and row.done_after_extension == 1
 
 
+def test_an_extension_decided_after_the_period_does_not_move_its_deadline_then(app):
+    with app.app_context():
+        unit, leader = make_unit(), _district_user()
+        _task(unit, deadline=date(2026, 11, 1), extended_deadline=date(2026, 12, 1),
+              extended_at=_at(date(2026, 11, 20)))
+        assert _row(_figures(leader), unit).counts[TaskClass.OPEN_OVERDUE] == 1
+        later = _row(_figures(leader, date(2026, 11, 15), date(2026, 11, 25)), unit)
+        assert later.counts[TaskClass.OPEN_ON_TIME] == 1
+
+
 def test_rates_are_over_the_tasks_that_have_fallen_due(app):
     with app.app_context():
         unit, leader = make_unit(), _district_user()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OrgKind, Role, User
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 
 START = datetime(2024, 3, 4, 8, 0, tzinfo=timezone.utc)
@@ -24,7 +25,7 @@ def users(app):
 
 def _signed_in(app, username="canbo"):
     client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
+    assert login(client, username, PASSWORD).status_code == 303
     return client
 
 
@@ -45,7 +46,7 @@ def test_sign_in_issues_a_new_session_cookie(app, client, users):
     client.get("/login")
     client.post("/language/en", data={"next": "/login"})
     before = client.get_cookie("session").value
-    client.post("/login", data={"username": "canbo", "password": PASSWORD})
+    login(client, "canbo", PASSWORD)
     assert client.get_cookie("session").value != before
     attacker = app.test_client()
     attacker.set_cookie("session", before)  # a session fixed before sign-in stays anonymous
@@ -167,7 +168,7 @@ def test_users_of_a_deactivated_unit_cannot_sign_in_and_their_sessions_stop(app,
         unit_id = db.session.get(User, users["officer"]).organization_id
     assert admin.post(f"/admin/units/{unit_id}/deactivate").status_code == 303
     assert _is_signed_out(client)
-    refused = app.test_client().post("/login", data={"username": "canbo", "password": PASSWORD})
+    refused = login(app.test_client(), "canbo", PASSWORD)
     assert refused.status_code == 422 and "Tên đăng nhập hoặc mật khẩu không đúng." in refused.text
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failure")).one()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.clock import today
 from app.extensions import db
 from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
+from tests.conftest import login
 from tests.factories import (
     PASSWORD,
     make_counting_team,
@@ -59,7 +60,7 @@ def test_a_team_without_enough_members_or_leader_does_not_raise_the_tasks_progre
 
 
 def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, client, commune_task):
-    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    login(client, "tamdann", PASSWORD)
     page = client.get(f"/tasks/{commune_task['kpi']}").text
     assert 'name="progress"' not in page
     assert "tính từ" in page and "25%" in page
@@ -76,7 +77,7 @@ def test_status_form_says_progress_is_computed_and_ignores_a_typed_value(app, cl
 
 
 def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_two_members(app, client, commune_task):
-    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    login(client, "tamdann", PASSWORD)
     response = client.post("/teams/new", data={"village_id": commune_task["villages"][3],
                                                "decision_number": "45/QĐ-UBND",
                                                "established_on": (today() - timedelta(days=1)).isoformat()})
@@ -92,7 +93,7 @@ def test_a_registered_team_raises_the_tasks_progress_once_it_has_a_leader_and_tw
 
 
 def test_a_coverage_task_below_its_target_cannot_be_reported_done(app, client, commune_task):
-    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    login(client, "tamdann", PASSWORD)
     with app.app_context():
         task = db.session.get(Task, commune_task["kpi"])
         version, progress = task.version, task.progress
@@ -110,7 +111,7 @@ def test_at_the_target_the_page_says_so_and_reporting_done_keeps_the_computed_pr
         for village_id in commune_task["villages"][1:]:
             make_counting_team(db.session.get(Village, village_id))
         version = db.session.get(Task, commune_task["kpi"]).version
-    client.post("/login", data={"username": "tamdann", "password": PASSWORD})
+    login(client, "tamdann", PASSWORD)
     page = client.get(f"/tasks/{commune_task['kpi']}").text
     assert 'id="coverage-reached"' in page and "đã đạt chỉ tiêu (100%" in page
     assert '<option selected value="done">' in page

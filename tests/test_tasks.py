@@ -6,15 +6,12 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Task, TaskStatus, TaskUpdate, User, task_cooperator
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import login
 
 OFFICERS = ["phuthinh", "tamthanh", "taman", "tamdann", "tamloc", "tamphuoc", "tamvinh", "tamthai", "tamdai",
             "tamdan", "tamlanh", "doanthanhnien", "hoiphunu", "vnpt", "viettel", "buudien"]
 
 
-def login(client, username):
-    client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    return client
 
 
 def _unit_id(username):

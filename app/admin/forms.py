@@ -33,7 +33,8 @@ def acceptable_password(form, field):
 
 
 class UnitForm(Form):
-    name = StringField(_l("Name"), filters=[strip], validators=[_required(_l("Enter the unit's name.")), Length(max=200)])
+    name = StringField(_l("Name"), filters=[strip],
+                       validators=[_required(_l("Enter the unit's name.")), Length(max=200)])
     short_name = StringField(_l("Short name"), filters=[strip],
                              validators=[_required(_l("Enter a short name.")), Length(max=60)])
     kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS))
@@ -43,7 +44,8 @@ class UserForm(Form):
     username = StringField(_l("Username"), filters=[strip], validators=[
         _required(_l("Enter a username.")),
         Regexp(USERNAME_PATTERN, message=_l("3 to 64 characters: lower-case letters, digits, dot, dash, underscore."))])
-    full_name = StringField(_l("Full name"), filters=[strip], validators=[_required(_l("Enter the full name.")), Length(max=120)])
+    full_name = StringField(_l("Full name"), filters=[strip],
+                            validators=[_required(_l("Enter the full name.")), Length(max=120)])
     email = StringField(_l("Email"), filters=[strip], validators=[Optional(), Length(max=254),
                                                   Regexp(EMAIL_PATTERN, message=_l("Not a valid email address."))])
     phone = StringField(_l("Phone"), filters=[digits_only], validators=[Optional(), Regexp(PHONE_PATTERN, message=_l(

@@ -1,7 +1,6 @@
 """Administration screens: one small view per URL and method."""
-from flask import flash, redirect, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,20 +9,11 @@ from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
 from app.forms import form_status, submit
-from app.pager import paginate
-from app.htmx import render
+from app.htmx import redirect_to, render
 from app.models import Organization, User
-from app.permissions import require
+from app.pager import paginate
+from app.permissions import get_or_404, require
 from app.rules import RuleError
-
-DUPLICATE_MESSAGES = {
-    "name": _l("This name is already used."),
-    "username": _l("This username is already taken."),
-}
-
-
-def _get_or_404(model, object_id):
-    return db.get_or_404(model, object_id)
 
 
 def _unit_choices():
@@ -33,14 +23,9 @@ def _unit_choices():
 
 def _save(form, template: str, save, done_endpoint: str, **context):
     """Validate, call the service, redirect; or show the form again with messages (422)."""
-    try:
-        saved = submit(form, save)
-    except services.DuplicateError as error:
-        getattr(form, error.field).errors.append(DUPLICATE_MESSAGES[error.field])
-        saved = None
-    if saved is not None:
+    if submit(form, save) is not None:
         flash(_("Saved."), "success")
-        return redirect(url_for(done_endpoint), code=303)
+        return redirect_to(url_for(done_endpoint))
     return render(template, "form", form=form, status=form_status(form), **context)
 
 
@@ -72,7 +57,7 @@ def unit_new():
 @require("admin.manage")
 def unit_edit(unit_id: int):
     """Edit a unit."""
-    unit = _get_or_404(Organization, unit_id)
+    unit = get_or_404(Organization, unit_id, current_user, "admin.manage")
     form = UnitForm(obj=unit)
     return _save(form, "admin/unit_form.html",
                  lambda: services.save_unit(unit, actor=current_user, **_form_data(form, "name", "short_name", "kind")),
@@ -99,7 +84,8 @@ def user_new():
     form = UserForm()
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
-                 lambda: services.create_user(actor=current_user, **_form_data(form, "username", "password", *USER_FIELDS)),
+                 lambda: services.create_user(actor=current_user,
+                                              **_form_data(form, "username", "password", *USER_FIELDS)),
                  "admin.users", user=None)
 
 
@@ -107,7 +93,7 @@ def user_new():
 @require("admin.manage")
 def user_edit(user_id: int):
     """Edit a user's details, role and unit."""
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id, current_user, "admin.manage")
     form = UserEditForm(obj=user)
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
@@ -124,7 +110,7 @@ ACTIVATION_MODELS = {"units": Organization, "users": User}
 @require("admin.manage")
 def confirm_activation(kind: str, object_id: int, action: str):
     """Ask before activating or deactivating a unit or a user."""
-    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
     return render("admin/confirm.html", obj=obj, kind=kind, action=action)
 
 
@@ -132,27 +118,28 @@ def confirm_activation(kind: str, object_id: int, action: str):
 @require("admin.manage")
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
-    obj = _get_or_404(ACTIVATION_MODELS[kind], object_id)
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
     try:
         services.set_active(obj, action == "activate", actor=current_user)
     except RuleError as error:
         return render("admin/confirm.html", obj=obj, kind=kind, action=action, refusal=error.message, status=422)
     flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
-    return redirect(url_for(f"admin.{kind}"), code=303)
+    return redirect_to(url_for(f"admin.{kind}"))
 
 
 @bp.get("/users/<int:user_id>/reset-password")
 @require("admin.manage")
 def confirm_reset_password(user_id: int):
     """Ask before giving a user a new password."""
-    return render("admin/confirm.html", obj=_get_or_404(User, user_id), kind="users", action="reset-password")
+    user = get_or_404(User, user_id, current_user, "admin.manage")
+    return render("admin/confirm.html", obj=user, kind="users", action="reset-password")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
 @require("admin.manage")
 def reset_password(user_id: int):
     """Give a user a new random password and show it once."""
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id, current_user, "admin.manage")
     password = services.reset_password(user, actor=current_user)
     return render("admin/password.html", user=user, password=password)
 

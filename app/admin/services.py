@@ -21,23 +21,26 @@ LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: mak
                              "administrator first.")
 
 
-class DuplicateError(Exception):
-    """A value that must be unique is taken; `field` names the form field."""
+# A value that must be unique is taken (field -> message).
+DUPLICATE_MESSAGES = {
+    "name": _l("This name is already used."),
+    "username": _l("This username is already taken."),
+}
 
-    def __init__(self, field: str):
-        super().__init__(field)
-        self.field = field
+
+def _duplicate(field: str) -> RuleError:
+    return RuleError(DUPLICATE_MESSAGES[field], field)
 
 
 def _commit(field: str, action: str, obj: Any, changes: dict, actor: User) -> None:
-    """Audit and commit; a unique value taken meanwhile by someone else becomes a DuplicateError."""
+    """Audit and commit; a unique value taken meanwhile by someone else is refused like one taken before."""
     try:
         db.session.flush()  # gives a new object its id for the audit row
         audit.record(action, obj, actor=actor, changes=changes)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise DuplicateError(field) from error
+        raise _duplicate(field) from error
 
 
 # A unit id changes as the unit's name in the trail: field of the change, relationship holding the old one.
@@ -62,7 +65,7 @@ def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: 
     if unit is not None:
         clash = clash.where(Organization.id != unit.id)
     if db.session.scalar(clash) is not None:
-        raise DuplicateError("name")
+        raise _duplicate("name")
     action = "unit.update" if unit else "unit.create"
     unit = unit or Organization(active=True)
     changes = _changes(unit, name=name, short_name=short_name, kind=OrgKind(kind))
@@ -118,7 +121,7 @@ def set_active(obj: Organization | User, active: bool, *, actor: User | None) ->
 def create_user(*, actor: User | None, username: str, password: str, **fields) -> User:
     """A new active user (`actor` None: created at the console)."""
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
-        raise DuplicateError("username")
+        raise _duplicate("username")
     user = User(username=username.lower(), active=True, session_version=1)
     changes = _changes(user, username=username.lower(), **_typed(fields))
     _assign_user_fields(user, **fields)

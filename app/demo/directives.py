@@ -10,8 +10,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import (COMMUNE_LEVEL, Directive, DocType, Item, Kpi, Organization, OrgKind, Role, Task, TaskStatus,
-                        TaskUpdate, User)
+from app.models import (
+    COMMUNE_LEVEL,
+    Directive,
+    DocType,
+    Item,
+    Kpi,
+    Organization,
+    OrgKind,
+    Role,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    User,
+)
 
 ARTICLE_ITEMS = [
     # (title, description, deadline offset in days or None, KPI, lead group, co-operating units' short names)

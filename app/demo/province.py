@@ -16,9 +16,29 @@ from sqlalchemy import func, insert, select
 from app.demo import seed as seed_demo
 from app.demo.directives import _at
 from app.extensions import db
-from app.models import (Affiliation, Directive, DocType, Item, Organization, OrgKind, OutreachActivity, OutreachKind,
-                        Role, SupportTicket, Task, TaskStatus, TaskUpdate, Team, TeamMember, TeamPosition,
-                        TicketKind, TicketStatus, User, Village, VillageKind)
+from app.models import (
+    Affiliation,
+    Directive,
+    DocType,
+    Item,
+    Organization,
+    OrgKind,
+    OutreachActivity,
+    OutreachKind,
+    Role,
+    SupportTicket,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    Team,
+    TeamMember,
+    TeamPosition,
+    TicketKind,
+    TicketStatus,
+    User,
+    Village,
+    VillageKind,
+)
 from app.vntext import fold, sort_key
 
 # Quảng Nam's district-level units in 2022 (Phú Ninh is the demo's own).
@@ -154,7 +174,8 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
         team_id += 1
     _insert(Team, teams)
     _insert(TeamMember, members)
-    activity_rows = [{"organization_id": rng.choice(all_communes), "held_on": today - timedelta(days=rng.randint(0, 365)),
+    activity_rows = [{"organization_id": rng.choice(all_communes),
+                      "held_on": today - timedelta(days=rng.randint(0, 365)),
                       "kind": rng.choice(list(OutreachKind)), "title": "Tuyên truyền chuyển đổi số",
                       "participants": rng.randint(5, 80), "households_reached": rng.randint(0, 40), "note": ""}
                      for _ in range(activities)]

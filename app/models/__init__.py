@@ -1,12 +1,35 @@
 """Domain models; import from here."""
 from app.models.audit import AuditEvent
-from app.models.directive import (CLOSED_STATUSES, Directive, DocType, Item, Kpi, Task, TaskClass, TaskStatus,
-                                  TaskUpdate, task_cooperator)
+from app.models.directive import (
+                                  CLOSED_STATUSES,
+                                  Directive,
+                                  DocType,
+                                  Item,
+                                  Kpi,
+                                  Task,
+                                  TaskClass,
+                                  TaskStatus,
+                                  TaskUpdate,
+                                  task_cooperator,
+)
 from app.models.imports import ImportDraft
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
-from app.models.registry import (SKILL_COLUMNS, TICKET_TRANSITIONS, Affiliation, OutreachActivity, OutreachKind,
-                                 SupportTicket, Team, TeamMember, TeamPosition, TicketEvent, TicketKind, TicketStatus,
-                                 TicketTransition, outreach_village)
+from app.models.registry import (
+                                  SKILL_COLUMNS,
+                                  TICKET_TRANSITIONS,
+                                  Affiliation,
+                                  OutreachActivity,
+                                  OutreachKind,
+                                  SupportTicket,
+                                  Team,
+                                  TeamMember,
+                                  TeamPosition,
+                                  TicketEvent,
+                                  TicketKind,
+                                  TicketStatus,
+                                  TicketTransition,
+                                  outreach_village,
+)
 from app.models.submission import Submission
 from app.models.user import Role, User
 

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.clock import today
 from app import submissions
+from app.clock import today
 from app.forms import DateField, Form, NotInFuture, strip
 from app.labels import OUTREACH_KIND_LABELS, choices
 from app.models import SKILL_COLUMNS

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.audit import record
 from app import submissions
+from app.audit import record
 from app.extensions import db
 from app.forms import db_id
 from app.models import (

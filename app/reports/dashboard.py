@@ -9,8 +9,8 @@ from datetime import date
 
 from app.models import User
 from app.reports.charts import Chart, coverage_bars, unit_bars
-from app.reports.figures import UnitRow, coverage_at, unit_rows_at
-from app.reports.trends import Projection, coverage_goal, coverage_projections
+from app.reports.figures import UnitRow, unit_rows_at
+from app.reports.trends import Projection, coverage_outlook
 from app.tasks.classes import TaskClass
 
 
@@ -27,10 +27,9 @@ class LeaderOverview:
 def leader_overview(user: User, today: date) -> LeaderOverview:
     """Today's figures in the user's scope, from the same SQL as the report."""
     rows = sorted(unit_rows_at(user, None, today), key=lambda r: (-r.counts[TaskClass.OPEN_OVERDUE], r.name))
-    deadline, behind = coverage_projections(user, today)
+    outlook = coverage_outlook(user, today)
     charts = [unit_bars(rows, today)]
-    coverage = coverage_at(user, today)
-    if coverage:
-        goal = coverage_goal()
-        charts.append(coverage_bars(coverage, today, deadline, goal.percent if goal else 100))
-    return LeaderOverview([row for row in rows if row.counts[TaskClass.OPEN_OVERDUE]], behind, deadline, charts)
+    if outlook.rows:
+        charts.append(coverage_bars(outlook.rows, today, outlook.deadline, outlook.target))
+    return LeaderOverview([row for row in rows if row.counts[TaskClass.OPEN_OVERDUE]], outlook.behind,
+                          outlook.deadline, charts)

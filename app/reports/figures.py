@@ -140,10 +140,10 @@ def unit_rows_at(user: User, directive_ids: list[int] | None, day: date) -> list
     stmt = (select(Organization.id, Organization.name, Organization.short_name, tasks.c.cls, func.count(),
                    func.sum(tasks.c.extended))
             .join(tasks, tasks.c.unit_id == Organization.id)
-            .group_by(Organization.id, Organization.name, Organization.short_name, tasks.c.cls))
-    rows: dict[int, UnitRow] = {}
-    order = {unit_id: index for index, unit_id in enumerate(db.session.scalars(
-        select(Organization.id).order_by(*Organization.picker_order())))}
+            .group_by(Organization.id, Organization.name, Organization.short_name, Organization.kind,
+                      Organization.sort_key, tasks.c.cls)
+            .order_by(*Organization.picker_order(), Organization.id))
+    rows: dict[int, UnitRow] = {}  # in the order of unit pickers (dicts keep insertion order)
     for unit_id, name, short_name, cls, count, extended in db.session.execute(stmt):
         row = rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in REPORTED_CLASSES}, short_name))
         if cls in row.counts:
@@ -151,7 +151,7 @@ def unit_rows_at(user: User, directive_ids: list[int] | None, day: date) -> list
             row.done_after_extension += int(extended or 0)
         elif cls == TaskClass.CANCELLED:
             row.cancelled = count
-    ranked = sorted(rows.values(), key=lambda r: order.get(r.unit_id, 0))
+    ranked = list(rows.values())
     _rank(ranked)
     return ranked
 
@@ -170,16 +170,20 @@ def _totals(rows: list[UnitRow]) -> UnitRow:
     return total
 
 
-def coverage_at(user: User, day: date) -> list[CoverageRow]:
-    """Per active commune-level unit in the user's scope: villages, and those with a team at the end of the day."""
-    bound = history.as_date(day)
-    stmt = (select(Organization.id, Organization.name, func.count(Village.id),
-                   func.count(case((history.village_covered_at(Village.id, bound), Village.id))))
+def coverage_at(user: User, day: date, *earlier: date) -> list[CoverageRow]:
+    """Per active commune-level unit in the user's scope: villages, and those with a team at the end of the day.
+
+    With `earlier` days: tuples (row, covered on each earlier day), from the same query."""
+    covered = [func.count(case((history.village_covered_at(Village.id, history.as_date(d)), Village.id)))
+               for d in (day, *earlier)]
+    stmt = (select(Organization.id, Organization.name, func.count(Village.id), *covered)
             .select_from(Organization).outerjoin(Village, Village.commune_id == Organization.id)
             .where(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
             .group_by(Organization.id, Organization.name, Organization.sort_key).order_by(Organization.sort_key))
     if not sees_everything(user):
         stmt = stmt.where(Organization.id == user.organization_id)
+    if earlier:
+        return [(CoverageRow(*row[:4]), *row[4:]) for row in db.session.execute(stmt)]
     return [CoverageRow(*row) for row in db.session.execute(stmt)]
 
 

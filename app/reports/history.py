@@ -80,11 +80,17 @@ def task_done_on_at(day):
     return case((Task.completed_on <= day, Task.completed_on), else_=became_done)
 
 
+def deadline_at(day):
+    """SQL: the effective deadline at the end of the day: a later decision (extension, adjustment) not yet made."""
+    decided = or_(Task.extended_at.is_(None), local_date(Task.extended_at) <= day)
+    return case((and_(Task.extended_deadline.is_not(None), decided), Task.extended_deadline), else_=Task.deadline)
+
+
 def task_class_at(day):
     """SQL: the class a task was in at the end of the day (the rules of app.tasks.classes, on its history)."""
     status = task_status_at(day)
     done_on = task_done_on_at(day)
-    deadline = Task.effective_deadline_expr()
+    deadline = deadline_at(day)
     return case(
         (status == TaskStatus.CANCELLED.value, literal(TaskClass.CANCELLED.value)),
         (deadline.is_(None), literal(TaskClass.NO_DEADLINE.value)),
@@ -100,7 +106,7 @@ def done_after_extension_at(day):
     """SQL: done on time at the end of the day only thanks to an extended deadline (hoàn thành đúng hạn có gia hạn)."""
     done_on = task_done_on_at(day)
     return and_(task_status_at(day) == TaskStatus.DONE.value, Task.extended_deadline.is_not(None),
-                Task.deadline.is_not(None), done_on > Task.deadline, done_on <= Task.extended_deadline)
+                Task.deadline.is_not(None), done_on > Task.deadline, done_on <= deadline_at(day))
 
 
 def ticket_existed(day):

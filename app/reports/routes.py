@@ -10,7 +10,7 @@ from app.reports.charts import report_charts
 from app.reports.figures import counted_directive_ids, report_figures, visible_directives
 from app.reports.forms import PERIOD_LABELS, read_choice
 from app.reports.periods import PeriodKind, period_containing
-from app.reports.trends import coverage_goal, coverage_projections, weekly_trend
+from app.reports.trends import coverage_outlook, weekly_trend
 
 
 @bp.get("/reports")
@@ -23,10 +23,9 @@ def index():
     report = report_figures(current_user, directive_ids=choice.directive_ids, start=period.start, end=period.end)
     trend = weekly_trend(current_user, counted_directive_ids(report.directives, choice.directive_ids),
                          period.week_ends(until=report.as_of))
-    deadline, behind = coverage_projections(current_user, now)
-    goal = coverage_goal()
+    outlook = coverage_outlook(current_user, now)
     quick = {kind: period_containing(kind, now) for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)}
-    charts = report_charts(report, trend, deadline, goal.percent if goal else 100)
+    charts = report_charts(report, trend, outlook.deadline, outlook.target)
     return render("reports/index.html", choice=choice, report=report, charts=charts,
                   directives=visible_directives(current_user), period_labels=PERIOD_LABELS, quick=quick,
-                  behind=behind, deadline=deadline, today=now)
+                  behind=outlook.behind, deadline=outlook.deadline, today=now)

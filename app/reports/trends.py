@@ -91,18 +91,33 @@ def coverage_goal() -> CoverageTarget | None:
     return next((target for target in coverage_targets() if target.deadline), None)
 
 
-def coverage_projections(user: User, today: date) -> tuple[date | None, list[Projection]]:
-    """The coverage deadline, and the communes (in the user's scope) that will miss it at the current pace."""
-    target = coverage_goal()
-    if target is None:
-        return None, []
-    before = {row.commune_id: row.covered for row in coverage_at(user, today - timedelta(days=PACE_DAYS))}
-    projections = []
-    for row in coverage_at(user, today):
-        gained = row.covered - before.get(row.commune_id, 0)
+@dataclass(frozen=True)
+class CoverageOutlook:
+    """Coverage today in the user's scope, the goal (target and deadline) and the communes that will miss it."""
+
+    goal: CoverageTarget | None
+    rows: list[CoverageRow]
+    behind: list[Projection]
+
+    @property
+    def deadline(self) -> date | None:
+        return self.goal.deadline if self.goal else None
+
+    @property
+    def target(self) -> int:
+        return self.goal.percent if self.goal else 100
+
+
+def coverage_outlook(user: User, today: date) -> CoverageOutlook:
+    """Today's coverage per commune and, at the pace of the last four weeks, who will miss the deadline."""
+    goal = coverage_goal()
+    pairs = coverage_at(user, today, today - timedelta(days=PACE_DAYS))
+    behind = []
+    for row, covered_before in pairs if goal else ():
+        gained = row.covered - covered_before
         remaining = row.villages - row.covered
         reaches_on = today + timedelta(days=-(-remaining * PACE_DAYS // gained)) if gained > 0 else None
-        projection = Projection(row, round(gained * 7 / PACE_DAYS, 1), reaches_on, target.deadline)
+        projection = Projection(row, round(gained * 7 / PACE_DAYS, 1), reaches_on, goal.deadline)
         if projection.misses:
-            projections.append(projection)
-    return target.deadline, projections
+            behind.append(projection)
+    return CoverageOutlook(goal, [row for row, _ in pairs], behind)

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import selectinload
 
+from app import submissions
 from app.audit import record
 from app.clock import today as district_today
-from app import submissions
 from app.extensions import db
+from app.locking import compare_and_set
 from app.models import (
     TICKET_TRANSITIONS,
     Organization,
@@ -27,7 +28,6 @@ from app.models import (
     Village,
 )
 from app.permissions import can, scoped
-from app.locking import compare_and_set
 from app.rules import Conflict, RuleError
 
 # Statuses in which the partner still owes the work: past the wanted-by date, these are overdue.

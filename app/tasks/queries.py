@@ -8,11 +8,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.vntext import like_contains
 from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
 from app.permissions import can, scoped
 from app.tasks.classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
-from app.vntext import sort_key
+from app.vntext import like_contains, sort_key
 
 
 def with_details(stmt: Select) -> Select:

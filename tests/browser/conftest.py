@@ -50,7 +50,7 @@ def pytest_collection_modifyitems(items):
     slots = [index for index, item in enumerate(items) if BROWSER_TESTS in item.path.parents]
     ordered = sorted((items[index] for index in slots),
                      key=lambda item: not getattr(item.module, "READS_ONLY", False))
-    for index, item in zip(slots, ordered):
+    for index, item in zip(slots, ordered, strict=True):
         items[index] = item
 
 

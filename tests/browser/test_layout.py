@@ -27,7 +27,8 @@ def header_height(page: Page) -> float:
 def menu_entry_tops(page: Page) -> set[int]:
     """The top of every entry of the main menu and of the account menu, rounded to the pixel."""
     return set(page.evaluate("""() => Array.from(document.querySelectorAll(
-        ".site-nav > ul > li, .account-menu > summary, .brand > a")).map((el) => Math.round(el.getBoundingClientRect().top))"""))
+        ".site-nav > ul > li, .account-menu > summary, .brand > a"))
+        .map((el) => Math.round(el.getBoundingClientRect().top))"""))
 
 
 @pytest.mark.parametrize("user", ROLES)
