@@ -158,7 +158,7 @@ def _sqlite_integrity(connection: sqlite3.Connection, path: Path) -> tuple[set[s
     try:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        revisions = ({row[0] for row in connection.execute(f"SELECT version_num FROM {schema.VERSION_TABLE}")}
+        revisions = ({row[0] for row in connection.execute(schema.VERSION_QUERY)}
                      if schema.VERSION_TABLE in tables else None)
     except sqlite3.DatabaseError as error:
         raise BackupError(_("%(path)s is not a backup of this portal.", path=path)) from error

@@ -12,6 +12,7 @@ from app.extensions import db
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 VERSION_TABLE = "alembic_version"
+VERSION_QUERY = "SELECT version_num FROM alembic_version"  # the revisions a database is at
 
 
 @lru_cache(maxsize=1)

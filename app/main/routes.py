@@ -40,7 +40,7 @@ def healthz():
     """200 when the database answers and holds this code's schema; 503 (saying which) otherwise."""
     try:
         tables = set(inspect(db.session.connection()).get_table_names())
-        revisions = (set(db.session.scalars(text(f"SELECT version_num FROM {schema.VERSION_TABLE}")))
+        revisions = (set(db.session.scalars(text(schema.VERSION_QUERY)))
                      if schema.VERSION_TABLE in tables else None)
     except SQLAlchemyError:
         db.session.rollback()
