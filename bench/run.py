@@ -99,7 +99,13 @@ def wrk(url: str, cookie: str | None, seconds: int) -> dict:
     factor = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}[read.group(2)]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50"), "p99": ms("99"),
-            "bytes": float(read.group(1)) * factor / max(requests, 1), "errors": int(non_2xx.group(1)) if non_2xx else 0}
+            "bytes": float(read.group(1)) * factor / max(requests, 1),
+            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def _drain(url: str, cookie: str) -> None:
+    """One request on its own, after the previous run's queued requests: each page is measured from an idle server."""
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=600).read()
 
 
 def writes(server: Server, cookie: str, task_ids: list[int], seconds: int) -> dict:
@@ -178,9 +184,8 @@ def query_plans(database_url: str) -> dict[str, str]:
     from app import create_app
     from app.clock import today
     from app.extensions import db
-    from app.models import User
+    from app.models import Task, User
     from app.permissions import scoped
-    from app.models import Task
     from config import DevelopmentConfig
     app = create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     plans = {}
@@ -250,6 +255,7 @@ def main() -> None:
         cookies = {username: sign_in(portal, username) for username, _ in pages.values()}
         results = {}
         for name, (username, path) in pages.items():
+            _drain(portal.url(path), cookies[username])
             base = wrk(baseline.url("/"), None, seconds)
             page = wrk(portal.url(path), cookies[username], seconds)
             results[name] = (page, base)
@@ -301,15 +307,21 @@ def _write_report(path, database_url, summary, build_seconds, results, last_base
                 if line.startswith("model name")), platform.processor())
     lines = [
         "# Benchmarks", "",
-        f"Written by `make bench` ({'bench/run.py'}) on {time.strftime('%Y-%m-%d %H:%M')} UTC. Machine: {os.cpu_count()} cores"
+        f"Written by `make bench` (bench/run.py) on {time.strftime('%Y-%m-%d %H:%M')} UTC."
+        f" Machine: {os.cpu_count()} cores"
         f" ({cpu}), Python {platform.python_version()}, {database}; gunicorn -w {WORKERS}, wrk -t2 -c16 -d{seconds}s.",
         "Each page's req/s is divided by a bare Flask + SQLAlchemy + Jinja page (one query, one sort, one template,"
         " `bench/baseline.py`) measured seconds before with the same settings. Ratios, not absolute numbers, are"
         " what compares across machines.", "",
-        f"Data (built in {build_seconds:.0f} s by `flask --app wsgi seed-province`):", "", "```", summary.strip(), "```",
+        f"Data (built in {build_seconds:.0f} s by `flask --app wsgi seed-province`):", "",
+        "```", summary.strip(), "```",
         "", "| page | req/s | baseline req/s | ratio | p50 ms | p99 ms | body KB | non-2xx |",
         "|---|---|---|---|---|---|---|---|"]
     for name, (page, base) in results.items():
+        if page["rps"] == 0:  # no response finished within the run: slower than its duration
+            lines.append(f"| {name} | none in {seconds} s | {base['rps']:.0f} | < {1 / seconds / base['rps']:.4f} |"
+                         f" > {seconds * 1000} | — | — | {page['errors']} |")
+            continue
         lines.append(f"| {name} | {page['rps']:.1f} | {base['rps']:.0f} | {page['rps'] / base['rps']:.3f} | "
                      f"{page['p50']:.1f} | {page['p99']:.1f} | {page['bytes'] / 1024:.1f} | {page['errors']} |")
     lines += ["", f"htmx status write (8 threads, each reading the task page for a fresh version, then posting): "
