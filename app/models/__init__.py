@@ -13,6 +13,7 @@ from app.models.directive import (
                                   task_cooperator,
 )
 from app.models.imports import ImportDraft
+from app.models.notification import Notification, NotificationKind
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
 from app.models.registry import (
                                   SKILL_COLUMNS,
@@ -39,5 +40,5 @@ __all__ = [
     "VillageKind", "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
-    "Role", "User", "Submission",
+    "Role", "User", "Submission", "Notification", "NotificationKind",
 ]
