@@ -55,6 +55,16 @@ def _changes(obj, fields: tuple[str, ...], new_values: dict) -> dict:
     return {name: (_audit_value(getattr(obj, name)), _audit_value(new_values[name])) for name in fields}
 
 
+def _update(obj, names: tuple[str, ...], fields: dict, actor: User, action: str):
+    """Set the named fields, audit the old and new values, commit; the object."""
+    changes = _changes(obj, names, fields)
+    for name in names:
+        setattr(obj, name, fields[name])
+    audit.record(action, obj, actor=actor, changes=changes)
+    db.session.commit()
+    return obj
+
+
 def save_directive(directive: Directive | None, actor: User, *, submission_key: str | None = None,
                    **fields) -> Directive:
     """Create a directive, or update one; the (issuer, number) pair is unique. A repeated create form
@@ -75,12 +85,7 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
         audit.record("directive.create", directive, actor=actor, changes={
             name: (None, fields[name]) for name in ("number", "doc_type", "issued_on", "final_deadline")})
         return submissions.commit(actor, submission_key, directive)
-    changes = _changes(directive, DIRECTIVE_FIELDS, fields)
-    for name in DIRECTIVE_FIELDS:
-        setattr(directive, name, fields[name])
-    audit.record("directive.update", directive, actor=actor, changes=changes)
-    db.session.commit()
-    return directive
+    return _update(directive, DIRECTIVE_FIELDS, fields, actor, "directive.update")
 
 
 def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
@@ -108,12 +113,7 @@ def update_item(item: Item, actor: User, **fields) -> Item:
     """Correct an item's title, description, default deadline or indicator (its tasks keep their deadlines)."""
     fields = {**fields, "description": fields["description"] or "",
               "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
-    changes = _changes(item, ITEM_FIELDS, fields)
-    for name in ITEM_FIELDS:
-        setattr(item, name, fields[name])
-    audit.record("item.update", item, actor=actor, changes=changes)
-    db.session.commit()
-    return item
+    return _update(item, ITEM_FIELDS, fields, actor, "item.update")
 
 
 def units_of_group(group: str) -> list[int]:
