@@ -58,10 +58,17 @@ bandit: install-test
 lint: install-test
 	$(BIN)/ruff check app tests config.py wsgi.py migrations
 
+# The SQLite run (browser tests included) and the PostgreSQL run go side by side, one per core; the PostgreSQL
+# run's output is printed after the SQLite run's, and either failing fails the target.
 test: install-test browser office lint bandit
-	env -u TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== again on $$TEST_DATABASE_URL"; $(BIN)/pytest -m "not browser"; fi
+	@mkdir -p instance; pg=; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(BIN)/pytest -m "not browser" > instance/test-postgresql.log 2>&1 & pg=$$!; fi; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
+	if [ -n "$$pg" ]; then wait $$pg; postgresql=$$?; \
+	  echo "== the same suite on $$TEST_DATABASE_URL (browser tests aside)"; cat instance/test-postgresql.log; \
+	  [ $$postgresql = 0 ] || exit $$postgresql; fi; \
+	exit $$sqlite
 
 # Not part of make test (tests/test_province.py is its smoke version): writes BENCHMARKS.md.
 # SQLite by default; BENCH_DATABASE_URL=postgresql+psycopg://... to measure PostgreSQL (its data is replaced).
