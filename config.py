@@ -52,6 +52,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     # Keys in the shared store start with this: several portals (or a check run) can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "dieuhanh")
+    # While that store is unreachable each worker counts for itself, rather than sign-ins failing with 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Reverse proxies in front of the app servers (HAProxy: 1). Their X-Forwarded-For/-Proto headers are believed
     # for that many hops, so the rate limit and the audit log see the client's address, not the proxy's.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

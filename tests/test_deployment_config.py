@@ -51,3 +51,8 @@ def test_behind_a_trusted_proxy_the_audit_log_records_the_clients_address(app, d
 
 def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(app):
     assert sign_in_failure_address(app, {"X-Forwarded-For": "203.0.113.7"}) == "10.0.0.2"
+
+
+def test_sign_in_still_works_while_the_rate_limits_store_is_unreachable(app, database_url):
+    unreachable = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    assert login(unreachable.test_client(), "khongco", "sai-mat-khau-123").status_code == 422
