@@ -2,14 +2,18 @@
 HAProxy (configured from deploy/haproxy.cfg) on one PostgreSQL database and one Redis, all started and stopped here."""
 from __future__ import annotations
 
+import email
+import email.policy
 import http.cookiejar
 import os
 import re
 import secrets
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -125,6 +129,7 @@ class Cluster:
                         LOGIN_RATE_LIMIT=login_limit, TRUSTED_PROXIES="1")
         self.servers: dict[str, Process] = {}
         self.commands: list[str] = []
+        self.commands_started: list[Process] = []
         self.haproxy: Process | None = None
         self.proxy = ""
 
@@ -155,7 +160,8 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop everything this cluster started (each in its own process group), whatever state it is in."""
-        processes = [p for p in [self.haproxy, *self.servers.values()] if p and p.process.poll() is None]
+        processes = [p for p in [self.haproxy, *self.servers.values(), *self.commands_started]
+                     if p and p.process.poll() is None]
         for item in processes:
             self._signal(item, signal.SIGTERM)
         for item in processes:
@@ -184,11 +190,13 @@ class Cluster:
             raise RuntimeError(f"{command[:3]} failed:\n{result.stderr[-2000:]}")
         return result.stdout
 
-    def flask_async(self, server: str, *args: str) -> subprocess.Popen:
-        """A command as server `server` would run it from its timer (the same settings)."""
+    def flask_async(self, server: str, *args: str, env: dict | None = None) -> subprocess.Popen:
+        """A command as server `server` would run it from its timer (the same settings, plus `env`)."""
         log = (self.work / f"flask-{args[0]}-{server}.log").open("a")
-        return subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", *args], cwd=self.root, env=self.env,
-                                stdout=log, stderr=log)
+        process = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", *args], cwd=self.root,
+                                   env={**self.env, **(env or {})}, stdout=log, stderr=log, start_new_session=True)
+        self.commands_started.append(Process(f"flask {args[0]} on {server}", process))
+        return process
 
     def has_command(self, name: str) -> bool:
         return name in self.commands
@@ -271,3 +279,45 @@ class Cluster:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"{item.name} did not answer /healthz with 200 within {STARTUP_TIMEOUT} s")
+
+
+class SmtpSink:
+    """Enough of an SMTP server for smtplib (the portal's app/mail.py): keeps every message it is given."""
+
+    def __init__(self):
+        self.messages: list[bytes] = []
+        self.lock = threading.Lock()
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def subjects(self) -> list[str]:
+        with self.lock:
+            return [str(email.message_from_bytes(data, policy=email.policy.default)["Subject"])
+                    for data in self.messages]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(sink):
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 cluster-check\r\n")
+                while line := self.rfile.readline():
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        self.wfile.write(b"250-cluster-check\r\n250 8BITMIME\r\n")
+                    elif verb == b"DATA":
+                        self.wfile.write(b"354 end with .\r\n")
+                        data = b"".join(iter(lambda: self.rfile.readline(), b".\r\n"))
+                        with sink.lock:
+                            sink.messages.append(data)
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:  # MAIL, RCPT, RSET, NOOP
+                        self.wfile.write(b"250 ok\r\n")
+        return Handler
