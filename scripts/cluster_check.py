@@ -56,7 +56,7 @@ def step_static(cluster: Cluster) -> None:
     headers = second.headers
     check("static: immutable and compressed through the proxy",
           first.status == second.status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable"
-          and headers.get("Content-Encoding") == "br",
+          and headers.get("Content-Encoding") == "br" and "age" in headers,
           f"{second.status}, Cache-Control: {headers['Cache-Control']}, Content-Encoding: "
           f"{headers.get('Content-Encoding')}; second copy from HAProxy's cache: {'age' in headers}")
 
@@ -65,8 +65,8 @@ def step_session(cluster: Cluster, a: str, b: str) -> None:
     browser = Client(a)
     status = browser.sign_in("vanphong", cluster.password)
     on_b, page_b = Client(b, jar=browser.jar).get("/")
-    check("session: signed in on A, used on B", status == 303 and on_b == 200 and "vanphong" in page_b.lower()
-          or status == 303 and on_b == 200 and 'action="/logout"' in page_b, f"sign-in on A {status}, / on B {on_b}")
+    check("session: signed in on A, used on B", status == 303 and on_b == 200 and 'action="/logout"' in page_b,
+          f"sign-in on A {status}, / on B {on_b} (the dashboard with its sign-out button)")
     token = browser.csrf_token("/")  # a token from A's page ...
     out = Client(b, jar=browser.jar).post("/logout", {"csrf_token": token})  # ... accepted by B
     after, _ = Client(a, jar=browser.jar).get("/")

@@ -311,7 +311,9 @@ class SmtpSink:
                         self.wfile.write(b"250-cluster-check\r\n250 8BITMIME\r\n")
                     elif verb == b"DATA":
                         self.wfile.write(b"354 end with .\r\n")
-                        data = b"".join(iter(lambda: self.rfile.readline(), b".\r\n"))
+                        data = b""
+                        while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                            data += chunk
                         with sink.lock:
                             sink.messages.append(data)
                         self.wfile.write(b"250 queued\r\n")
