@@ -17,7 +17,7 @@ from flask import Flask, abort, current_app, request, send_from_directory
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
-IMMUTABLE_MAX_AGE = 31536000  # one year, the longest RFC 9111 caches are asked to keep anything
+IMMUTABLE_MAX_AGE = 31536000  # one year, the customary longest (HTTP/1.1 once allowed no more)
 DIGEST_LENGTH = 12
 HASHED_NAME = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[^./]+)$")
 
