@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages browser office bandit lint bench clean
+.PHONY: run test install install-test translations extract-messages browser office bandit lint bench cluster-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,15 @@ bench: install-test
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python bench/run.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
+
+# Not part of make test (.ci/run runs it afterwards): two app servers behind HAProxy on PostgreSQL (CLUSTER_PG,
+# default postgresql://postgres@127.0.0.1:5432; creates database cluster_check) and Redis (CLUSTER_REDIS_URL,
+# default redis://127.0.0.1:6379/0). As root, installs Debian's haproxy when it is missing.
+cluster-check: install
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "haproxy is missing: sudo apt-get install haproxy"; exit 1; fi; }
+	$(BIN)/python scripts/cluster_check.py
 
 clean:
 	rm -rf $(VENV) instance/*.db* translations/*/LC_MESSAGES/*.mo

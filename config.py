@@ -44,9 +44,22 @@ class Config:
     LANGUAGES = ("vi", "en")
     # Off by default: the vendored copy works offline. Set HTMX_USE_CDN=1 to load the pinned CDN file with SRI.
     HTMX_USE_CDN = os.environ.get("HTMX_USE_CDN") == "1"
+    # The Redis every app server shares (redis://host:6379/0): the rate limits count there unless
+    # RATELIMIT_STORAGE_URI names another store. Nothing else the app keeps lives outside PostgreSQL.
+    REDIS_URL = os.environ.get("REDIS_URL")
     # A shared store (redis://...) counts across every worker and server. Without one, each worker process counts
     # for itself, so app/auth/rate_limit.py gives each worker its share of LOGIN_RATE_LIMIT.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    # Keys in the shared store start with this: several portals (or a check run) can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "dieuhanh")
+    # While that store is unreachable each worker counts for itself, rather than sign-ins failing with 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Reverse proxies in front of the app servers (HAProxy: 1). Their X-Forwarded-For/-Proto headers are believed
+    # for that many hops, so the rate limit and the audit log see the client's address, not the proxy's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Flask-Compress: text responses compressed by the app, identically behind any proxy or none (README).
+    COMPRESS_ALGORITHM = ["zstd", "br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["zstd", "br"]
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")  # per client address, on POST /login
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...

@@ -6,9 +6,10 @@ import os
 from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_class: type[config.Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -26,8 +27,12 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    compress.init_app(app)  # its after_request hook runs last, on the finished response
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
-    from app import audit, errors, headers, request_limits, sessions, templating
+    from app import audit, errors, headers, request_limits, sessions, static_files, templating
     from app.converters import IdConverter
     app.before_request(audit.remember_client_address)  # before any hook that may audit
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -63,6 +68,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     headers.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
 
     from app.cli import register_cli
     register_cli(app)

@@ -185,7 +185,7 @@ def assert_security_headers(response, signed_in: bool, cdn: bool = False):
     assert response.headers["X-Content-Type-Options"] == "nosniff", where
     assert response.headers["Referrer-Policy"] == "same-origin", where
     assert response.headers["X-Frame-Options"] == "DENY", where
-    if signed_in and response.request.path != "/static/css/app.css":
+    if signed_in and not response.request.path.startswith("/static/"):
         assert response.headers["Cache-Control"] == "no-store", where
 
 
