@@ -58,6 +58,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs_bp)
     app.session_interface = auth.CookielessApiSessions()
 
+
+
+@bp.after_request
+def _never_cached(response):
+    """Answers hold what one token may see: no shared cache keeps them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 csrf.exempt(bp)  # no cookies, so no cross-site request to forge
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
 

@@ -4,6 +4,7 @@ Each loads through scoped() or get_or_404() like the web, so a unit's scope is t
 """
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
 
 from flask import url_for
@@ -135,8 +136,9 @@ def team_coverage(*, user):
 @documented(401, 403, 422, 429)
 def outreach_totals(args, *, user):
     """Outreach activities in the caller's scope, summed overall and per kind; filters as on /outreach."""
-    flt = outreach.OutreachFilter.from_args({"unit": str(args.get("unit_id") or ""), "month": args.get("month", ""),
-                                             "kind": args["kind"].value if args.get("kind") else ""})
+    month = args.get("month")
+    flt = outreach.OutreachFilter(unit_id=args.get("unit_id"), kind=args.get("kind"),
+                                  month=date(int(month[:4]), int(month[5:]), 1) if month else None)
     overall = outreach.overall_totals(user, flt)._asdict()
     return {"overall": {"kind": None, **overall},
             "by_kind": [row._asdict() for row in outreach.totals_by_kind(user, flt)]}

@@ -118,7 +118,7 @@ class CoverageReport(ma.Schema):
 class OutreachQuery(Strict):
     unit_id = Id()
     kind = fields.Enum(OutreachKind, by_value=True)
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-11"})
+    month = fields.String(validate=validate.Regexp(r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-11"})
 
 
 class OutreachTotals(ma.Schema):
