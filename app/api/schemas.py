@@ -13,6 +13,18 @@ from app.models import TICKET_TRANSITIONS, DocType, OutreachKind, TaskClass, Tas
 Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)  # noqa: E731
 
 
+class UtcDateTime(fields.AwareDateTime):
+    """ISO 8601 with its offset, both ways: SQLite hands back naive times, which are UTC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=timezone.utc, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class Strict(ma.Schema):
     class Meta:
         unknown = ma.RAISE
@@ -72,7 +84,7 @@ class TaskOut(ma.Schema):
                                             metadata={"description": "progress is the commune's team coverage"})
     completed_on = fields.Date(allow_none=True, required=True)
     version = fields.Integer(required=True, metadata={"description": "the ETag's value; send it in If-Match"})
-    updated_at = fields.AwareDateTime(default_timezone=timezone.utc, required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class TaskQuery(PageQuery):
@@ -80,8 +92,7 @@ class TaskQuery(PageQuery):
     directive_id = Id()
     task_class = fields.Enum(TaskClass, by_value=True, data_key="class")
     status = fields.Enum(TaskStatus, by_value=True)
-    updated_since = fields.AwareDateTime(default_timezone=timezone.utc,
-                                         metadata={"description": "ISO 8601; without an offset, UTC"})
+    updated_since = UtcDateTime(metadata={"description": "ISO 8601; without an offset, UTC"})
 
 
 class TaskChange(Strict):
@@ -92,7 +103,7 @@ class TaskChange(Strict):
 
 class TaskUpdateOut(ma.Schema):
     id = fields.Integer(required=True)
-    at = fields.AwareDateTime(default_timezone=timezone.utc, required=True)
+    at = UtcDateTime(required=True)
     author = fields.Function(lambda entry: entry.author.full_name if entry.author else None, allow_none=True,
                              required=True, metadata={"type": "string"})
     old_status = fields.Enum(TaskStatus, by_value=True, allow_none=True, required=True)
@@ -149,7 +160,7 @@ class TicketOut(ma.Schema):
     wanted_by = fields.Date(allow_none=True, required=True)
     status = fields.Enum(TicketStatus, by_value=True, required=True)
     version = fields.Integer(required=True)
-    created_at = fields.AwareDateTime(default_timezone=timezone.utc, required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class TicketQuery(PageQuery):
