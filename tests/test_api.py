@@ -116,6 +116,9 @@ def test_writes_need_if_match_and_a_stale_one_changes_nothing(demo):
     with demo.app_context():
         assert db.session.get(Task, task["id"]).version == task["version"]
     assert client.get(path + "/history", headers=bearer(secret)).json["items"] == history
+    empty = client.patch(path, json={}, headers=bearer(secret, **{"If-Match": etag}))
+    assert empty.status_code == 422 and "không thay đổi gì" in empty.json["detail"]
+    assert client.get(path + "/history", headers=bearer(secret)).json["items"] == history
     done = client.patch(path, json={"progress": 30}, headers=bearer(secret, **{"If-Match": etag}))
     assert done.status_code == 200 and done.json["progress"] == 30 and done.json["status"] == "assigned"
     with demo.app_context():
@@ -131,6 +134,9 @@ def test_a_monitor_reads_every_task_but_updates_none_of_another_units(demo):
     assert client.get(f"/api/v1/tasks/{other}", headers=bearer(secret)).status_code == 200
     refused = client.patch(f"/api/v1/tasks/{other}", json={"progress": 5}, headers=bearer(secret, **{"If-Match": "*"}))
     assert refused.status_code == 403 and refused.mimetype == PROBLEM
+    with demo.app_context():
+        event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+        assert (event.action, event.username) == ("access.forbidden", "lanhdao")
 
 
 def test_cursor_pages_walk_every_task_once_and_a_forged_cursor_is_422(demo):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from app import audit
 from app.extensions import db
 from app.rules import Conflict, RuleError
 
@@ -89,6 +90,11 @@ def _field_errors(messages) -> list[dict]:
 def from_http_exception(error: HTTPException):
     """An HTTP error raised anywhere under /api (a wrong id, a route that does not exist, invalid arguments)."""
     status = error.code or 500
+    if status == 403:  # refusals are audited as on the web, with the token's user
+        from app.api.auth import current_token
+        token = current_token()
+        audit.record_refusal("access.forbidden", actor=token.user if token else None,
+                             detail=f"{request.method} {request.path}")
     data = getattr(error, "data", None) or {}
     errors = _field_errors(data.get("messages")) if status in (400, 422) else None
     headers = dict(error.get_headers()) if status in (405, 429) else {}

@@ -3,6 +3,7 @@ services do the work, so history, audit and notifications are the same; If-Match
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp, problems, schemas
 from app.api.auth import token_required
@@ -19,6 +20,7 @@ bp.register_error_handler(Conflict, problems.from_conflict)
 
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "the ETag of the object as last read"}
+NOTHING_TO_CHANGE = _l("Send a status, a progress or a note: the request changes nothing.")
 WRITE_ERRORS = (401, 403, 404, 409, 412, 422, 428, 429)
 
 
@@ -32,6 +34,8 @@ def update_task(change, task_id: int, *, user):
     """Change a task's status, progress and note (a user of its lead unit, or the district office)."""
     task = get_or_404(Task, task_id, user, "task.update_status")
     version = require_if_match(task.version)
+    if "status" not in change and "progress" not in change and not change["note"].strip():
+        raise RuleError(NOTHING_TO_CHANGE)
     tasks.change_status(task, user, status=change.get("status") or task.status,
                         progress=change.get("progress", task.progress), note=change["note"], version=version)
     task = _task_out(task)
