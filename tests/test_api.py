@@ -1,6 +1,6 @@
 """The JSON API: tokens, scopes, ETag/If-Match, problem+json, the OpenAPI document."""
 import re
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -119,8 +119,13 @@ def test_writes_need_if_match_and_a_stale_one_changes_nothing(demo):
     empty = client.patch(path, json={}, headers=bearer(secret, **{"If-Match": etag}))
     assert empty.status_code == 422 and "không thay đổi gì" in empty.json["detail"]
     assert client.get(path + "/history", headers=bearer(secret)).json["items"] == history
+    before = utcnow().astimezone(timezone(timedelta(hours=7))).isoformat()
+    assert task["id"] not in [row["id"] for row in client.get(
+        "/api/v1/tasks", query_string={"updated_since": before, "limit": 100}, headers=bearer(secret)).json["items"]]
     done = client.patch(path, json={"progress": 30}, headers=bearer(secret, **{"If-Match": etag}))
     assert done.status_code == 200 and done.json["progress"] == 30 and done.json["status"] == "assigned"
+    since = client.get("/api/v1/tasks", query_string={"updated_since": before}, headers=bearer(secret)).json
+    assert [row["id"] for row in since["items"]] == [task["id"]], "a change is found by updated_since (in +07:00)"
     with demo.app_context():
         assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "task.update"
     again = client.patch(path, json={"progress": 40}, headers=bearer(secret, **{"If-Match": etag}))

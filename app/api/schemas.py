@@ -19,6 +19,10 @@ class UtcDateTime(fields.AwareDateTime):
     def __init__(self, **kwargs):
         super().__init__(default_timezone=timezone.utc, **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        # In UTC, as times are stored: SQLite compares them as text, whatever offset the client wrote.
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
