@@ -54,10 +54,8 @@ def init_app(app: Flask) -> None:
     api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": MAX_ID})
     api.register_blueprint(bp)
     app.extensions["api"] = api
-    from app.api.docs import docs_bp
     app.register_blueprint(docs_bp)
     app.session_interface = auth.CookielessApiSessions()
-
 
 
 @bp.after_request
@@ -71,3 +69,4 @@ csrf.exempt(bp)  # no cookies, so no cross-site request to forge
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
 
 from app.api import routes, writes  # noqa: E402,F401  (the views)
+from app.api.docs import docs_bp  # noqa: E402
