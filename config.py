@@ -62,6 +62,7 @@ class Config:
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br"]
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")  # per client address, on POST /login
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token (per address without one)
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end

@@ -63,6 +63,8 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(exports_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(imports_bp)
+    from app import api
+    api.init_app(app)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "directive.import": _l("Items imported from a spreadsheet"),
     "document.urging_letter": _l("Urging letter drawn up"),
     "document.period_report": _l("Period report drawn up"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
 }
 
 # Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
@@ -77,6 +79,7 @@ OBJECT_LABELS = {
     "TeamMember": _l("Team member"),
     "OutreachActivity": _l("Outreach activity"),
     "SupportTicket": _l("Support request"),
+    "ApiToken": _l("API token"),
 }
 
 # Fields named in `changes`, as /admin/audit shows them. Areas add their fields here.

@@ -6,6 +6,8 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app import audit
+from app.api import problems as api_problems
+from app.api.auth import is_api_request
 from app.extensions import db
 from app.htmx import is_fragment_request, render
 from app.sessions import unauthorized
@@ -27,7 +29,9 @@ def _signed_in_user():
 
 
 def _error_page(error: HTTPException):
-    """Sign-in for 401, the error page for the rest; a 403 is audited."""
+    """Sign-in for 401, the error page for the rest; a 403 is audited. The API answers problem+json."""
+    if is_api_request():
+        return api_problems.from_http_exception(error)
     if error.code == 401:
         return unauthorized()
     if error.code == 403:
@@ -36,6 +40,8 @@ def _error_page(error: HTTPException):
 
 
 def _internal_error(error: Exception):
+    if is_api_request():
+        return api_problems.from_internal_error(error)
     current_app.logger.exception("unhandled error")  # the detail goes to the log, never to the page
     db.session.rollback()
     return _error_response(500)

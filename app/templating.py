@@ -31,6 +31,7 @@ NAVIGATION = [
 ADMIN_NAVIGATION = [
     ("admin.units", _l("Units"), "admin.manage"),
     ("admin.users", _l("Users"), "admin.manage"),
+    ("admin.tokens_index", _l("API tokens"), "admin.manage"),
     ("admin.audit", _l("Audit log"), "audit.view"),
 ]
 

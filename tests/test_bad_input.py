@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
+from app.auth import tokens
 from app.models import OrgKind, Role
 from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user, make_village
@@ -59,7 +60,9 @@ def form_data(*names):
 
 def _assert_handled(response, where):
     assert response.status_code < 500, where
-    if response.status_code == 422:
+    if response.mimetype == "application/problem+json":  # the API's errors
+        assert response.json["status"] == response.status_code and response.json["title"], where
+    elif response.status_code == 422:
         assert 'class="errors"' in response.text or 'role="alert"' in response.text, where
 
 
@@ -67,13 +70,17 @@ def _assert_handled(response, where):
 def world(app):
     with app.app_context():
         commune = make_unit("UBND xã Tam An")
-        make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
+        admin = make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
+        app.config["TEST_API_TOKEN"] = tokens.create_token(actor=admin, name="bad input", days=30)[1]
         return {"commune": commune.id, "village": make_village(commune).id, "officer": make_user("canbo").id}
 
 
 def _admin(app):
+    """The administrator signed in, whose requests also carry an API token (the API's routes are walked too)."""
     client = app.test_client()
     login(client, "quantri", PASSWORD)
+    if "TEST_API_TOKEN" in app.config:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {app.config['TEST_API_TOKEN']}"
     return client
 
 

@@ -12,6 +12,8 @@ from flask import Flask, url_for
 from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
+from app.api.auth import TOKEN_AUTH
+from app.auth import tokens
 from app.extensions import db
 from app.models import Organization, OrgKind
 from tests.factories import (
@@ -28,11 +30,23 @@ from tests.factories import (
 )
 
 STATIC_SAMPLE = {"filename": "css/app.css"}
+# The same for everyone, so shared caches may keep them (the API's document holds no data).
+PUBLIC_CACHEABLE = {"/static/css/app.css", "/api/v1/openapi.json"}
 
 
 def policy_of(app: Flask, endpoint: str) -> str | None:
     """The permission a view was decorated with (@require / @public)."""
     return getattr(app.view_functions[endpoint], "policy", None)
+
+
+def by_token(app: Flask, endpoint: str) -> bool:
+    """Whether the view authenticates by API token (app/api/auth.py) instead of the session cookie."""
+    return getattr(app.view_functions[endpoint], "authentication", None) == TOKEN_AUTH
+
+
+def token_of(user) -> str:
+    """A new API token of the user: its secret."""
+    return tokens.create_token(actor=user, name="test", days=30)[1]
 
 
 def rules(app: Flask, method: str, static: bool = False) -> Iterator[Rule]:
@@ -102,6 +116,10 @@ def _ticket(unit: Organization):
     return make_ticket(unit, make_unit(kind=OrgKind.PARTNER))
 
 
+def _token(unit: Organization):
+    return tokens.create_token(actor=make_user(unit=unit), name="test", days=30)[0]
+
+
 OBJECT_ROUTES.update({
     "directives.show": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
     "directives.edit": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
@@ -140,6 +158,14 @@ OBJECT_ROUTES.update({
     "imports.upload": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
     "imports.confirm": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
     "documents.urging_letter": lambda unit: [{"unit_id": _overdue_task(unit).lead_unit_id}],
+    "auth.revoke_token": lambda unit: [{"token_id": _token(unit).id}],
+    "admin.revoke_token": lambda unit: [{"token_id": _token(unit).id}],
+    "api.get_directive": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "api.get_task": lambda unit: [{"task_id": _task(unit).id}],
+    "api.task_history": lambda unit: [{"task_id": _task(unit).id}],
+    "api.update_task": lambda unit: [{"task_id": _task(unit).id}],
+    "api.get_ticket": lambda unit: [{"ticket_id": _ticket(unit).id}],
+    "api.move_ticket": lambda unit: [{"ticket_id": _ticket(unit).id}],
 })
 
 
@@ -185,7 +211,8 @@ def assert_security_headers(response, signed_in: bool, cdn: bool = False):
     assert response.headers["X-Content-Type-Options"] == "nosniff", where
     assert response.headers["Referrer-Policy"] == "same-origin", where
     assert response.headers["X-Frame-Options"] == "DENY", where
-    if signed_in and not response.request.path.startswith("/static/"):
+    if signed_in and not response.request.path.startswith("/static/") \
+            and response.request.path not in PUBLIC_CACHEABLE:
         assert response.headers["Cache-Control"] == "no-store", where
 
 

@@ -1,6 +1,6 @@
 """Sign-in and password change forms."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import Form
@@ -21,3 +21,11 @@ class PasswordChangeForm(Form):
     new_password_again = PasswordField(_l("New password again"), validators=[
         DataRequired(_l("Type the new password again.")),
         EqualTo("new_password", message=_l("The two new passwords differ."))])
+
+
+class TokenForm(Form):
+    """A new API token: a name and how long it is valid (the rules are the service's: app/auth/tokens.py)."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(_l("Give the token a name.")), Length(max=80)])
+    days = SelectField(_l("Valid for"), coerce=int, choices=[
+        (30, _l("30 days")), (90, _l("90 days")), (365, _l("1 year"))], default=90)

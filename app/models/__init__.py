@@ -32,6 +32,7 @@ from app.models.registry import (
                                   outreach_village,
 )
 from app.models.submission import Submission
+from app.models.token import ApiToken
 from app.models.user import Role, User
 
 __all__ = [
@@ -40,5 +41,5 @@ __all__ = [
     "VillageKind", "SKILL_COLUMNS",
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
-    "Role", "User", "Submission", "Notification", "NotificationKind",
+    "Role", "User", "Submission", "ApiToken", "Notification", "NotificationKind",
 ]

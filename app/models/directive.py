@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -155,6 +156,8 @@ class Task(db.Model):
     __table_args__ = (
         UniqueConstraint("item_id", "lead_unit_id", name="uq_task_item_id_lead_unit_id"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        # The API's task list: keyset pages on (updated_at, id), "updated since" a moment.
+        Index("ix_task_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -66,6 +66,10 @@ SCREENS = [
     Screen("admin-units", "admin", "/admin/units"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-audit", "admin", "/admin/audit"),
+    # API: a user's tokens, every token for the administrator, the operations for anyone
+    Screen("account-tokens", "tamphuoc", "/account"),
+    Screen("admin-tokens", "admin", "/admin/tokens"),
+    Screen("api-docs", None, "/docs/api"),
     # A list with nothing in it says what to do
     Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
     Screen("teams-commune-without-team", "tamdann", "/teams"),

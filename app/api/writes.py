@@ -1,0 +1,58 @@
+"""The API's writing views: a lead unit changes its task, a partner or a commune moves a ticket. The web's
+services do the work, so history, audit and notifications are the same; If-Match carries the version read."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from app.api import bp, problems, schemas
+from app.api.auth import token_required
+from app.api.etags import require_if_match, with_etag
+from app.api.routes import _task_out, documented
+from app.models import TICKET_TRANSITIONS, SupportTicket, Task
+from app.permissions import get_or_404
+from app.rules import Conflict, RuleError
+from app.support import services as support
+from app.tasks import services as tasks
+
+bp.register_error_handler(RuleError, problems.from_rule_error)
+bp.register_error_handler(Conflict, problems.from_conflict)
+
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+            "description": "the ETag of the object as last read"}
+NOTHING_TO_CHANGE = _l("Send a status, a progress or a note: the request changes nothing.")
+WRITE_ERRORS = (401, 403, 404, 409, 412, 422, 428, 429)
+
+
+@bp.route("/tasks/<int:task_id>", methods=["PATCH"])
+@token_required("task.update_status")
+@bp.arguments(schemas.TaskChange)
+@bp.response(200, schemas.TaskOut)
+@bp.doc(parameters=[IF_MATCH])
+@documented(*WRITE_ERRORS)
+def update_task(change, task_id: int, *, user):
+    """Change a task's status, progress and note (a user of its lead unit, or the district office)."""
+    task = get_or_404(Task, task_id, user, "task.update_status")
+    version = require_if_match(task.version)
+    if "status" not in change and "progress" not in change and not change["note"].strip():
+        raise RuleError(NOTHING_TO_CHANGE)
+    tasks.change_status(task, user, status=change.get("status") or task.status,
+                        progress=change.get("progress", task.progress), note=change["note"], version=version)
+    task = _task_out(task)
+    return with_etag(schemas.TaskOut().dump(task), task.version, url_for("tasks.show", task_id=task.id))
+
+
+@bp.post("/tickets/<int:ticket_id>/transitions")
+@token_required("support.view")
+@bp.arguments(schemas.TicketMove)
+@bp.response(200, schemas.TicketOut)
+@bp.doc(parameters=[IF_MATCH])
+@documented(*WRITE_ERRORS)
+def move_ticket(move, ticket_id: int, *, user):
+    """Move a ticket: the partner takes it or marks it done, the commune confirms or reopens it."""
+    action = move["action"]
+    side = "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
+    ticket = get_or_404(SupportTicket, ticket_id, user, side)
+    version = require_if_match(ticket.version)
+    ticket = support.move(ticket, action, actor=user, version=version, note=move["note"])
+    return with_etag(schemas.TicketOut().dump(ticket), ticket.version, url_for("support.show", ticket_id=ticket.id))
