@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, submissions
+from app import audit, recurring, submissions
+from app.clock import today
 from app.extensions import db
 from app.models import (
     CLOSED_STATUSES,
@@ -16,6 +17,7 @@ from app.models import (
     DocType,
     Item,
     Kpi,
+    NotificationKind,
     Organization,
     OrgKind,
     OutreachActivity,
@@ -24,6 +26,7 @@ from app.models import (
     TaskUpdate,
     User,
 )
+from app.notifications import notify
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -134,16 +137,22 @@ def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperatin
     if item.directive.cancelled_on is not None:
         raise RuleError(CANCELLED_DIRECTIVE)
     lead_unit_ids = list(dict.fromkeys(lead_unit_ids))
+    period = ""
+    if item.recurrence is not None:  # a periodic report: this period's task, due at its cut-off by default
+        current = recurring.period_of(item.recurrence, today())
+        period, deadline = recurring.period_key(current), deadline or recurring.default_deadline(current)
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
     try:
         for unit_id in lead_unit_ids:
-            task = Task(item=item, lead_unit_id=unit_id, deadline=deadline, status=TaskStatus.ASSIGNED, progress=0,
+            task = Task(item=item, lead_unit_id=unit_id, deadline=deadline, period=period,
+                        status=TaskStatus.ASSIGNED, progress=0,
                         cooperating_units=[unit for unit in cooperating if unit.id != unit_id])
             db.session.add(task)
             db.session.flush()
             db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=None, new_status=TaskStatus.ASSIGNED,
                                       old_progress=None, new_progress=0, note=""))
+            notify(NotificationKind.ASSIGNED, actor=actor, unit_id=unit_id, task=task)
             tasks.append(task)
         audit.record("item.assign", item, actor=actor, changes={
             "lead_units": ([], _unit_names(lead_unit_ids)),
