@@ -30,7 +30,10 @@ FAILED_LIST_LIMIT = 50
 
 
 def write_transaction() -> None:
-    """Begin the session's next transaction holding SQLite's write lock (BEGIN IMMEDIATE; PostgreSQL: plain)."""
+    """Begin a transaction holding SQLite's write lock (BEGIN IMMEDIATE; PostgreSQL: a plain one), ending the
+    reading one the session may have open (the scheduled steps never leave changes unsaved before calling this)."""
+    if db.session().in_transaction():
+        db.session.commit()
     db.session.connection(execution_options={WRITE_LOCK: True})
 
 

@@ -30,6 +30,7 @@ from app.models import (
     TicketStatus,
     User,
 )
+from app.models.user import utcnow
 from app.notifications import notify
 
 CHUNK = 500
@@ -124,7 +125,8 @@ def queue_digests(now: datetime) -> int:
         write_transaction()
         queued += len(insert_ignoring_duplicates(EmailMessage, [{
             "key": key, "recipient_id": user.id, "to_address": user.email, "subject": subject, "body": body,
-            "state": "pending", "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now}]))
+            "state": "pending", "attempts": 0, "next_attempt_at": utcnow(), "last_error": "",
+            "created_at": utcnow()}]))
         db.session.commit()
     return queued
 
