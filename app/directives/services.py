@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, recurring, submissions
+from app.calendar import add_working_days
 from app.clock import today
 from app.extensions import db
 from app.models import (
@@ -21,6 +22,7 @@ from app.models import (
     Organization,
     OrgKind,
     OutreachActivity,
+    Recurrence,
     Task,
     TaskStatus,
     TaskUpdate,
@@ -37,7 +39,7 @@ GROUP_KINDS = {
 }
 
 DIRECTIVE_FIELDS = ("number", "doc_type", "issuer", "issued_on", "signer", "summary", "body", "final_deadline")
-ITEM_FIELDS = ("title", "description", "default_deadline", "kpi")
+ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "recurrence")
 # Long texts are kept in the audit trail by their beginning.
 AUDIT_TEXT_LENGTH = 200
 
@@ -88,7 +90,7 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
 
 def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
              default_deadline: date | None, kpi: str | None, submission_key: str | None = None,
-             commit: bool = True) -> Item:
+             commit: bool = True, recurrence: str | None = None) -> Item:
     """Append an item to the directive; a repeated form (the same submission key) returns the item it added.
     With commit=False the caller commits (an import adds many items in one transaction)."""
     if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
@@ -97,7 +99,8 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
         raise RuleError(CANCELLED_DIRECTIVE)
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
-                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
+                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None,
+                recurrence=Recurrence(recurrence) if recurrence else None)
     db.session.add(item)
     db.session.flush()
     audit.record("item.create", item, actor=actor, changes={
@@ -110,13 +113,21 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
 def update_item(item: Item, actor: User, **fields) -> Item:
     """Correct an item's title, description, default deadline or indicator (its tasks keep their deadlines)."""
     fields = {**fields, "description": fields["description"] or "",
-              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
+              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None,
+              "recurrence": Recurrence(fields["recurrence"]) if fields.get("recurrence") else None}
     changes = _changes(item, ITEM_FIELDS, fields)
     for name in ITEM_FIELDS:
         setattr(item, name, fields[name])
     audit.record("item.update", item, actor=actor, changes=changes)
     db.session.commit()
     return item
+
+
+def deadline_of(given_as: str, day: date | None, working_days: int | None) -> date | None:
+    """The deadline an assignment stores: the date typed, or N working days from today (app.calendar)."""
+    if given_as == "working_days" and working_days:
+        return add_working_days(today(), working_days)
+    return day
 
 
 def units_of_group(group: str) -> list[int]:
