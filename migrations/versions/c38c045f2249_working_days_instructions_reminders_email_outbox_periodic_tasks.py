@@ -101,6 +101,7 @@ def downgrade():
         batch_op.drop_column('period')
 
     with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_constraint('recurrence', type_='check')
         batch_op.drop_column('recurrence')
 
     op.drop_table('reminder')
