@@ -66,6 +66,10 @@ SCREENS = [
     Screen("admin-units", "admin", "/admin/units"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-audit", "admin", "/admin/audit"),
+    Screen("admin-calendar", "admin", "/admin/calendar"),
+    Screen("admin-email", "admin", "/admin/email"),
+    Screen("account-commune", "tamphuoc", "/account"),
+    Screen("urge-unit", "vanphong", "/tasks/{overdue_task}/urge"),
     # A list with nothing in it says what to do
     Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
     Screen("teams-commune-without-team", "tamdann", "/teams"),
