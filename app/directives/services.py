@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, recurring, submissions
@@ -16,13 +16,16 @@ from app.models import (
     COMMUNE_LEVEL,
     Directive,
     DocType,
+    Instruction,
     Item,
     Kpi,
+    Notification,
     NotificationKind,
     Organization,
     OrgKind,
     OutreachActivity,
     Recurrence,
+    Reminder,
     Task,
     TaskStatus,
     TaskUpdate,
@@ -205,7 +208,11 @@ def reported_task_ids(item: Item) -> set[int]:
 
 
 def _delete_tasks(tasks: list[Task]) -> None:
-    """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on)."""
+    """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on), and the
+    notifications, reminders and instructions about them."""
+    ids = [task.id for task in tasks]
+    for model in (Notification, Reminder, Instruction):
+        db.session.execute(delete(model).where(model.task_id.in_(ids)))
     for task in tasks:
         for update in task.updates:
             db.session.delete(update)
