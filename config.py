@@ -79,6 +79,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is not lost
     STRICT_TRANSPORT_SECURITY = None  # the HSTS header, sent only where the site is served over HTTPS
     PG_BIN_DIR = os.environ.get("PG_BIN_DIR")  # where pg_dump/pg_restore are, when not on PATH
+    # Email (app/mail.py): without SMTP_HOST, notifications stay in the portal (the bell) only.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+    SMTP_TIMEOUT = 30
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    # The address of the portal that emails link to, e.g. https://dieuhanh.phuninh.gov.vn
+    PORTAL_URL = os.environ.get("PORTAL_URL", "")
+    DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")  # the daily digest, Asia/Ho_Chi_Minh
+    EMAIL_MAX_ATTEMPTS = 5  # then the message is shown to administrators as failed
+    EMAIL_RETRY_MINUTES = 5  # the first retry; each next one waits twice as long
 
 
 class DevelopmentConfig(Config):

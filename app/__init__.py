@@ -41,6 +41,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.directives import bp as directives_bp
     from app.documents import bp as documents_bp
     from app.exports import bp as exports_bp
+    from app.followup import bp as followup_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.outreach import bp as outreach_bp
@@ -65,6 +66,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(imports_bp)
     from app import api
     api.init_app(app)
+    app.register_blueprint(followup_bp)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

@@ -65,6 +65,10 @@ ACTION_LABELS = {
     "document.period_report": _l("Period report drawn up"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
+    "calendar.set": _l("Working day moved"),
+    "calendar.remove": _l("Moved working day taken back"),
+    "instruction.create": _l("Instruction given"),
+    "task.urge": _l("Unit urged on an overdue task"),
 }
 
 # Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
@@ -80,6 +84,7 @@ OBJECT_LABELS = {
     "OutreachActivity": _l("Outreach activity"),
     "SupportTicket": _l("Support request"),
     "ApiToken": _l("API token"),
+    "CalendarDay": _l("Calendar day"),
 }
 
 # Fields named in `changes`, as /admin/audit shows them. Areas add their fields here.
@@ -97,6 +102,7 @@ FIELD_LABELS = {
     "final_deadline": _l("Final deadline"), "description": _l("Description"), "default_deadline": _l("Deadline"),
     "kpi": _l("Indicator"), "lead_units": _l("Lead units"), "cancel_reason": _l("Reason for the cancellation"),
     "cancelled_tasks": _l("Tasks cancelled"),
+    "day": _l("Date"), "is_working_day": _l("Working day"), "urged": _l("Urged"),
     "imported_items": _l("Items imported"), "file": _l("File"), "document_number": _l("Document number"),
 }
 

@@ -117,8 +117,22 @@ def restore(path: Path, yes: bool) -> None:
     click.echo(_("Restored %(database)s from %(path)s.", database=database, path=path))
 
 
+@click.command("deliver")
+@with_appcontext
+def deliver() -> None:
+    """Scheduled work (a systemd timer or cron, on any number of servers): periodic tasks, deadline reminders,
+    daily digests, then the email outbox."""
+    from app.clock import today
+    from app.models.user import utcnow
+    from app.scheduled import deliver as run
+
+    result = run(utcnow(), today())
+    click.echo(f"periodic tasks {result.periodic_tasks}, reminders {result.reminders}, digests {result.digests}, "
+               f"emails sent {result.sent}, failed attempts {result.failed}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
     from app.demo.province import seed_province_command
-    for command in (seed_demo, create_admin, backup, restore, seed_province_command):
+    for command in (seed_demo, create_admin, backup, restore, seed_province_command, deliver):
         app.cli.add_command(command)

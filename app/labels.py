@@ -5,8 +5,10 @@ from app.models import (
     Affiliation,
     DocType,
     Kpi,
+    NotificationKind,
     OrgKind,
     OutreachKind,
+    Recurrence,
     Role,
     TaskClass,
     TaskStatus,
@@ -124,6 +126,27 @@ TASK_CLASS_LABELS = {
 }
 
 
+NOTIFICATION_KIND_LABELS = {
+    NotificationKind.ASSIGNED: _l("New task for your unit"),
+    NotificationKind.RETURNED: _l("Reported completion returned"),
+    NotificationKind.ACCEPTED: _l("Reported completion accepted"),
+    NotificationKind.EXTENSION_DECIDED: _l("Extension request decided"),
+    NotificationKind.INSTRUCTION: _l("Instruction received"),
+    NotificationKind.URGED: _l("Urged by the district office"),
+    NotificationKind.DUE_SOON: _l("Due within 3 working days"),
+    NotificationKind.OVERDUE: _l("Overdue"),
+    NotificationKind.TICKET_TO_CONFIRM: _l("Support done: waiting for your confirmation"),
+    NotificationKind.TICKET_NEW: _l("New support request"),
+}
+
+RECURRENCE_LABELS = {
+    Recurrence.MONTH: _l("Monthly"),
+    Recurrence.QUARTER: _l("Quarterly"),
+    Recurrence.HALF_YEAR: _l("Every 6 months"),
+    Recurrence.YEAR: _l("Yearly"),
+}
+
+
 def choices(labels: dict) -> list[tuple[str, str]]:
     """SelectField choices from a label table."""
     return [(member.value, label) for member, label in labels.items()]
@@ -142,6 +165,7 @@ LABELS_BY_ENUM = {
     TeamPosition: TEAM_POSITION_LABELS, Affiliation: AFFILIATION_LABELS, OutreachKind: OUTREACH_KIND_LABELS,
     TicketKind: TICKET_KIND_LABELS, TicketStatus: TICKET_STATUS_LABELS, DocType: DOC_TYPE_LABELS, Kpi: KPI_LABELS,
     TaskStatus: TASK_STATUS_LABELS, TaskClass: TASK_CLASS_LABELS,
+    NotificationKind: NOTIFICATION_KIND_LABELS, Recurrence: RECURRENCE_LABELS,
 }
 # Names for plain stored values whose enum the template cannot know (a class computed in SQL).
 ENUMS_BY_NAME = {enum_type.__name__: enum_type for enum_type in LABELS_BY_ENUM}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Notification, NotificationKind, User
+from app.models import EmailMessage, Notification, NotificationKind, User
+from app.models.user import utcnow
 
 
 def unit_users(unit_id: int) -> list[User]:
@@ -33,6 +35,12 @@ def notify(kind: NotificationKind, *, actor: User | None, recipients: Iterable[U
                          ticket_id=ticket.id if ticket is not None else None, note=note)
             for user_id in sorted(people)]
     db.session.add_all(rows)
+    if kind in EMAILED_AT_ONCE and rows:
+        from app.emails import notification_email
+
+        db.session.flush()
+        for row in rows:
+            queue_email(people[row.recipient_id], f"notification:{row.id}", *notification_email(row))
     return rows
 
 
@@ -40,3 +48,50 @@ def unread_count(user: User) -> int:
     """How many notifications the user has not read (the bell's number)."""
     return db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+# Kinds emailed at once, on the next `deliver` run; the others reach email only through the daily digest.
+EMAILED_AT_ONCE = frozenset({NotificationKind.URGED})
+
+
+def queue_email(user: User, key: str, subject: str, body: str) -> None:
+    """Add an email for `user` to the outbox in the caller's transaction (nothing without SMTP or an address).
+
+    The key makes it unique: a second message with the same key is never written (see app.delivery).
+    """
+    from app import mail  # the app's SMTP settings; imported here so models-only code does not need Flask
+
+    if not mail.configured() or not user.email:
+        return
+    db.session.add(EmailMessage(key=key[:120], recipient_id=user.id, to_address=user.email,
+                                subject=subject[:300], body=body))
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read (or all of them); how many changed."""
+    stmt = (update(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow()))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    changed = db.session.execute(stmt).rowcount
+    db.session.commit()
+    return changed
+
+
+def recent(user: User):
+    """The user's notifications, newest first (a SELECT for the pager)."""
+    return (select(Notification).where(Notification.recipient_id == user.id)
+            .options(selectinload(Notification.actor)).order_by(Notification.id.desc()))
+
+
+def subject_url(notification: Notification) -> str:
+    """The page a notification is about: its task, ticket or directive (the list when none)."""
+    from flask import url_for
+
+    if notification.task_id:
+        return url_for("tasks.show", task_id=notification.task_id)
+    if notification.ticket_id:
+        return url_for("support.show", ticket_id=notification.ticket_id)
+    if notification.directive_id:
+        return url_for("directives.show", directive_id=notification.directive_id)
+    return url_for("followup.notifications")

@@ -70,6 +70,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.view": EVERYONE,
     "document.issue": frozenset({ADMIN, COORDINATOR}),
     "report.document": frozenset({ADMIN, COORDINATOR, MONITOR}),
+    "notification.view": EVERYONE,  # one's own notifications only: they are loaded by recipient
+    "instruction.write": frozenset({ADMIN, COORDINATOR, MONITOR}),  # ý kiến chỉ đạo: leaders and the office
+    "task.urge": frozenset({ADMIN, COORDINATOR}),  # đôn đốc
+    "calendar.manage": frozenset({ADMIN}),
 }
 
 

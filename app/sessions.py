@@ -109,6 +109,11 @@ def sign_out() -> None:
     _fresh_session()
 
 
+# Requests a page makes by itself (the bell's polling): they do not count as activity, or an open tab would never
+# be signed out for idleness.
+PASSIVE_ENDPOINTS = frozenset({"followup.badge"})
+
+
 def _end_expired_session():
     """A session unused for IDLE_TIMEOUT_MINUTES, or older than SESSION_LIFETIME_HOURS, is signed out."""
     if request.endpoint == "static" or "_user_id" not in session:
@@ -122,7 +127,7 @@ def _end_expired_session():
     elif not isinstance(seen, int) or now - seen > minutes * 60:
         sign_out()
         flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
-    elif now - seen >= LAST_SEEN_RESOLUTION:
+    elif now - seen >= LAST_SEEN_RESOLUTION and request.endpoint not in PASSIVE_ENDPOINTS:
         session[LAST_SEEN] = now
 
 

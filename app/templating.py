@@ -33,6 +33,8 @@ ADMIN_NAVIGATION = [
     ("admin.users", _l("Users"), "admin.manage"),
     ("admin.tokens_index", _l("API tokens"), "admin.manage"),
     ("admin.audit", _l("Audit log"), "audit.view"),
+    ("followup.calendar_days", _l("Working days"), "calendar.manage"),
+    ("followup.email_status", _l("Email"), "admin.manage"),
 ]
 
 # htmx settings through its meta tag: no eval, no injected styles (the CSP forbids both),

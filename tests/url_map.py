@@ -104,6 +104,26 @@ def _overdue_task(unit: Organization):
     return make_task(unit, make_item(make_directive()), deadline=date(2020, 1, 1))
 
 
+def _notification(unit: Organization):
+    from app.models import Notification, NotificationKind
+    row = Notification(recipient_id=make_user(unit=unit).id, kind=NotificationKind.OVERDUE)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _calendar_day():
+    from datetime import date
+
+    from app.models import CalendarDay
+    row = db.session.scalar(select(CalendarDay).where(CalendarDay.day == date(2026, 1, 3)))
+    if row is None:
+        row = CalendarDay(day=date(2026, 1, 3), is_working_day=True, note="test")
+        db.session.add(row)
+        db.session.commit()
+    return row
+
+
 def _team(unit: Organization):
     return make_team(make_village(unit))
 
@@ -166,6 +186,12 @@ OBJECT_ROUTES.update({
     "api.update_task": lambda unit: [{"task_id": _task(unit).id}],
     "api.get_ticket": lambda unit: [{"ticket_id": _ticket(unit).id}],
     "api.move_ticket": lambda unit: [{"ticket_id": _ticket(unit).id}],
+    "followup.read_one": lambda unit: [{"notification_id": _notification(unit).id}],
+    "followup.instruct_task": lambda unit: [{"task_id": _task(unit).id}],
+    "followup.instruct_directive": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "followup.urge_task": lambda unit: [{"task_id": _overdue_task(unit).id}],
+    "followup.urge_unit": lambda unit: [{"unit_id": _overdue_task(unit).lead_unit_id}],
+    "followup.remove_calendar_day": lambda unit: [{"day_id": _calendar_day().id}],
 })
 
 

@@ -1,6 +1,6 @@
 """Sign-in and password change forms."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import Form
@@ -29,3 +29,7 @@ class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(_l("Give the token a name.")), Length(max=80)])
     days = SelectField(_l("Valid for"), coerce=int, choices=[
         (30, _l("30 days")), (90, _l("90 days")), (365, _l("1 year"))], default=90)
+
+
+class DigestForm(Form):
+    email_digest = BooleanField(_l("Send me a daily email with my unit's new, due-soon and overdue tasks"))

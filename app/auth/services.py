@@ -92,3 +92,10 @@ def change_password(user: User, *, current: str, new: str, actor: User) -> User:
     audit.record("user.password_change", user, actor=actor)
     db.session.commit()
     return user
+
+
+def set_email_digest(user: User, wanted: bool) -> User:
+    """Turn the user's daily email on or off (their own setting)."""
+    user.email_digest = wanted
+    db.session.commit()
+    return user

@@ -1,10 +1,11 @@
-"""The account page: one's own API tokens, made (the secret shown once) and revoked."""
+"""The account page: the daily email switch, and one's own API tokens, made (the secret shown once) and revoked."""
 from flask import abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import bp, tokens
-from app.auth.forms import TokenForm
+from app import mail
+from app.auth import bp, services, tokens
+from app.auth.forms import DigestForm, TokenForm
 from app.forms import Form, form_status, submit
 from app.htmx import redirect_to, render
 from app.models.user import utcnow
@@ -13,7 +14,18 @@ from app.permissions import require
 
 def _account_page(form: TokenForm, status: int = 200, secret: str | None = None):
     return render("auth/account.html", form=form, tokens=tokens.tokens_of(current_user), secret=secret,
-                  now=utcnow(), revoke_form=Form(formdata=None), status=status)
+                  now=utcnow(), revoke_form=Form(formdata=None), status=status,
+                  digest_form=DigestForm(formdata=None, obj=current_user), mail_on=mail.configured())
+
+
+@bp.post("/account/email")
+@require("account.use")
+def email_settings():
+    """Turn one's daily email on or off."""
+    form = DigestForm()
+    if submit(form, lambda: services.set_email_digest(current_user, form.email_digest.data)) is not None:
+        flash(_("Settings saved."), "success")
+    return redirect_to(url_for("auth.account"))
 
 
 @bp.get("/account")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.clock import today
 from app.demo.directives import seed_directives
+from app.demo.followup import seed_followup
 from app.demo.registry import seed_registry
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
@@ -78,6 +79,8 @@ def seed(password: str, force: bool = False) -> list[User]:
     db.session.flush()
     seed_directives(today())
     seed_registry(today())
+    db.session.flush()
+    seed_followup(today())
     db.session.commit()
     return users
 

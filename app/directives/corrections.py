@@ -26,7 +26,8 @@ def _show(directive_id: int):
 def edit_item(item_id: int):
     """Correct an item; its tasks are listed, each with a way to unassign it while nobody has reported on it."""
     item = get_or_404(Item, item_id, current_user, MANAGE)
-    form = ItemForm(obj=item, kpi=item.kpi.value if item.kpi else "")
+    form = ItemForm(obj=item, kpi=item.kpi.value if item.kpi else "",
+                    recurrence=item.recurrence.value if item.recurrence else "")
     saved = submit(form, lambda: services.update_item(item, current_user, **{
         name: form[name].data for name in services.ITEM_FIELDS}))
     if saved is not None:

@@ -1,13 +1,14 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import submissions
+from app.calendar import MAX_WORKING_DAYS
 from app.clock import today
 from app.forms import DateField, Form, strip
-from app.labels import DOC_TYPE_LABELS, KPI_LABELS, UNIT_GROUP_LABELS, choices
+from app.labels import DOC_TYPE_LABELS, KPI_LABELS, RECURRENCE_LABELS, UNIT_GROUP_LABELS, choices
 from app.models import Organization
 from app.models.org import KIND_GROUPS
 
@@ -73,6 +74,8 @@ class ItemForm(Form):
     default_deadline = DateField(_l("Deadline"), validators=[Optional()])
     kpi = SelectField(_l("Indicator"), choices=[("", _l("None: progress is reported by the unit"))]
                       + choices(KPI_LABELS), validators=[Optional()])
+    recurrence = SelectField(_l("Periodic report"), choices=[("", _l("No: a one-off task"))]
+                             + choices(RECURRENCE_LABELS), validators=[Optional()])
 
 
 class AssignForm(Form):
@@ -84,10 +87,17 @@ class AssignForm(Form):
     ], validators=[Optional()])
     lead_units = MultiCheckboxField(_l("Lead units"), coerce=int, validate_choice=True)
     cooperating_units = MultiCheckboxField(_l("Co-operating units"), coerce=int, validate_choice=True)
+    deadline_by = RadioField(_l("The deadline is given as"), default="date", choices=[
+        ("date", _l("a date")), ("working_days", _l("a number of working days from today"))])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
+    working_days = IntegerField(_l("Working days"), validators=[Optional(), NumberRange(
+        1, MAX_WORKING_DAYS, message=_l("Give between 1 and %(most)d working days.", most=MAX_WORKING_DAYS))])
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
+            return False
+        if self.deadline_by.data == "working_days" and not self.working_days.data:
+            self.working_days.errors.append(_l("Give the number of working days."))
             return False
         if not self.group.data and not self.lead_units.data:
             self.lead_units.errors.append(_l("Choose a group or at least one lead unit."))

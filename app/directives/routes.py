@@ -82,7 +82,7 @@ def add_item(directive_id: int):
     item = submit(form, lambda: services.add_item(
         directive, current_user, title=form.title.data, description=form.description.data,
         default_deadline=form.default_deadline.data, kpi=form.kpi.data or None,
-        submission_key=form.submission_key.data))
+        recurrence=form.recurrence.data or None, submission_key=form.submission_key.data))
     if item is None:
         return render("directives/show.html", "item_form", **_show_context(directive, form, form_status(form)))
     flash(_("Item added. Now assign it to units."), "success")
@@ -98,7 +98,8 @@ def assign(item_id: int):
     units = _active_units()
     form.lead_units.choices = form.cooperating_units.choices = [(unit.id, unit.name) for unit in units]
     tasks = submit(form, lambda: services.assign_item(
-        item, current_user, deadline=form.deadline.data, cooperating_unit_ids=form.cooperating_units.data,
+        item, current_user, cooperating_unit_ids=form.cooperating_units.data,
+        deadline=services.deadline_of(form.deadline_by.data, form.deadline.data, form.working_days.data),
         lead_unit_ids=form.lead_units.data + (services.units_of_group(form.group.data) if form.group.data else [])))
     if tasks is not None:
         flash(_("%(count)d tasks created.", count=len(tasks)), "success")

@@ -4,26 +4,34 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, submissions
+from app import audit, recurring, submissions
+from app.calendar import add_working_days
+from app.clock import today
 from app.extensions import db
 from app.models import (
     CLOSED_STATUSES,
     COMMUNE_LEVEL,
     Directive,
     DocType,
+    Instruction,
     Item,
     Kpi,
+    Notification,
+    NotificationKind,
     Organization,
     OrgKind,
     OutreachActivity,
+    Recurrence,
+    Reminder,
     Task,
     TaskStatus,
     TaskUpdate,
     User,
 )
+from app.notifications import notify
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -34,7 +42,7 @@ GROUP_KINDS = {
 }
 
 DIRECTIVE_FIELDS = ("number", "doc_type", "issuer", "issued_on", "signer", "summary", "body", "final_deadline")
-ITEM_FIELDS = ("title", "description", "default_deadline", "kpi")
+ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "recurrence")
 # Long texts are kept in the audit trail by their beginning.
 AUDIT_TEXT_LENGTH = 200
 
@@ -90,7 +98,7 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
 
 def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
              default_deadline: date | None, kpi: str | None, submission_key: str | None = None,
-             commit: bool = True) -> Item:
+             commit: bool = True, recurrence: str | None = None) -> Item:
     """Append an item to the directive; a repeated form (the same submission key) returns the item it added.
     With commit=False the caller commits (an import adds many items in one transaction)."""
     if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
@@ -99,7 +107,8 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
         raise RuleError(CANCELLED_DIRECTIVE)
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
-                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
+                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None,
+                recurrence=Recurrence(recurrence) if recurrence else None)
     db.session.add(item)
     db.session.flush()
     audit.record("item.create", item, actor=actor, changes={
@@ -112,8 +121,16 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
 def update_item(item: Item, actor: User, **fields) -> Item:
     """Correct an item's title, description, default deadline or indicator (its tasks keep their deadlines)."""
     fields = {**fields, "description": fields["description"] or "",
-              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None}
+              "kpi": Kpi(fields["kpi"]) if fields["kpi"] else None,
+              "recurrence": Recurrence(fields["recurrence"]) if fields.get("recurrence") else None}
     return _update(item, ITEM_FIELDS, fields, actor, "item.update")
+
+
+def deadline_of(given_as: str, day: date | None, working_days: int | None) -> date | None:
+    """The deadline an assignment stores: the date typed, or N working days from today (app.calendar)."""
+    if given_as == "working_days" and working_days:
+        return add_working_days(today(), working_days)
+    return day
 
 
 def units_of_group(group: str) -> list[int]:
@@ -134,16 +151,22 @@ def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperatin
     if item.directive.cancelled_on is not None:
         raise RuleError(CANCELLED_DIRECTIVE)
     lead_unit_ids = list(dict.fromkeys(lead_unit_ids))
+    period = ""
+    if item.recurrence is not None:  # a periodic report: this period's task, due at its cut-off by default
+        current = recurring.period_of(item.recurrence, today())
+        period, deadline = recurring.period_key(current), deadline or recurring.default_deadline(current)
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
     try:
         for unit_id in lead_unit_ids:
-            task = Task(item=item, lead_unit_id=unit_id, deadline=deadline, status=TaskStatus.ASSIGNED, progress=0,
+            task = Task(item=item, lead_unit_id=unit_id, deadline=deadline, period=period,
+                        status=TaskStatus.ASSIGNED, progress=0,
                         cooperating_units=[unit for unit in cooperating if unit.id != unit_id])
             db.session.add(task)
             db.session.flush()
             db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=None, new_status=TaskStatus.ASSIGNED,
                                       old_progress=None, new_progress=0, note=""))
+            notify(NotificationKind.ASSIGNED, actor=actor, unit_id=unit_id, task=task)
             tasks.append(task)
         audit.record("item.assign", item, actor=actor, changes={
             "lead_units": ([], _unit_names(lead_unit_ids)),
@@ -185,7 +208,11 @@ def reported_task_ids(item: Item) -> set[int]:
 
 
 def _delete_tasks(tasks: list[Task]) -> None:
-    """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on)."""
+    """Delete tasks with their assignment rows (only ever called for tasks nobody has reported on), and the
+    notifications, reminders and instructions about them."""
+    ids = [task.id for task in tasks]
+    for model in (Notification, Reminder, Instruction):
+        db.session.execute(delete(model).where(model.task_id.in_(ids)))
     for task in tasks:
         for update in task.updates:
             db.session.delete(update)

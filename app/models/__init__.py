@@ -6,12 +6,14 @@ from app.models.directive import (
                                   DocType,
                                   Item,
                                   Kpi,
+                                  Recurrence,
                                   Task,
                                   TaskClass,
                                   TaskStatus,
                                   TaskUpdate,
                                   task_cooperator,
 )
+from app.models.followup import CalendarDay, EmailMessage, EmailState, Instruction, Reminder
 from app.models.imports import ImportDraft
 from app.models.notification import Notification, NotificationKind
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
@@ -42,4 +44,5 @@ __all__ = [
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
     "Role", "User", "Submission", "ApiToken", "Notification", "NotificationKind",
+    "CalendarDay", "EmailMessage", "EmailState", "Instruction", "Reminder", "Recurrence",
 ]

@@ -45,6 +45,15 @@ class Kpi(enum.StrEnum):
     TEAM_COVERAGE = "team_coverage"
 
 
+class Recurrence(enum.StrEnum):
+    """How often a periodic reporting item comes round: the periods of app.reports.periods (Decree 09/2019)."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
 class TaskStatus(enum.StrEnum):
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
@@ -117,6 +126,8 @@ class Item(db.Model):
     default_deadline: Mapped[date | None] = mapped_column(Date)
     kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
     kpi_target: Mapped[int] = mapped_column(Integer, default=100, server_default="100")  # percent, with the KPI
+    # A periodic report: every period a new task per unit, created by `flask deliver` (app.recurring).
+    recurrence: Mapped[Recurrence | None] = mapped_column(_enum(Recurrence, "recurrence"))
     # The title folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
     search_text: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
@@ -154,7 +165,8 @@ class Task(db.Model):
 
     __tablename__ = "task"
     __table_args__ = (
-        UniqueConstraint("item_id", "lead_unit_id", name="uq_task_item_id_lead_unit_id"),
+        # One task per unit and item, and per period for a periodic item ("" for the others).
+        UniqueConstraint("item_id", "lead_unit_id", "period", name="uq_task_item_id_lead_unit_id_period"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         # The API's task list: keyset pages on (updated_at, id), "updated since" a moment.
         Index("ix_task_updated_at_id", "updated_at", "id"),
@@ -164,6 +176,8 @@ class Task(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    # The first day of the reporting period of a periodic item's task (ISO date), "" for a one-off task.
+    period: Mapped[str] = mapped_column(String(10), default="", server_default="")
     # The original deadline above is never overwritten; a later decision (a coordinator's adjustment, an approved
     # extension) is kept here with who made it, when and why, and the effective deadline is this, else `deadline`.
     extended_deadline: Mapped[date | None] = mapped_column(Date)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set by an administrator's password reset: the user must choose their own password before anything else.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The daily email digest of the unit's tasks (app.digest); a user may turn it off on /account.
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organization: Mapped[Organization] = relationship()
 

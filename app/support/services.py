@@ -18,6 +18,7 @@ from app.extensions import db
 from app.locking import compare_and_set
 from app.models import (
     TICKET_TRANSITIONS,
+    NotificationKind,
     Organization,
     OrgKind,
     SupportTicket,
@@ -27,6 +28,7 @@ from app.models import (
     User,
     Village,
 )
+from app.notifications import notify
 from app.permissions import can, scoped
 from app.rules import Conflict, RuleError
 
@@ -109,6 +111,7 @@ def file_ticket(*, actor: User, commune_id: int, partner_id: int, kind: str, vil
     db.session.add(TicketEvent(ticket=ticket, actor_id=actor.id, from_status=None, to_status=TicketStatus.REQUESTED,
                                note=""))
     db.session.flush()
+    notify(NotificationKind.TICKET_NEW, actor=actor, unit_id=partner_id, ticket=ticket)
     record("ticket.create", ticket, actor=actor, changes={"partner": (None, partner), "wanted_by": (None, wanted_by)})
     return submissions.commit(actor, submission_key, ticket)
 
@@ -125,6 +128,8 @@ def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note:
     compare_and_set(SupportTicket, ticket.id, version, status=transition.target)
     db.session.add(TicketEvent(ticket_id=ticket.id, actor_id=actor.id, from_status=before,
                                to_status=transition.target, note=note))
+    if transition.target == TicketStatus.DONE:  # the commune confirms (or reopens) what the partner did
+        notify(NotificationKind.TICKET_TO_CONFIRM, actor=actor, unit_id=ticket.commune_id, ticket=ticket, note=note)
     record(f"ticket.{action}", ticket, actor=actor, changes={"status": (before, transition.target)})
     db.session.commit()
     db.session.refresh(ticket)

@@ -7,11 +7,10 @@ from sqlalchemy import case, literal
 
 from app.models import Task, TaskClass, TaskStatus
 
-__all__ = ["DUE_SOON_DAYS", "REPORTED_CLASSES", "TaskClass", "class_of", "task_class_expr"]
+__all__ = ["REPORTED_CLASSES", "TaskClass", "class_of", "task_class_expr"]
 
 REPORTED_CLASSES = (TaskClass.OPEN_OVERDUE, TaskClass.OPEN_ON_TIME, TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE,
                     TaskClass.NO_DEADLINE)
-DUE_SOON_DAYS = 3
 
 
 def task_class_expr(today: date):

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.calendar import due_soon_until
 from app.extensions import db
 from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
 from app.permissions import can, scoped
-from app.tasks.classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
+from app.tasks.classes import REPORTED_CLASSES, TaskClass, task_class_expr
 from app.vntext import like_contains, sort_key
 
 
@@ -52,10 +53,10 @@ def overdue_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
 
 
 def due_soon_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
-    """Open tasks whose effective deadline falls within the next few days."""
+    """Open tasks whose effective deadline falls within the next 3 working days (app.calendar.due_soon_until)."""
     deadline = Task.effective_deadline_expr()
     stmt = scoped(Task, user).where(Task.status.not_in(CLOSED_STATUSES),
-                                    deadline.between(today, today + timedelta(days=DUE_SOON_DAYS)))
+                                    deadline.between(today, due_soon_until(today)))
     return db.session.scalars(with_details(stmt).order_by(deadline, Task.id).limit(limit)).unique().all()
 
 

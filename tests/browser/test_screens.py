@@ -70,6 +70,10 @@ SCREENS = [
     Screen("account-tokens", "tamphuoc", "/account"),
     Screen("admin-tokens", "admin", "/admin/tokens"),
     Screen("api-docs", None, "/docs/api"),
+    Screen("admin-calendar", "admin", "/admin/calendar"),
+    Screen("admin-email", "admin", "/admin/email"),
+    Screen("account-commune", "tamphuoc", "/account"),
+    Screen("urge-unit", "vanphong", "/tasks/{overdue_task}/urge"),
     # A list with nothing in it says what to do
     Screen("tasks-filtered-to-nothing", "tamphuoc", "/tasks?q=khongcoviecnao"),
     Screen("teams-commune-without-team", "tamdann", "/teams"),
