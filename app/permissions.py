@@ -9,9 +9,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select, true
 
 from app import audit
 from app.extensions import db, login_manager
@@ -19,6 +19,8 @@ from app.models import (
     TICKET_TRANSITIONS,
     Directive,
     Item,
+    Organization,
+    OrgKind,
     OutreachActivity,
     Role,
     SupportTicket,
@@ -34,8 +36,9 @@ from app.models import (
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
 EVERYONE = frozenset(Role)
-# Roles that see every unit's objects; officers see only their own unit's.
+# Roles that see every unit's objects of their subtree (a district, a province); officers see their own unit's.
 DISTRICT_WIDE = frozenset({ADMIN, COORDINATOR, MONITOR})
+WHOLE_TREE = "/"
 
 # Permission name -> roles that hold it. The only place roles are mapped to actions.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -101,6 +104,9 @@ def _commune_of(obj: Any) -> int | None:
 
 # Object rules: action -> predicate(user, obj), checked after the role table when an object is given.
 OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
+    "directive.manage": lambda user, obj: issued_in_scope(user, obj),
+    "task.assign": lambda user, task: issued_in_scope(user, task),
+    "task.cancel": lambda user, task: issued_in_scope(user, task),
     "task.update_status": _updates_task,
     "task.add_note": _task_participant,
     "village.edit": _own_unit(_commune_of),
@@ -121,15 +127,80 @@ def _ticket_transition(action: str) -> Callable[[User, SupportTicket], bool]:
 OBJECT_RULES.update({f"support.{action}": _ticket_transition(action) for action in TICKET_TRANSITIONS})
 
 
+def scope_path(user: User) -> str:
+    """The path of the root of the user's subtree: the nearest administrative level (a district, a province)
+    at or above their unit; WHOLE_TREE when there is none (a one-district install, or a unit at the top).
+
+    Read once per request."""
+    cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
+    if user.id not in cache:
+        unit = user.organization
+        path = db.session.scalar(select(Organization.path).where(
+            Organization.id.in_(unit.ancestor_ids), Organization.kind == OrgKind.AREA)
+            .order_by(func.length(Organization.path).desc()).limit(1)) if unit.parent_id is not None or \
+            unit.is_area else None
+        cache[user.id] = path or WHOLE_TREE
+    return cache[user.id]
+
+
+def scope_root(user: User) -> Organization | None:
+    """The administrative level whose subtree the user works in; None for the whole tree."""
+    path = scope_path(user)
+    if path == WHOLE_TREE:
+        return None
+    return db.session.get(Organization, int(path.strip("/").rsplit("/", 1)[-1]))
+
+
+def subtree_units(user: User) -> Select:
+    """SELECT of the ids of the units in the user's subtree (index range on the path)."""
+    stmt = select(Organization.id)
+    path = scope_path(user)
+    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+
+
+def in_subtree(unit_column, user: User):
+    """SQL: the unit in `unit_column` belongs to the user's subtree (always true for the whole tree)."""
+    if scope_path(user) == WHOLE_TREE:
+        return true()
+    return unit_column.in_(subtree_units(user))
+
+
+def units_in_scope(user: User, stmt: Select | None = None) -> Select:
+    """A SELECT of the units of the user's subtree (for pickers and unit tables; whatever the role)."""
+    stmt = select(Organization) if stmt is None else stmt
+    path = scope_path(user)
+    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+
+
+def issued_in_scope(user: User, obj: Any) -> bool:
+    """Whether the directive (of an item or task) was issued within the user's subtree: only its level manages
+    it; a district sees a province's directive through its tasks but does not change it."""
+    if isinstance(obj, Task):
+        obj = obj.item
+    if isinstance(obj, Item):
+        obj = obj.directive
+    path = scope_path(user)
+    if path == WHOLE_TREE:
+        return True
+    issuer = db.session.get(Organization, obj.organization_id) if obj.organization_id else None
+    return issuer is not None and issuer.path.startswith(path)
+
+
 def _villages_of(user: User):
     return select(Village.id).where(Village.commune_id == user.organization_id)
+
+
+def _officer_tasks(user: User):
+    """Ids of the tasks the user's unit leads or co-operates on: a UNION of two index lookups (an OR with the
+    co-operator subquery makes PostgreSQL scan every task)."""
+    return (select(Task.id).where(Task.lead_unit_id == user.organization_id)
+            .union(select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == user.organization_id)))
 
 
 # Model -> SQL condition limiting an officer to their own unit's rows.
 SCOPES: dict[type, Callable[[User], Any]] = {
     Village: lambda user: Village.commune_id == user.organization_id,
-    Task: lambda user: or_(Task.lead_unit_id == user.organization_id, Task.id.in_(
-        select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == user.organization_id))),
+    Task: lambda user: Task.id.in_(_officer_tasks(user)),
     Team: lambda user: Team.village_id.in_(_villages_of(user)),
     TeamMember: lambda user: TeamMember.team_id.in_(select(Team.id).where(Team.village_id.in_(_villages_of(user)))),
     OutreachActivity: lambda user: OutreachActivity.organization_id == user.organization_id,
@@ -142,8 +213,37 @@ SCOPES: dict[type, Callable[[User], Any]] = {
 }
 
 
+def _subtree_villages(user: User):
+    return select(Village.id).where(in_subtree(Village.commune_id, user))
+
+
+def _subtree_directives(user: User):
+    """Directives issued in the subtree, or carrying a task one of its units leads (a province's directive)."""
+    return or_(in_subtree(Directive.organization_id, user), Directive.id.in_(
+        select(Item.directive_id).join(Task, Task.item_id == Item.id).where(in_subtree(Task.lead_unit_id, user))))
+
+
+# Model -> SQL condition limiting admins, coordinators and monitors to their subtree (see scope_path).
+SUBTREE_SCOPES: dict[type, Callable[[User], Any]] = {
+    Organization: lambda user: Organization.within(scope_path(user)),
+    User: lambda user: in_subtree(User.organization_id, user),
+    Village: lambda user: in_subtree(Village.commune_id, user),
+    Task: lambda user: in_subtree(Task.lead_unit_id, user),
+    Team: lambda user: Team.village_id.in_(_subtree_villages(user)),
+    TeamMember: lambda user: TeamMember.team_id.in_(
+        select(Team.id).where(Team.village_id.in_(_subtree_villages(user)))),
+    OutreachActivity: lambda user: in_subtree(OutreachActivity.organization_id, user),
+    SupportTicket: lambda user: or_(in_subtree(SupportTicket.commune_id, user),
+                                    in_subtree(SupportTicket.partner_id, user)),
+    Directive: _subtree_directives,
+    Item: lambda user: or_(Item.directive_id.in_(select(Directive.id).where(
+        in_subtree(Directive.organization_id, user))), Item.id.in_(
+        select(Task.item_id).where(in_subtree(Task.lead_unit_id, user)))),
+}
+
+
 def sees_everything(user: User) -> bool:
-    """Admins, coordinators and monitors see every unit's objects."""
+    """Admins, coordinators and monitors see every unit's objects of their subtree."""
     return user.role in DISTRICT_WIDE
 
 
@@ -187,7 +287,7 @@ def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     """A SELECT of `model` limited to the rows the user may see."""
     stmt = select(model) if stmt is None else stmt
     if sees_everything(user):
-        return stmt
+        return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
     if model not in SCOPES:
         raise KeyError(f"no officer scope for {model.__name__}")
     return stmt.where(SCOPES[model](user))

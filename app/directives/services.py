@@ -69,7 +69,7 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
         raise RuleError(DUPLICATE_NUMBER, field="number")
     fields = {**fields, "doc_type": DocType(fields["doc_type"]), "body": fields["body"] or ""}
     if directive is None:
-        directive = Directive(created_by_id=actor.id, **{name: fields[name] for name in DIRECTIVE_FIELDS})
+        directive = Directive(created_by_id=actor.id, organization_id=actor.organization_id, **{name: fields[name] for name in DIRECTIVE_FIELDS})
         db.session.add(directive)
         db.session.flush()
         audit.record("directive.create", directive, actor=actor, changes={
