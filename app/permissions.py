@@ -127,11 +127,13 @@ def _ticket_transition(action: str) -> Callable[[User, SupportTicket], bool]:
 OBJECT_RULES.update({f"support.{action}": _ticket_transition(action) for action in TICKET_TRANSITIONS})
 
 
-def scope_path(user: User) -> str:
+def scope_path(user: User | None) -> str:
     """The path of the root of the user's subtree: the nearest administrative level (a district, a province)
     at or above their unit; WHOLE_TREE when there is none (a one-district install, or a unit at the top).
 
-    Read once per request."""
+    Read once per request. No user (the console, a public page): the whole tree."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return WHOLE_TREE
     cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
     if user.id not in cache:
         unit = user.organization
@@ -151,25 +153,32 @@ def scope_root(user: User) -> Organization | None:
     return db.session.get(Organization, int(path.strip("/").rsplit("/", 1)[-1]))
 
 
-def subtree_units(user: User) -> Select:
+def subtree_units(user: User | None) -> Select:
     """SELECT of the ids of the units in the user's subtree (index range on the path)."""
     stmt = select(Organization.id)
     path = scope_path(user)
     return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
 
 
-def in_subtree(unit_column, user: User):
+def in_subtree(unit_column, user: User | None):
     """SQL: the unit in `unit_column` belongs to the user's subtree (always true for the whole tree)."""
     if scope_path(user) == WHOLE_TREE:
         return true()
     return unit_column.in_(subtree_units(user))
 
 
-def units_in_scope(user: User, stmt: Select | None = None) -> Select:
+def units_in_scope(user: User | None, stmt: Select | None = None) -> Select:
     """A SELECT of the units of the user's subtree (for pickers and unit tables; whatever the role)."""
     stmt = select(Organization) if stmt is None else stmt
     path = scope_path(user)
     return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+
+
+def assignable_units(user: User) -> Select:
+    """The active units of the user's subtree that carry tasks and users (no administrative levels), in picker
+    order."""
+    return units_in_scope(user).where(Organization.active.is_(True), Organization.kind != OrgKind.AREA).order_by(
+        *Organization.picker_order())
 
 
 def issued_in_scope(user: User, obj: Any) -> bool:
@@ -281,6 +290,26 @@ def require(action: str):
 
 
 public = require(PUBLIC)
+
+
+def subtree_scoped(model: type, user: User | None, stmt: Select | None = None) -> Select:
+    """A SELECT of `model` limited to the user's subtree whatever their role: the figures every unit of a district
+    shares (team coverage, its targets)."""
+    stmt = select(model) if stmt is None else stmt
+    return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
+
+
+def reported_units(unit_column, user: User):
+    """SQL: the unit in `unit_column` is one the user's reports count: an officer's own, or any of the subtree."""
+    return in_subtree(unit_column, user) if sees_everything(user) else unit_column == user.organization_id
+
+
+def child_areas(user: User) -> Select:
+    """The administrative levels one step below the root of the user's subtree (a province's districts), in
+    name order; the top levels for the whole tree."""
+    root = scope_root(user)
+    parent = Organization.parent_id.is_(None) if root is None else Organization.parent_id == root.id
+    return select(Organization).where(parent, Organization.kind == OrgKind.AREA).order_by(Organization.sort_key)
 
 
 def scoped(model: type, user: User, stmt: Select | None = None) -> Select:

@@ -100,7 +100,7 @@ def test_dashboard_issues_as_many_statements_for_1000_tasks_as_for_10(app, secon
     empty_tables(app)
     large = _statements_for_dashboard(second_app, 1000)
     assert small == large
-    assert small < 15
+    assert small < 16  # 15: the roll-up by the level below (a province's districts) is one statement
 
 
 def test_an_overdue_support_request_shows_on_both_sides_dashboards(demo, client):

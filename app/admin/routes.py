@@ -12,13 +12,12 @@ from app.forms import form_status, submit
 from app.htmx import redirect_to, render
 from app.models import Organization, User
 from app.pager import paginate
-from app.permissions import get_or_404, require
+from app.permissions import assignable_units, get_or_404, require, scoped
 from app.rules import RuleError
 
 
 def _unit_choices():
-    stmt = select(Organization).where(Organization.active.is_(True)).order_by(Organization.sort_key)
-    return [(unit.id, unit.name) for unit in db.session.scalars(stmt)]
+    return [(unit.id, unit.name) for unit in db.session.scalars(assignable_units(current_user))]
 
 
 def _save(form, template: str, save, done_endpoint: str, **context):
@@ -39,7 +38,7 @@ def _form_data(form, *names):
 @require("admin.manage")
 def units():
     """All units, by kind and name."""
-    rows = db.session.scalars(select(Organization).order_by(*Organization.picker_order()))
+    rows = db.session.scalars(scoped(Organization, current_user).order_by(*Organization.picker_order()))
     return render("admin/units.html", units=rows)
 
 
@@ -73,7 +72,8 @@ USER_FIELDS = ("full_name", "email", "phone", "role", "organization_id")
 @require("admin.manage")
 def users():
     """All users with their unit and role."""
-    rows = db.session.scalars(select(User).join(User.organization).order_by(Organization.sort_key, User.username))
+    rows = db.session.scalars(scoped(User, current_user, select(User).join(User.organization))
+                              .order_by(Organization.sort_key, User.username))
     return render("admin/users.html", users=rows)
 
 

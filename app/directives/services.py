@@ -24,6 +24,7 @@ from app.models import (
     TaskUpdate,
     User,
 )
+from app.permissions import units_in_scope
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -69,7 +70,8 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
         raise RuleError(DUPLICATE_NUMBER, field="number")
     fields = {**fields, "doc_type": DocType(fields["doc_type"]), "body": fields["body"] or ""}
     if directive is None:
-        directive = Directive(created_by_id=actor.id, organization_id=actor.organization_id, **{name: fields[name] for name in DIRECTIVE_FIELDS})
+        directive = Directive(created_by_id=actor.id, organization_id=actor.organization_id,
+                              **{name: fields[name] for name in DIRECTIVE_FIELDS})
         db.session.add(directive)
         db.session.flush()
         audit.record("directive.create", directive, actor=actor, changes={
@@ -116,9 +118,9 @@ def update_item(item: Item, actor: User, **fields) -> Item:
     return item
 
 
-def units_of_group(group: str) -> list[int]:
-    """Ids of the active units of a group ("communes", "unions", "partners")."""
-    return list(db.session.scalars(select(Organization.id).where(
+def units_of_group(group: str, actor: User | None) -> list[int]:
+    """Ids of the active units of a group ("communes", "unions", "partners") in the actor's subtree."""
+    return list(db.session.scalars(units_in_scope(actor, select(Organization.id)).where(
         Organization.kind.in_(GROUP_KINDS[group]), Organization.active.is_(True))))
 
 
