@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import Select, or_, select, true
 
 from app import audit
 from app.extensions import db, login_manager
@@ -32,13 +32,14 @@ from app.models import (
     Village,
     task_cooperator,
 )
+from app.models.org import TREE_ROOT
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
 EVERYONE = frozenset(Role)
 # Roles that see every unit's objects of their subtree (a district, a province); officers see their own unit's.
 DISTRICT_WIDE = frozenset({ADMIN, COORDINATOR, MONITOR})
-WHOLE_TREE = "/"
+WHOLE_TREE = TREE_ROOT
 
 # Permission name -> roles that hold it. The only place roles are mapped to actions.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -136,12 +137,7 @@ def scope_path(user: User | None) -> str:
         return WHOLE_TREE
     cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
     if user.id not in cache:
-        unit = user.organization
-        path = db.session.scalar(select(Organization.path).where(
-            Organization.id.in_(unit.ancestor_ids), Organization.kind == OrgKind.AREA)
-            .order_by(func.length(Organization.path).desc()).limit(1)) if unit.parent_id is not None or \
-            unit.is_area else None
-        cache[user.id] = path or WHOLE_TREE
+        cache[user.id] = user.organization.level_path()
     return cache[user.id]
 
 

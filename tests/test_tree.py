@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, Task
+from app.models import Organization, OrgKind, Role, Task, User
 from app.permissions import PERMISSIONS, scoped
 from tests.conftest import login
 from tests.factories import PASSWORD, make_task, make_unit, make_user
@@ -95,4 +95,94 @@ def test_unit_lists_and_pickers_hold_only_the_subtree(app):
         response = client.get(page)
         assert response.status_code == 200, page
         assert "UBND xã a" not in response.text and "canbo_a" not in response.text, page
-    assert select  # keep the import used when pages change
+
+
+def _unit_form(unit, **changes) -> dict:
+    return {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind.value,
+            "parent_id": unit.parent_id or 0, "level_name": unit.level_name, **changes}
+
+
+@pytest.fixture
+def province_admin(app):
+    """An administrator of the province office signed in, and the tree's units."""
+    client = app.test_client()
+    with app.app_context():
+        units = _two_districts()
+        make_user("quantri", role=Role.ADMIN, unit=units["province_office"])
+        ids = {key: unit.id for key, unit in units.items()}
+    login(client, "quantri", PASSWORD)
+    return client, ids
+
+
+def test_an_admin_adds_a_ward_under_a_district_with_its_level_name(app, province_admin):
+    client, ids = province_admin
+    response = client.post("/admin/units/new", data={"name": "UBND phường Mới", "short_name": "Mới",
+                                                     "kind": "commune", "parent_id": ids["a"], "level_name": "phường"})
+    assert response.status_code == 303
+    with app.app_context():
+        unit = db.session.scalar(select(Organization).where(Organization.name == "UBND phường Mới"))
+        assert unit.level_name == "phường" and unit.path.startswith(db.session.get(Organization, ids["a"]).path)
+
+
+def test_an_administrative_level_needs_its_level_name(province_admin):
+    client, ids = province_admin
+    response = client.post("/admin/units/new", data={"name": "Huyện C", "short_name": "C", "kind": "area",
+                                                     "parent_id": ids["province"], "level_name": ""})
+    assert response.status_code == 422 and "Hãy nhập tên cấp" in response.text
+
+
+def test_a_unit_cannot_be_placed_under_its_own_subtree(app, province_admin):
+    client, ids = province_admin
+    with app.app_context():
+        district = db.session.get(Organization, ids["a"])
+        data = _unit_form(district, parent_id=ids["a"])
+    response = client.post(f"/admin/units/{ids['a']}/edit", data=data)
+    assert response.status_code == 422  # not among the choices: the unit's own subtree is left out
+    with app.app_context():
+        from app.admin.services import save_unit
+        from app.rules import RuleError
+        actor = db.session.scalar(select(User).where(User.username == "quantri"))
+        with pytest.raises(RuleError, match="không thể trực thuộc chính nó"):
+            save_unit(db.session.get(Organization, ids["province"]), actor=actor, name="Tỉnh Thử", short_name="T",
+                      kind="area", parent_id=ids["a"], level_name="tỉnh")
+
+
+def test_a_commune_with_tasks_of_its_district_does_not_move_to_another_district(app, province_admin):
+    client, ids = province_admin
+    with app.app_context():
+        from tests.factories import make_directive, make_item
+        make_task(db.session.get(Organization, ids["a_commune"]),
+                  make_item(make_directive(organization_id=ids["a_office"])))
+        data = _unit_form(db.session.get(Organization, ids["a_commune"]), parent_id=ids["b"])
+    response = client.post(f"/admin/units/{ids['a_commune']}/edit", data=data)
+    assert response.status_code == 422 and "Văn phòng huyện a" in response.text
+    with app.app_context():
+        assert db.session.get(Organization, ids["a_commune"]).parent_id == ids["a"]
+
+
+def test_a_commune_without_such_tasks_moves_with_its_villages_and_the_new_district_sees_it(app, province_admin):
+    client, ids = province_admin
+    with app.app_context():
+        from tests.factories import make_directive, make_item
+        # a province directive's task stays within the province's reach wherever the commune goes
+        make_task(db.session.get(Organization, ids["a_commune"]),
+                  make_item(make_directive(organization_id=ids["province_office"])))
+        data = _unit_form(db.session.get(Organization, ids["a_commune"]), parent_id=ids["b"])
+    assert client.post(f"/admin/units/{ids['a_commune']}/edit", data=data).status_code == 303
+    with app.app_context():
+        commune = db.session.get(Organization, ids["a_commune"])
+        assert commune.path == f"{db.session.get(Organization, ids['b']).path}{commune.id}/"
+        coordinator_b = make_user(role=Role.COORDINATOR, unit=db.session.get(Organization, ids["b_office"]))
+        assert db.session.scalar(scoped(Task, coordinator_b).with_only_columns(Task.id).where(
+            Task.lead_unit_id == commune.id)) is not None
+
+
+def test_a_district_admin_cannot_place_a_unit_outside_their_district(app):
+    client = app.test_client()
+    with app.app_context():
+        units = _two_districts()
+        make_user("quantrib", role=Role.ADMIN, unit=units["b_office"])
+        data = _unit_form(units["b_commune"], parent_id=units["a"].id)
+        commune_id = units["b_commune"].id
+    login(client, "quantrib", PASSWORD)
+    assert client.post(f"/admin/units/{commune_id}/edit", data=data).status_code == 422

@@ -51,6 +51,7 @@ KIND_GROUPS = {
 # The byte order the subtree range needs: PostgreSQL's default collation may ignore "/" (en_US), C does not.
 PATH_TYPE = String(255).with_variant(String(255, collation="C"), "postgresql")
 PATH_END = "~"
+TREE_ROOT = "/"  # the prefix of every path: the whole tree
 
 
 class VillageKind(enum.StrEnum):
@@ -122,6 +123,16 @@ class Organization(db.Model):
     def contains(self, other: Organization) -> bool:
         """Whether `other` is this unit or one of its descendants."""
         return other.path.startswith(self.path)
+
+    def level_path(self) -> str:
+        """The path of the nearest administrative level at or above this unit (its district, its province);
+        TREE_ROOT when there is none (a one-district install, a unit at the top)."""
+        if self.parent_id is None and not self.is_area:
+            return TREE_ROOT
+        path = db.session.scalar(select(Organization.path).where(
+            Organization.id.in_(self.ancestor_ids), Organization.kind == OrgKind.AREA)
+            .order_by(func.length(Organization.path).desc()).limit(1))
+        return path or TREE_ROOT
 
     def __str__(self) -> str:
         return self.name
