@@ -11,7 +11,10 @@ from typing import Any
 
 from flask import abort, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import audit
 from app.extensions import db, login_manager
@@ -195,17 +198,40 @@ def _villages_of(user: User):
     return select(Village.id).where(Village.commune_id == user.organization_id)
 
 
+class _AnyOf(ColumnElement):
+    """`column IN (subquery)`, which PostgreSQL writes `column = ANY(ARRAY(subquery))`: the subquery runs once
+    (an InitPlan), so an OR beside it becomes a BitmapOr of two index scans; `IN (subquery)` there is a hashed
+    SubPlan that makes PostgreSQL scan the whole table. SQLite serves either form with its indexes (MULTI-INDEX OR)."""
+
+    inherit_cache = True
+    type = NullType()  # a Boolean type would make SQLite compare it with 1, which no index serves
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("subquery", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, subquery: Select):
+        self.column, self.subquery = column, subquery.scalar_subquery()
+
+
+@compiles(_AnyOf)
+def _any_of(element, compiler, **kw):
+    return compiler.process(element.column.in_(element.subquery.element), **kw)
+
+
+@compiles(_AnyOf, "postgresql")
+def _any_of_postgresql(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.subquery, **kw)})"
+
+
 def _officer_tasks(user: User):
-    """Ids of the tasks the user's unit leads or co-operates on: a UNION of two index lookups (an OR with the
-    co-operator subquery makes PostgreSQL scan every task)."""
-    return (select(Task.id).where(Task.lead_unit_id == user.organization_id)
-            .union(select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == user.organization_id)))
+    """SQL: the user's unit leads the task or co-operates on it, each side served by an index on both databases."""
+    return or_(Task.lead_unit_id == user.organization_id, _AnyOf(Task.id, select(task_cooperator.c.task_id).where(
+        task_cooperator.c.organization_id == user.organization_id)))
 
 
 # Model -> SQL condition limiting an officer to their own unit's rows.
 SCOPES: dict[type, Callable[[User], Any]] = {
     Village: lambda user: Village.commune_id == user.organization_id,
-    Task: lambda user: Task.id.in_(_officer_tasks(user)),
+    Task: _officer_tasks,
     Team: lambda user: Team.village_id.in_(_villages_of(user)),
     TeamMember: lambda user: TeamMember.team_id.in_(select(Team.id).where(Team.village_id.in_(_villages_of(user)))),
     OutreachActivity: lambda user: OutreachActivity.organization_id == user.organization_id,
