@@ -186,3 +186,32 @@ def test_a_district_admin_cannot_place_a_unit_outside_their_district(app):
         commune_id = units["b_commune"].id
     login(client, "quantrib", PASSWORD)
     assert client.post(f"/admin/units/{commune_id}/edit", data=data).status_code == 422
+
+
+def test_a_two_level_province_assigns_straight_to_its_communes(app):
+    """Since 1/7/2025 a province holds its communes with no district between: its office assigns to them."""
+    client = app.test_client()
+    with app.app_context():
+        province = _area("Tỉnh Hai Cấp", "tỉnh")
+        office = make_unit("Văn phòng UBND tỉnh Hai Cấp", kind=OrgKind.DISTRICT_OFFICE, parent=province)
+        wards = [make_unit(f"UBND phường {n}", parent=province, level_name="phường") for n in ("Một", "Hai")]
+        special = make_unit("UBND đặc khu Đảo", parent=province, level_name="đặc khu")
+        elsewhere = make_unit("UBND xã Ngoài Tỉnh", parent=_area("Tỉnh Khác", "tỉnh"))
+        make_user("vptinh2", role=Role.COORDINATOR, unit=office)
+        from tests.factories import make_directive, make_item
+        item_id = make_item(make_directive(organization_id=office.id)).id
+        expected = {unit.id for unit in (*wards, special)}
+        elsewhere_id = elsewhere.id
+    login(client, "vptinh2", PASSWORD)
+    assert client.post(f"/items/{item_id}/assign", data={"group": "communes"}).status_code == 303
+    with app.app_context():
+        assert set(db.session.scalars(select(Task.lead_unit_id).where(Task.item_id == item_id))) == expected
+        from app.directives.services import assign_item
+        from app.models import Item
+        from app.rules import RuleError
+        actor = db.session.scalar(select(User).where(User.username == "vptinh2"))
+        with pytest.raises(RuleError, match="Chỉ giao nhiệm vụ"):
+            assign_item(db.session.get(Item, item_id), actor, lead_unit_ids=[elsewhere_id], cooperating_unit_ids=[],
+                        deadline=None)
+    page = client.get("/").text
+    assert "UBND đặc khu Đảo" in page and "UBND xã Ngoài Tỉnh" not in page

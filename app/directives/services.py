@@ -40,6 +40,8 @@ ITEM_FIELDS = ("title", "description", "default_deadline", "kpi")
 AUDIT_TEXT_LENGTH = 200
 
 DUPLICATE_NUMBER = _l("This issuer already has a directive with this number.")
+OUTSIDE_UNITS = _l("Tasks go to units of your own province or district only (not to an administrative level "
+                   "itself). Nothing was created.")
 CANCELLED_DIRECTIVE = _l("This directive is cancelled: nothing can be added to it.")
 REASON_REQUIRED = _l("Give the reason for the cancellation.")
 ITEM_HAS_UPDATES = _l("Units have already reported on this item's tasks: it cannot be deleted. "
@@ -136,6 +138,10 @@ def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperatin
     if item.directive.cancelled_on is not None:
         raise RuleError(CANCELLED_DIRECTIVE)
     lead_unit_ids = list(dict.fromkeys(lead_unit_ids))
+    chosen = set(lead_unit_ids) | set(cooperating_unit_ids)
+    if len(db.session.scalars(units_in_scope(actor, select(Organization.id)).where(
+            Organization.id.in_(chosen), Organization.kind != OrgKind.AREA)).all()) != len(chosen):
+        raise RuleError(OUTSIDE_UNITS, field="lead_units")
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
     try:
