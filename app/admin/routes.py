@@ -79,7 +79,9 @@ def unit_new():
 def unit_edit(unit_id: int):
     """Edit a unit."""
     unit = get_or_404(Organization, unit_id, current_user, "admin.manage")
-    form = UnitForm(obj=unit, parent_id=unit.parent_id or 0)
+    form = UnitForm(obj=unit)
+    if form.parent_id.data is None:  # a unit at the top of the tree (0 in the choices)
+        form.parent_id.data = 0
     form.parent_id.choices = _parent_choices(unit)
     return _save(form, "admin/unit_form.html",
                  lambda: services.save_unit(unit, actor=current_user, **_form_data(form, *UNIT_FIELDS)),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import column_property, contains_eager
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Kpi, Organization, Task, Team, TeamMember, TeamPosition, Village
-from app.permissions import scoped, subtree_scoped
+from app.permissions import scope_root, scoped, subtree_scoped
 
 
 def _min_members() -> int:
@@ -118,7 +118,8 @@ def district_coverage(user=None) -> CommuneCoverage:
     stmt = subtree_scoped(Organization, user, select(*_counts()).select_from(Organization).join(
         Village, Village.commune_id == Organization.id)).where(_active_commune_level())
     row = db.session.execute(stmt).one()
-    name = str(_l("Whole district"))
+    root = scope_root(user)
+    name = root.name if root is not None else str(_l("Whole district"))
     return CommuneCoverage(commune_id=None, name=name, villages=row.villages, covered=row.covered, short_name=name)
 
 
