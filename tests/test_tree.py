@@ -215,3 +215,17 @@ def test_a_two_level_province_assigns_straight_to_its_communes(app):
                         deadline=None)
     page = client.get("/").text
     assert "UBND đặc khu Đảo" in page and "UBND xã Ngoài Tỉnh" not in page
+
+
+def test_a_district_admin_renames_their_own_district_which_stays_in_its_province(app):
+    client = app.test_client()
+    with app.app_context():
+        units = _two_districts()
+        make_user("quantrib", role=Role.ADMIN, unit=units["b_office"])
+        data = _unit_form(units["b"], name="Huyện B Mới")
+        district_id, province_id = units["b"].id, units["province"].id
+    login(client, "quantrib", PASSWORD)
+    assert client.post(f"/admin/units/{district_id}/edit", data=data).status_code == 303
+    with app.app_context():
+        district = db.session.get(Organization, district_id)
+        assert (district.name, district.parent_id) == ("Huyện B Mới", province_id)

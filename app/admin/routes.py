@@ -25,9 +25,12 @@ def _parent_choices(unit: Organization | None):
     """The administrative levels a unit may belong to: those of the admin's subtree, never the unit's own subtree
     (the service refuses a cycle anyway); "none" only for an admin of the whole tree."""
     areas = db.session.scalars(units_in_scope(current_user).where(Organization.kind == OrgKind.AREA)
-                               .order_by(Organization.path))
-    top = [(0, _("None (top of the tree)"))] if scope_root(current_user) is None else []
-    return top + [(area.id, area.name) for area in areas if unit is None or not unit.contains(area)]
+                               .order_by(Organization.path)).all()
+    choices = [(area.id, area.name) for area in areas if unit is None or not unit.contains(area)]
+    if unit is not None and unit.parent is not None and unit.parent not in areas:
+        # the level above the admin's own district: kept when the district itself is edited, offered to no other unit
+        choices.insert(0, (unit.parent.id, unit.parent.name))
+    return ([(0, _("None (top of the tree)"))] if scope_root(current_user) is None else []) + choices
 
 
 def _level_names() -> list[str]:

@@ -66,7 +66,10 @@ def _changes(obj: Any, **values: Any) -> dict[str, tuple[Any, Any]]:
 
 
 def _parent(parent_id: int | None, unit: Organization | None, actor: User) -> Organization | None:
-    """The administrative level a unit is placed under, checked: one of the actor's subtree, not the unit's own."""
+    """The administrative level a unit is placed under, checked: one of the actor's subtree, not the unit's own
+    (or the one it has: an admin edits their own district, which belongs to a province outside their subtree)."""
+    if unit is not None and unit.id is not None and (parent_id or None) == unit.parent_id:
+        return unit.parent
     if not parent_id:
         if scope_path(actor) != TREE_ROOT:
             raise RuleError(PARENT_OUTSIDE_MESSAGE, "parent_id")
