@@ -26,6 +26,7 @@ ORG_KIND_LABELS = {
     OrgKind.UNION: _l("Union"),
     OrgKind.PARTNER: _l("Partner enterprise"),
     OrgKind.STEERING_COMMITTEE: _l("Steering committee"),
+    OrgKind.AREA: _l("Administrative level (province, district)"),
 }
 
 ROLE_LABELS = {

@@ -9,9 +9,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import audit
 from app.extensions import db, login_manager
@@ -19,6 +22,8 @@ from app.models import (
     TICKET_TRANSITIONS,
     Directive,
     Item,
+    Organization,
+    OrgKind,
     OutreachActivity,
     Role,
     SupportTicket,
@@ -30,12 +35,14 @@ from app.models import (
     Village,
     task_cooperator,
 )
+from app.models.org import TREE_ROOT
 
 PUBLIC = "public"
 ADMIN, COORDINATOR, MONITOR, OFFICER = Role.ADMIN, Role.COORDINATOR, Role.MONITOR, Role.OFFICER
 EVERYONE = frozenset(Role)
-# Roles that see every unit's objects; officers see only their own unit's.
+# Roles that see every unit's objects of their subtree (a district, a province); officers see their own unit's.
 DISTRICT_WIDE = frozenset({ADMIN, COORDINATOR, MONITOR})
+WHOLE_TREE = TREE_ROOT
 
 # Permission name -> roles that hold it. The only place roles are mapped to actions.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -105,6 +112,9 @@ def _commune_of(obj: Any) -> int | None:
 
 # Object rules: action -> predicate(user, obj), checked after the role table when an object is given.
 OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
+    "directive.manage": lambda user, obj: issued_in_scope(user, obj),
+    "task.assign": lambda user, task: issued_in_scope(user, task),
+    "task.cancel": lambda user, task: issued_in_scope(user, task),
     "task.update_status": _updates_task,
     "task.add_note": _task_participant,
     "village.edit": _own_unit(_commune_of),
@@ -125,15 +135,107 @@ def _ticket_transition(action: str) -> Callable[[User, SupportTicket], bool]:
 OBJECT_RULES.update({f"support.{action}": _ticket_transition(action) for action in TICKET_TRANSITIONS})
 
 
+def scope_path(user: User | None) -> str:
+    """The path of the root of the user's subtree: the nearest administrative level (a district, a province)
+    at or above their unit; WHOLE_TREE when there is none (a one-district install, or a unit at the top).
+
+    Read once per request. No user (the console, a public page): the whole tree."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return WHOLE_TREE
+    cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = user.organization.level_path()
+    return cache[user.id]
+
+
+def scope_root(user: User) -> Organization | None:
+    """The administrative level whose subtree the user works in; None for the whole tree."""
+    path = scope_path(user)
+    if path == WHOLE_TREE:
+        return None
+    return db.session.get(Organization, int(path.strip("/").rsplit("/", 1)[-1]))
+
+
+def subtree_units(user: User | None) -> Select:
+    """SELECT of the ids of the units in the user's subtree (index range on the path)."""
+    stmt = select(Organization.id)
+    path = scope_path(user)
+    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+
+
+def in_subtree(unit_column, user: User | None):
+    """SQL: the unit in `unit_column` belongs to the user's subtree (always true for the whole tree)."""
+    if scope_path(user) == WHOLE_TREE:
+        return true()
+    return unit_column.in_(subtree_units(user))
+
+
+def units_in_scope(user: User | None, stmt: Select | None = None) -> Select:
+    """A SELECT of the units of the user's subtree (for pickers and unit tables; whatever the role)."""
+    stmt = select(Organization) if stmt is None else stmt
+    path = scope_path(user)
+    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+
+
+def assignable_units(user: User) -> Select:
+    """The active units of the user's subtree that carry tasks and users (no administrative levels), in picker
+    order."""
+    return units_in_scope(user).where(Organization.active.is_(True), Organization.kind != OrgKind.AREA).order_by(
+        *Organization.picker_order())
+
+
+def issued_in_scope(user: User, obj: Any) -> bool:
+    """Whether the directive (of an item or task) was issued within the user's subtree: only its level manages
+    it; a district sees a province's directive through its tasks but does not change it."""
+    if isinstance(obj, Task):
+        obj = obj.item
+    if isinstance(obj, Item):
+        obj = obj.directive
+    path = scope_path(user)
+    if path == WHOLE_TREE:
+        return True
+    issuer = db.session.get(Organization, obj.organization_id) if obj.organization_id else None
+    return issuer is not None and issuer.path.startswith(path)
+
+
 def _villages_of(user: User):
     return select(Village.id).where(Village.commune_id == user.organization_id)
+
+
+class _AnyOf(ColumnElement):
+    """`column IN (subquery)`, which PostgreSQL writes `column = ANY(ARRAY(subquery))`: the subquery runs once
+    (an InitPlan), so an OR beside it becomes a BitmapOr of two index scans; `IN (subquery)` there is a hashed
+    SubPlan that makes PostgreSQL scan the whole table. SQLite serves either form with its indexes (MULTI-INDEX OR)."""
+
+    inherit_cache = True
+    type = NullType()  # a Boolean type would make SQLite compare it with 1, which no index serves
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("subquery", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, subquery: Select):
+        self.column, self.subquery = column, subquery.scalar_subquery()
+
+
+@compiles(_AnyOf)
+def _any_of(element, compiler, **kw):
+    return compiler.process(element.column.in_(element.subquery.element), **kw)
+
+
+@compiles(_AnyOf, "postgresql")
+def _any_of_postgresql(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.subquery, **kw)})"
+
+
+def _officer_tasks(user: User):
+    """SQL: the user's unit leads the task or co-operates on it, each side served by an index on both databases."""
+    return or_(Task.lead_unit_id == user.organization_id, _AnyOf(Task.id, select(task_cooperator.c.task_id).where(
+        task_cooperator.c.organization_id == user.organization_id)))
 
 
 # Model -> SQL condition limiting an officer to their own unit's rows.
 SCOPES: dict[type, Callable[[User], Any]] = {
     Village: lambda user: Village.commune_id == user.organization_id,
-    Task: lambda user: or_(Task.lead_unit_id == user.organization_id, Task.id.in_(
-        select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id == user.organization_id))),
+    Task: _officer_tasks,
     Team: lambda user: Team.village_id.in_(_villages_of(user)),
     TeamMember: lambda user: TeamMember.team_id.in_(select(Team.id).where(Team.village_id.in_(_villages_of(user)))),
     OutreachActivity: lambda user: OutreachActivity.organization_id == user.organization_id,
@@ -146,8 +248,37 @@ SCOPES: dict[type, Callable[[User], Any]] = {
 }
 
 
+def _subtree_villages(user: User):
+    return select(Village.id).where(in_subtree(Village.commune_id, user))
+
+
+def _subtree_directives(user: User):
+    """Directives issued in the subtree, or carrying a task one of its units leads (a province's directive)."""
+    return or_(in_subtree(Directive.organization_id, user), Directive.id.in_(
+        select(Item.directive_id).join(Task, Task.item_id == Item.id).where(in_subtree(Task.lead_unit_id, user))))
+
+
+# Model -> SQL condition limiting admins, coordinators and monitors to their subtree (see scope_path).
+SUBTREE_SCOPES: dict[type, Callable[[User], Any]] = {
+    Organization: lambda user: Organization.within(scope_path(user)),
+    User: lambda user: in_subtree(User.organization_id, user),
+    Village: lambda user: in_subtree(Village.commune_id, user),
+    Task: lambda user: in_subtree(Task.lead_unit_id, user),
+    Team: lambda user: Team.village_id.in_(_subtree_villages(user)),
+    TeamMember: lambda user: TeamMember.team_id.in_(
+        select(Team.id).where(Team.village_id.in_(_subtree_villages(user)))),
+    OutreachActivity: lambda user: in_subtree(OutreachActivity.organization_id, user),
+    SupportTicket: lambda user: or_(in_subtree(SupportTicket.commune_id, user),
+                                    in_subtree(SupportTicket.partner_id, user)),
+    Directive: _subtree_directives,
+    Item: lambda user: or_(Item.directive_id.in_(select(Directive.id).where(
+        in_subtree(Directive.organization_id, user))), Item.id.in_(
+        select(Task.item_id).where(in_subtree(Task.lead_unit_id, user)))),
+}
+
+
 def sees_everything(user: User) -> bool:
-    """Admins, coordinators and monitors see every unit's objects."""
+    """Admins, coordinators and monitors see every unit's objects of their subtree."""
     return user.role in DISTRICT_WIDE
 
 
@@ -187,11 +318,31 @@ def require(action: str):
 public = require(PUBLIC)
 
 
+def subtree_scoped(model: type, user: User | None, stmt: Select | None = None) -> Select:
+    """A SELECT of `model` limited to the user's subtree whatever their role: the figures every unit of a district
+    shares (team coverage, its targets)."""
+    stmt = select(model) if stmt is None else stmt
+    return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
+
+
+def reported_units(unit_column, user: User):
+    """SQL: the unit in `unit_column` is one the user's reports count: an officer's own, or any of the subtree."""
+    return in_subtree(unit_column, user) if sees_everything(user) else unit_column == user.organization_id
+
+
+def child_areas(user: User) -> Select:
+    """The administrative levels one step below the root of the user's subtree (a province's districts), in
+    name order; the top levels for the whole tree."""
+    root = scope_root(user)
+    parent = Organization.parent_id.is_(None) if root is None else Organization.parent_id == root.id
+    return select(Organization).where(parent, Organization.kind == OrgKind.AREA).order_by(Organization.sort_key)
+
+
 def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     """A SELECT of `model` limited to the rows the user may see."""
     stmt = select(model) if stmt is None else stmt
     if sees_everything(user):
-        return stmt
+        return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
     if model not in SCOPES:
         raise KeyError(f"no officer scope for {model.__name__}")
     return stmt.where(SCOPES[model](user))

@@ -66,7 +66,12 @@ def make_user(username: str | None = None, role: Role = Role.OFFICER, unit: Orga
 def make_directive(number: str | None = None, **fields):
     from datetime import date
 
-    from app.models import Directive, DocType
+    from sqlalchemy import select
+
+    from app.models import Directive, DocType, Organization, OrgKind
+    if "organization_id" not in fields:  # issued by the (first) district office, as the service would record it
+        fields["organization_id"] = db.session.scalar(select(Organization.id).where(
+            Organization.kind == OrgKind.DISTRICT_OFFICE).order_by(Organization.id).limit(1))
     directive = Directive(number=number or f"{next(_seq)}/UBND-VP",
                           doc_type=fields.pop("doc_type", DocType.OFFICIAL_LETTER),
                           issuer=fields.pop("issuer", "UBND huyện Thử"),

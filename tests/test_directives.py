@@ -137,7 +137,7 @@ def test_fan_out_is_atomic_a_failure_part_way_leaves_nothing(demo):
     """The sixth commune already leads a task for the item: the database refuses it and the first five roll back."""
     with demo.app_context():
         item = db.session.get(Item, _item_without_tasks())
-        communes = services.units_of_group("communes")
+        communes = services.units_of_group("communes", None)
         db.session.add(Task(item=item, lead_unit_id=communes[5], status="assigned", progress=0))
         db.session.commit()
         author = db.session.scalar(select(User).where(User.username == "vanphong"))

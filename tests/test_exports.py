@@ -35,7 +35,7 @@ def test_task_list_xlsx_has_vietnamese_headings_frozen_under_the_scope_and_date(
     sheet = _book(client.get("/tasks/export.xlsx")).active
     header = _header_row(sheet)
     assert sheet["A1"].value == "Danh sách nhiệm vụ"
-    assert sheet["A2"].value == "Phạm vi: tất cả đơn vị"
+    assert sheet["A2"].value == "Phạm vi: tất cả đơn vị của Huyện Phú Ninh"
     assert sheet[f"A{header - 2}"].value == f"Ngày xuất: {today():%d/%m/%Y}"
     assert [cell.value for cell in sheet[header]][:5] == ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì",
                                                            "Đơn vị phối hợp"]
@@ -185,7 +185,7 @@ def test_the_period_report_exports_one_sheet_per_part_with_the_same_figures(sign
     assert book.sheetnames == ["Nhiệm vụ theo đơn vị", "Tỷ lệ", "Tuyên truyền theo đơn vị",
                                "Tuyên truyền theo hình thức", "Yêu cầu hỗ trợ"]
     units = book["Nhiệm vụ theo đơn vị"]
-    assert units["A2"].value == "Phạm vi: Toàn huyện"
+    assert units["A2"].value == "Phạm vi: Huyện Phú Ninh"
     header = _header_row(units)
     rows = list(units.iter_rows(min_row=header + 1, values_only=True))
     assert rows[-1][:2] == (None, "Tổng số")

@@ -38,6 +38,9 @@ class UnitForm(Form):
     short_name = StringField(_l("Short name"), filters=[strip],
                              validators=[_required(_l("Enter a short name.")), Length(max=60)])
     kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS))
+    # Choices: the administrative levels of the admin's subtree (set by the view); 0 for none (the top).
+    parent_id = SelectField(_l("Belongs to"), coerce=int, validate_choice=True)
+    level_name = StringField(_l("Level name"), filters=[strip], validators=[Length(max=40)])
 
 
 class UserForm(Form):

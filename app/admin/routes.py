@@ -3,6 +3,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
@@ -10,15 +11,35 @@ from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import redirect_to, render
-from app.models import Organization, User
+from app.models import Organization, OrgKind, User
 from app.pager import paginate
-from app.permissions import get_or_404, require
+from app.permissions import assignable_units, get_or_404, require, scope_root, scoped, units_in_scope
 from app.rules import RuleError
 
 
 def _unit_choices():
-    stmt = select(Organization).where(Organization.active.is_(True)).order_by(Organization.sort_key)
-    return [(unit.id, unit.name) for unit in db.session.scalars(stmt)]
+    return [(unit.id, unit.name) for unit in db.session.scalars(assignable_units(current_user))]
+
+
+def _parent_choices(unit: Organization | None):
+    """The administrative levels a unit may belong to: those of the admin's subtree, never the unit's own subtree
+    (the service refuses a cycle anyway); "none" only for an admin of the whole tree."""
+    areas = db.session.scalars(units_in_scope(current_user).where(Organization.kind == OrgKind.AREA)
+                               .order_by(Organization.path)).all()
+    choices = [(area.id, area.name) for area in areas if unit is None or not unit.contains(area)]
+    if unit is not None and unit.parent is not None and unit.parent not in areas:
+        # the level above the admin's own district: kept when the district itself is edited, offered to no other unit
+        choices.insert(0, (unit.parent.id, unit.parent.name))
+    return ([(0, _("None (top of the tree)"))] if scope_root(current_user) is None else []) + choices
+
+
+def _level_names() -> list[str]:
+    """Level names already in use, offered while typing (they are data: "tỉnh", "huyện", "phường", ...)."""
+    return list(db.session.scalars(select(Organization.level_name).where(Organization.level_name != "")
+                                   .distinct().order_by(Organization.level_name).limit(50)))
+
+
+UNIT_FIELDS = ("name", "short_name", "kind", "parent_id", "level_name")
 
 
 def _save(form, template: str, save, done_endpoint: str, **context):
@@ -39,7 +60,8 @@ def _form_data(form, *names):
 @require("admin.manage")
 def units():
     """All units, by kind and name."""
-    rows = db.session.scalars(select(Organization).order_by(*Organization.picker_order()))
+    rows = db.session.scalars(scoped(Organization, current_user).options(selectinload(Organization.parent))
+                              .order_by(*Organization.picker_order()))
     return render("admin/units.html", units=rows)
 
 
@@ -47,10 +69,12 @@ def units():
 @require("admin.manage")
 def unit_new():
     """Create a unit."""
-    form = UnitForm()
+    root = scope_root(current_user)
+    form = UnitForm(parent_id=root.id if root else 0)
+    form.parent_id.choices = _parent_choices(None)
     return _save(form, "admin/unit_form.html",
-                 lambda: services.save_unit(None, actor=current_user, **_form_data(form, "name", "short_name", "kind")),
-                 "admin.units", unit=None)
+                 lambda: services.save_unit(None, actor=current_user, **_form_data(form, *UNIT_FIELDS)),
+                 "admin.units", unit=None, level_names=_level_names())
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -59,9 +83,12 @@ def unit_edit(unit_id: int):
     """Edit a unit."""
     unit = get_or_404(Organization, unit_id, current_user, "admin.manage")
     form = UnitForm(obj=unit)
+    if form.parent_id.data is None:  # a unit at the top of the tree (0 in the choices)
+        form.parent_id.data = 0
+    form.parent_id.choices = _parent_choices(unit)
     return _save(form, "admin/unit_form.html",
-                 lambda: services.save_unit(unit, actor=current_user, **_form_data(form, "name", "short_name", "kind")),
-                 "admin.units", unit=unit)
+                 lambda: services.save_unit(unit, actor=current_user, **_form_data(form, *UNIT_FIELDS)),
+                 "admin.units", unit=unit, level_names=_level_names())
 
 
 # Users
@@ -73,7 +100,8 @@ USER_FIELDS = ("full_name", "email", "phone", "role", "organization_id")
 @require("admin.manage")
 def users():
     """All users with their unit and role."""
-    rows = db.session.scalars(select(User).join(User.organization).order_by(Organization.sort_key, User.username))
+    rows = db.session.scalars(scoped(User, current_user, select(User).join(User.organization))
+                              .order_by(Organization.sort_key, User.username))
     return render("admin/users.html", users=rows)
 
 

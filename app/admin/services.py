@@ -5,18 +5,24 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
-from app.models import Organization, OrgKind, Role, User
+from app.models import Directive, Item, Organization, OrgKind, Role, Task, User, task_cooperator
+from app.models.org import TREE_ROOT
+from app.permissions import scope_path, units_in_scope
 from app.rules import RuleError
 
 OWN_ADMIN_RIGHTS_MESSAGE = _l("You cannot take away your own administrator rights or deactivate yourself: "
                               "ask another administrator.")
 LAST_ADMIN_MESSAGE = _l("This is the last active administrator: make another user an administrator first.")
 OWN_UNIT_MESSAGE = _l("You cannot deactivate your own unit: you would be signed out for good.")
+PARENT_OUTSIDE_MESSAGE = _l("Choose a province or district of your own area for the unit to belong to.")
+CYCLE_MESSAGE = _l("A unit cannot belong to itself or to one of its own units.")
+LEVEL_NAME_MESSAGE = _l("Enter the level's name (for example tỉnh, huyện, thị xã).")
+AREA_HOLDS_UNITS_MESSAGE = _l("Units belong to this administrative level: move them first.")
 LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: make a user of another unit an "
                              "administrator first.")
 
@@ -59,17 +65,65 @@ def _changes(obj: Any, **values: Any) -> dict[str, tuple[Any, Any]]:
     return changes
 
 
-def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: str, kind: str) -> Organization:
-    """Create a unit, or update `unit`."""
+def _parent(parent_id: int | None, unit: Organization | None, actor: User) -> Organization | None:
+    """The administrative level a unit is placed under, checked: one of the actor's subtree, not the unit's own
+    (or the one it has: an admin edits their own district, which belongs to a province outside their subtree)."""
+    if unit is not None and unit.id is not None and (parent_id or None) == unit.parent_id:
+        return unit.parent
+    if not parent_id:
+        if scope_path(actor) != TREE_ROOT:
+            raise RuleError(PARENT_OUTSIDE_MESSAGE, "parent_id")
+        return None
+    parent = db.session.scalar(units_in_scope(actor).where(Organization.id == parent_id))
+    if parent is None or not parent.is_area:
+        raise RuleError(PARENT_OUTSIDE_MESSAGE, "parent_id")
+    if unit is not None and unit.id is not None and unit.contains(parent):
+        raise RuleError(CYCLE_MESSAGE, "parent_id")
+    return parent
+
+
+def _keep_tasks_in_reach(unit: Organization, parent: Organization | None) -> None:
+    """Refuse a move that takes tasks away from the level that issued their directive: that office would no longer
+    see them (its scope is its own subtree)."""
+    new_path = f"{parent.path if parent else TREE_ROOT}{unit.id}/"
+    moved = select(Organization.id).where(Organization.within(unit.path))
+    carried = (select(Directive.organization_id).join(Item, Item.directive_id == Directive.id)
+               .join(Task, Task.item_id == Item.id)
+               .where(or_(Task.lead_unit_id.in_(moved), Task.id.in_(
+                   select(task_cooperator.c.task_id).where(task_cooperator.c.organization_id.in_(moved)))),
+                      Directive.organization_id.is_not(None)).distinct())
+    issuers = db.session.scalars(select(Organization).where(Organization.id.in_(carried)))
+    cut_off = sorted({issuer.name for issuer in issuers
+                      if not unit.contains(issuer) and not new_path.startswith(issuer.level_path())})
+    if cut_off:
+        raise RuleError(_l("This unit carries tasks of directives of %(issuers)s: under the level chosen, that "
+                           "office would no longer see them. Finish, cancel or unassign those tasks first, or "
+                           "choose a level within its reach.", issuers=", ".join(cut_off)), "parent_id")
+
+
+def save_unit(unit: Organization | None, *, actor: User, name: str, short_name: str, kind: str,
+              parent_id: int | None = None, level_name: str | None = None) -> Organization:
+    """Create a unit, or update `unit` (moving it, with its subtree, under another administrative level)."""
     clash = select(Organization).where(func.lower(Organization.name) == name.lower())
     if unit is not None:
         clash = clash.where(Organization.id != unit.id)
     if db.session.scalar(clash) is not None:
         raise _duplicate("name")
+    level_name = level_name or ""
+    if OrgKind(kind) == OrgKind.AREA and not level_name:
+        raise RuleError(LEVEL_NAME_MESSAGE, "level_name")
+    if unit is not None and unit.is_area and OrgKind(kind) != OrgKind.AREA and db.session.scalar(
+            select(Organization.id).where(Organization.parent_id == unit.id).limit(1)) is not None:
+        raise RuleError(AREA_HOLDS_UNITS_MESSAGE, "kind")
+    parent = _parent(parent_id, unit, actor)
+    if unit is not None and unit.parent_id != (parent.id if parent else None):
+        _keep_tasks_in_reach(unit, parent)
     action = "unit.update" if unit else "unit.create"
     unit = unit or Organization(active=True)
-    changes = _changes(unit, name=name, short_name=short_name, kind=OrgKind(kind))
-    unit.name, unit.short_name, unit.kind = name, short_name, OrgKind(kind)
+    changes = _changes(unit, name=name, short_name=short_name, kind=OrgKind(kind), level_name=level_name,
+                       parent=parent)
+    unit.name, unit.short_name, unit.kind, unit.level_name = name, short_name, OrgKind(kind), level_name
+    unit.parent_id = parent.id if parent else None
     db.session.add(unit)
     _commit("name", action, unit, changes, actor)
     return unit

@@ -41,6 +41,9 @@ COMMUNE_OFFICERS = ["Trương Văn Hải", "Nguyễn Thị Kim Oanh", "Lê Văn 
 # Usernames follow the commune's name without diacritics; Tam Đàn and Tam Dân would collide.
 USERNAME_OVERRIDES = {"Tam Đàn": "tamdann"}
 PLACEHOLDER_NAME = "Thôn chưa rõ tên {n} (cần cập nhật)"
+# The administrative levels above the demo's units: (name, short name, level name).
+PROVINCE = ("Tỉnh Quảng Nam", "Quảng Nam", "tỉnh")
+DISTRICT = ("Huyện Phú Ninh", "Phú Ninh", "huyện")
 
 
 class DatabaseNotEmpty(Exception):
@@ -75,7 +78,8 @@ def seed(password: str, force: bool = False) -> list[User]:
         wipe()
     # One argon2 hash for the shared demo password: hashing is deliberately slow.
     password_hash = hash_password(password)
-    users = _seed_district_users(password_hash) + _seed_communes(password_hash)
+    district = _seed_levels()
+    users = _seed_district_users(password_hash, district) + _seed_communes(password_hash, district)
     db.session.flush()
     seed_directives(today())
     seed_registry(today())
@@ -85,12 +89,20 @@ def seed(password: str, force: bool = False) -> list[User]:
     return users
 
 
-def _unit(name: str, short_name: str, kind: OrgKind) -> Organization:
+def _unit(name: str, short_name: str, kind: OrgKind, parent: Organization | None, level_name: str = ""
+          ) -> Organization:
     unit = db.session.scalar(select(Organization).where(Organization.name == name))
     if unit is None:
-        unit = Organization(name=name, short_name=short_name, kind=kind, active=True)
+        unit = Organization(name=name, short_name=short_name, kind=kind, active=True, parent=parent,
+                            level_name=level_name)
         db.session.add(unit)
     return unit
+
+
+def _seed_levels() -> Organization:
+    """Quảng Nam province holding Phú Ninh district, which holds every unit of the demo; returns the district."""
+    province = _unit(*PROVINCE[:2], OrgKind.AREA, None, PROVINCE[2])
+    return _unit(*DISTRICT[:2], OrgKind.AREA, province, DISTRICT[2])
 
 
 def _user(username: str, role: Role, unit: Organization, full_name: str, password_hash: str) -> User:
@@ -100,19 +112,19 @@ def _user(username: str, role: Role, unit: Organization, full_name: str, passwor
     return user
 
 
-def _seed_district_users(password_hash: str) -> list[User]:
-    return [_user(username, role, _unit(unit_name, short, kind), full_name, password_hash)
+def _seed_district_users(password_hash: str, district: Organization) -> list[User]:
+    return [_user(username, role, _unit(unit_name, short, kind, district), full_name, password_hash)
             for username, role, unit_name, short, kind, full_name in DISTRICT_USERS]
 
 
-def _seed_communes(password_hash: str) -> list[User]:
+def _seed_communes(password_hash: str, district: Organization) -> list[User]:
     data = json.loads(UNITS_FILE.read_text(encoding="utf-8"))
     users = []
     for entry, officer_name in zip(data["units"], COMMUNE_OFFICERS, strict=True):
         is_town = entry["type"] == "thi_tran"
         short = entry["name"].removeprefix("Thị trấn ").removeprefix("Xã ")
-        unit = _unit(f"UBND {'thị trấn' if is_town else 'xã'} {short}", short,
-                     OrgKind.TOWN if is_town else OrgKind.COMMUNE)
+        level = "thị trấn" if is_town else "xã"
+        unit = _unit(f"UBND {level} {short}", short, OrgKind.TOWN if is_town else OrgKind.COMMUNE, district, level)
         kind = VillageKind.URBAN_BLOCK if entry["sub_unit_type"] == "khoi_pho" else VillageKind.VILLAGE
         for sub in entry["sub_units"]:
             db.session.add(Village(name=sub["name"], kind=kind, commune=unit, name_confirmed=True))

@@ -99,7 +99,8 @@ def seed_directives(today: date) -> None:
         signer="KT. CHỦ TỊCH – PHÓ CHỦ TỊCH Trần Văn Minh",
         summary="V/v đẩy mạnh xây dựng xã thông minh và triển khai Tổ công nghệ cộng đồng thôn, khối phố",
         body="Đến trước hạn, 100% thôn, khối phố có Tổ công nghệ cộng đồng.",
-        final_deadline=today + timedelta(days=30), created_by_id=coordinator.id if coordinator else None)
+        final_deadline=today + timedelta(days=30), created_by_id=coordinator.id if coordinator else None,
+        organization_id=coordinator.organization_id if coordinator else None)
     db.session.add(directive)
     by_short_name = {u.short_name: u for u in db.session.scalars(select(Organization))}
     for position, (title, description, offset, kpi, group, cooperating) in enumerate(ARTICLE_ITEMS, start=1):

@@ -1,6 +1,6 @@
 """A province-sized data set for trying and benchmarking: Phú Ninh's demo plus Quảng Nam's other districts.
 
-Rows are bulk-inserted with the values the services would write (sort keys included), so a province of
+Rows are bulk-inserted with the values the services would write (sort keys and tree paths included), so a province of
 about 50,000 tasks and 500,000 history rows is built in minutes. Names are generated and say so.
 """
 from __future__ import annotations
@@ -41,10 +41,17 @@ from app.models import (
 )
 from app.vntext import fold, sort_key
 
-# Quảng Nam's district-level units in 2022 (Phú Ninh is the demo's own).
-DISTRICTS = ["Tam Kỳ", "Hội An", "Điện Bàn", "Thăng Bình", "Quế Sơn", "Nông Sơn", "Duy Xuyên", "Đại Lộc",
-             "Núi Thành", "Tiên Phước", "Bắc Trà My", "Nam Trà My", "Phước Sơn", "Hiệp Đức", "Đông Giang",
-             "Tây Giang", "Nam Giang"]
+# Quảng Nam's district-level units in 2022 with their level names; Phú Ninh is the demo's own (not generated).
+# The generated ones keep this order: their users' usernames (vp01, xa0101, ...) number them.
+DISTRICTS = [("Tam Kỳ", "thành phố"), ("Hội An", "thành phố"), ("Điện Bàn", "thị xã"), ("Thăng Bình", "huyện"),
+             ("Quế Sơn", "huyện"), ("Nông Sơn", "huyện"), ("Duy Xuyên", "huyện"), ("Đại Lộc", "huyện"),
+             ("Núi Thành", "huyện"), ("Tiên Phước", "huyện"), ("Bắc Trà My", "huyện"), ("Nam Trà My", "huyện"),
+             ("Phước Sơn", "huyện"), ("Hiệp Đức", "huyện"), ("Đông Giang", "huyện"), ("Tây Giang", "huyện"),
+             ("Nam Giang", "huyện")]
+DEMO_DISTRICT = ("Phú Ninh", "huyện")
+# A city's and a town's communes are wards; a rural district has one township (its seat), the rest communes.
+COMMUNE_LEVELS = {"thành phố": ("phường", "xã"), "thị xã": ("phường", "xã"), "huyện": ("thị trấn", "xã")}
+PROVINCE_OFFICE = "Văn phòng UBND tỉnh Quảng Nam"
 BATCH = 5_000
 
 
@@ -57,43 +64,69 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _unit(unit_id: int, name: str, short: str, kind: OrgKind, parent_id: int | None) -> dict:
+def _unit(unit_id: int, name: str, short: str, kind: OrgKind, parent: dict | Organization,
+          level_name: str = "") -> dict:
+    """A unit row with what the model's events would write: its sort key and its path under `parent`."""
+    parent_id, parent_path = (parent["id"], parent["path"]) if isinstance(parent, dict) else (parent.id, parent.path)
     return {"id": unit_id, "name": name, "short_name": short[:60], "kind": kind, "parent_id": parent_id,
-            "active": True, "sort_key": sort_key(name)}
+            "level_name": level_name, "path": f"{parent_path}{unit_id}/", "active": True, "sort_key": sort_key(name)}
+
+
+def _user(user_id: int, username: str, full_name: str, role: Role, unit_id: int, password_hash: str) -> dict:
+    return {"id": user_id, "username": username, "full_name": full_name, "role": role, "organization_id": unit_id,
+            "active": True, "session_version": 1, "password_hash": password_hash}
+
+
+def _commune_level(district_level: str, c: int) -> tuple[str, OrgKind]:
+    seat, rest = COMMUNE_LEVELS[district_level]
+    level = seat if c == 0 or seat == "phường" and c % 3 else rest
+    return level, OrgKind.TOWN if level == "thị trấn" else OrgKind.COMMUNE
 
 
 def seed_province(password: str, *, communes_per_district: int = 12, villages_per_commune: int = 5,
                   directives_per_district: int = 25, items_per_directive: int = 10, updates_per_task: int = 10,
                   activities: int = 20_000, tickets: int = 5_000, seed: int = 2022) -> dict[str, int]:
-    """Load the demo, then the other districts; return the number of rows per kind."""
+    """Load the demo, then the province office and the other districts as a tree under the demo's province;
+    return the number of rows per kind."""
     rng = random.Random(seed)
     seed_demo(password, force=True)
     today = date.today()
     password_hash = db.session.scalar(select(User.password_hash).limit(1))
+    province = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.AREA,
+                                                            Organization.parent_id.is_(None)))
     unit_id, village_id, user_id = _next_id(Organization), _next_id(Village), _next_id(User)
-    units, villages, users, communes_by_district = [], [], [], {}
-    for d, district in enumerate(DISTRICTS):
-        office_id = unit_id
-        units.append(_unit(office_id, f"Văn phòng HĐND và UBND huyện {district}", f"VP {district}",
-                           OrgKind.DISTRICT_OFFICE, None))
-        users.append({"id": user_id, "username": f"vp{d + 1:02d}", "full_name": f"Văn phòng {district}",
-                      "role": Role.COORDINATOR, "organization_id": office_id, "active": True,
-                      "session_version": 1, "password_hash": password_hash})
-        unit_id, user_id = unit_id + 1, user_id + 1
+    units = [_unit(unit_id, PROVINCE_OFFICE, "VP UBND tỉnh", OrgKind.DISTRICT_OFFICE, province)]
+    users = [_user(user_id, "vptinh", PROVINCE_OFFICE, Role.COORDINATOR, unit_id, password_hash)]
+    province_office_id = unit_id
+    unit_id, user_id = unit_id + 1, user_id + 1
+    villages, communes_by_district, partner_of, issuer_of = [], {}, {}, {}
+    for d, (district, level) in enumerate(DISTRICTS):
+        area = _unit(unit_id, f"{level.capitalize()} {district}", district, OrgKind.AREA, province, level)
+        office = _unit(unit_id + 1, f"Văn phòng HĐND và UBND {level} {district}", f"VP {district}",
+                       OrgKind.DISTRICT_OFFICE, area)
+        partner = _unit(unit_id + 2, f"Bưu điện {level} {district}", f"Bưu điện {district}", OrgKind.PARTNER, area)
+        units += [area, office, partner]
+        users.append(_user(user_id, f"vp{d + 1:02d}", f"Văn phòng {district}", Role.COORDINATOR, office["id"],
+                           password_hash))
+        unit_id, user_id = unit_id + 3, user_id + 1
         communes = []
         for c in range(communes_per_district):
-            name = f"UBND xã {district} {c + 1:02d} (sinh tự động)"
-            units.append(_unit(unit_id, name, f"{district} {c + 1:02d}", OrgKind.COMMUNE, office_id))
-            users.append({"id": user_id, "username": f"xa{d + 1:02d}{c + 1:02d}", "full_name": name,
-                          "role": Role.OFFICER, "organization_id": unit_id, "active": True,
-                          "session_version": 1, "password_hash": password_hash})
+            commune_level, kind = _commune_level(level, c)
+            name = f"UBND {commune_level} {district} {c + 1:02d} (sinh tự động)"
+            units.append(_unit(unit_id, name, f"{district} {c + 1:02d}", kind, area, commune_level))
+            users.append(_user(user_id, f"xa{d + 1:02d}{c + 1:02d}", name, Role.OFFICER, unit_id, password_hash))
             for v in range(villages_per_commune):
-                villages.append({"id": village_id, "name": f"Thôn {v + 1}", "kind": VillageKind.VILLAGE,
-                                 "commune_id": unit_id, "name_confirmed": True, "sort_key": sort_key(f"Thôn {v + 1}")})
+                village = "Khối phố" if commune_level == "phường" else "Thôn"
+                villages.append({"id": village_id, "name": f"{village} {v + 1}",
+                                 "kind": VillageKind.URBAN_BLOCK if commune_level == "phường" else VillageKind.VILLAGE,
+                                 "commune_id": unit_id, "name_confirmed": True,
+                                 "sort_key": sort_key(f"{village} {v + 1}")})
                 village_id += 1
             communes.append(unit_id)
+            partner_of[unit_id] = partner["id"]
             unit_id, user_id = unit_id + 1, user_id + 1
-        communes_by_district[office_id] = communes
+        communes_by_district[office["id"]] = communes
+        issuer_of[office["id"]] = f"UBND {level} {district}"
     _insert(Organization, units)
     _insert(Village, villages)
     _insert(User, users)
@@ -106,9 +139,10 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
         for n in range(directives_per_district):
             issued = today - timedelta(days=rng.randint(30, 400))
             directives.append({"id": directive_id, "number": f"{1000 + n}/UBND-VP{office_id}",
-                               "doc_type": DocType.PLAN, "issuer": f"UBND huyện #{office_id}", "issued_on": issued,
+                               "doc_type": DocType.PLAN, "issuer": issuer_of[office_id], "issued_on": issued,
                                "signer": "Nguyễn Văn A", "summary": f"Kế hoạch triển khai chuyển đổi số số {n + 1}",
-                               "body": "Nội dung văn bản. " * 20, "final_deadline": None})
+                               "body": "Nội dung văn bản. " * 20, "final_deadline": None,
+                               "organization_id": office_id})
             for position in range(1, items_per_directive + 1):
                 deadline = issued + timedelta(days=rng.randint(20, 500))
                 items.append({"id": item_id, "directive_id": directive_id, "position": position,
@@ -133,9 +167,11 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
             directive_id += 1
     # One province-wide directive whose items go to every commune: the widest directive page.
     everyone = [commune for communes in communes_by_district.values() for commune in communes]
-    directives.append({"id": directive_id, "number": "01/KH-UBND", "doc_type": DocType.PLAN, "issuer": "UBND tỉnh",
+    directives.append({"id": directive_id, "number": "01/KH-UBND", "doc_type": DocType.PLAN,
+                       "issuer": "UBND tỉnh Quảng Nam",
                        "issued_on": today - timedelta(days=90), "signer": "Lê Văn B",
-                       "summary": "Kế hoạch chuyển đổi số cấp xã toàn tỉnh", "body": "", "final_deadline": None})
+                       "summary": "Kế hoạch chuyển đổi số cấp xã toàn tỉnh", "body": "", "final_deadline": None,
+                       "organization_id": province_office_id})
     for position in range(1, items_per_directive + 1):
         deadline = today + timedelta(days=rng.randint(-40, 60))
         items.append({"id": item_id, "directive_id": directive_id, "position": position,
@@ -180,8 +216,8 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
                       "participants": rng.randint(5, 80), "households_reached": rng.randint(0, 40), "note": ""}
                      for _ in range(activities)]
     _insert(OutreachActivity, activity_rows)
-    partners = list(db.session.scalars(select(Organization.id).where(Organization.kind == OrgKind.PARTNER)))
-    ticket_rows = [{"commune_id": rng.choice(all_communes), "partner_id": rng.choice(partners),
+    # Each district's communes ask their district's partner branch.
+    ticket_rows = [{"commune_id": (commune := rng.choice(all_communes)), "partner_id": partner_of[commune],
                     "kind": rng.choice(list(TicketKind)), "description": "Hỗ trợ cài đặt phần mềm",
                     "wanted_by": today + timedelta(days=rng.randint(-60, 60)),
                     "status": rng.choice(list(TicketStatus)), "version": 1} for _ in range(tickets)]

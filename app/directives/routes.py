@@ -11,15 +11,14 @@ from app.directives.grid import TOTAL_CLASSES, directive_grid
 from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import redirect_to, render
-from app.models import Directive, Item, Organization
+from app.models import Directive, Item
 from app.pager import paginate
-from app.permissions import get_or_404, require, scoped
+from app.permissions import assignable_units, get_or_404, require, scoped
 from app.vntext import like_contains
 
 
 def _active_units():
-    return db.session.scalars(select(Organization).where(Organization.active.is_(True))
-                              .order_by(*Organization.picker_order())).all()
+    return db.session.scalars(assignable_units(current_user)).all()
 
 
 @bp.get("/directives")
@@ -100,7 +99,8 @@ def assign(item_id: int):
     tasks = submit(form, lambda: services.assign_item(
         item, current_user, cooperating_unit_ids=form.cooperating_units.data,
         deadline=services.deadline_of(form.deadline_by.data, form.deadline.data, form.working_days.data),
-        lead_unit_ids=form.lead_units.data + (services.units_of_group(form.group.data) if form.group.data else [])))
+        lead_unit_ids=form.lead_units.data + (
+            services.units_of_group(form.group.data, current_user) if form.group.data else [])))
     if tasks is not None:
         flash(_("%(count)d tasks created.", count=len(tasks)), "success")
         return redirect_to(url_for("directives.show", directive_id=item.directive_id))

@@ -32,6 +32,7 @@ from app.models import (
     User,
 )
 from app.notifications import notify
+from app.permissions import units_in_scope
 from app.rules import RuleError
 
 # Groups an item can be assigned to in one step.
@@ -47,6 +48,8 @@ ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "recurrence")
 AUDIT_TEXT_LENGTH = 200
 
 DUPLICATE_NUMBER = _l("This issuer already has a directive with this number.")
+OUTSIDE_UNITS = _l("Tasks go to units of your own province or district only (not to an administrative level "
+                   "itself). Nothing was created.")
 CANCELLED_DIRECTIVE = _l("This directive is cancelled: nothing can be added to it.")
 REASON_REQUIRED = _l("Give the reason for the cancellation.")
 ITEM_HAS_UPDATES = _l("Units have already reported on this item's tasks: it cannot be deleted. "
@@ -87,7 +90,8 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
         raise RuleError(DUPLICATE_NUMBER, field="number")
     fields = {**fields, "doc_type": DocType(fields["doc_type"]), "body": fields["body"] or ""}
     if directive is None:
-        directive = Directive(created_by_id=actor.id, **{name: fields[name] for name in DIRECTIVE_FIELDS})
+        directive = Directive(created_by_id=actor.id, organization_id=actor.organization_id,
+                              **{name: fields[name] for name in DIRECTIVE_FIELDS})
         db.session.add(directive)
         db.session.flush()
         audit.record("directive.create", directive, actor=actor, changes={
@@ -133,9 +137,9 @@ def deadline_of(given_as: str, day: date | None, working_days: int | None) -> da
     return day
 
 
-def units_of_group(group: str) -> list[int]:
-    """Ids of the active units of a group ("communes", "unions", "partners")."""
-    return list(db.session.scalars(select(Organization.id).where(
+def units_of_group(group: str, actor: User | None) -> list[int]:
+    """Ids of the active units of a group ("communes", "unions", "partners") in the actor's subtree."""
+    return list(db.session.scalars(units_in_scope(actor, select(Organization.id)).where(
         Organization.kind.in_(GROUP_KINDS[group]), Organization.active.is_(True))))
 
 
@@ -155,6 +159,10 @@ def assign_item(item: Item, actor: User, *, lead_unit_ids: list[int], cooperatin
     if item.recurrence is not None:  # a periodic report: this period's task, due at its cut-off by default
         current = recurring.period_of(item.recurrence, today())
         period, deadline = recurring.period_key(current), deadline or recurring.default_deadline(current)
+    chosen = set(lead_unit_ids) | set(cooperating_unit_ids)
+    if len(db.session.scalars(units_in_scope(actor, select(Organization.id)).where(
+            Organization.id.in_(chosen), Organization.kind != OrgKind.AREA)).all()) != len(chosen):
+        raise RuleError(OUTSIDE_UNITS, field="lead_units")
     cooperating = db.session.scalars(select(Organization).where(Organization.id.in_(cooperating_unit_ids))).all()
     tasks = []
     try:

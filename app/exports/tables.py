@@ -14,7 +14,7 @@ from app.exports.sheets import Column, Table
 from app.extensions import db
 from app.labels import label
 from app.models import Directive, TaskStatus, User
-from app.permissions import sees_everything
+from app.permissions import scope_root, sees_everything
 from app.tasks.classes import TaskClass, class_of
 
 # Rows read from the database per round trip (a server-side cursor on PostgreSQL).
@@ -24,7 +24,8 @@ BATCH = 500
 def scope_line(user: User) -> str:
     """Whose tasks the file holds: every unit's, or the user's own unit's."""
     if sees_everything(user):
-        return _("Scope: all units")
+        root = scope_root(user)
+        return _("Scope: all units of %(area)s", area=root.name) if root else _("Scope: all units")
     return _("Scope: tasks of %(unit)s (lead or co-operating)", unit=user.organization.name)
 
 

@@ -90,9 +90,9 @@ def urge_task(task_id: int):
 @require("task.urge")
 def urge_unit(unit_id: int):
     """Confirm, then urge a unit on all its overdue tasks."""
-    unit = db.get_or_404(Organization, unit_id)
     if not sees_everything(current_user):
         abort(404)
+    unit = get_or_404(Organization, unit_id, current_user)  # of the user's own district or province
     tasks = services.overdue_of_unit(unit)
     return _urge(tasks, url_for("tasks.index", unit=unit.id), unit=unit, overdue=tasks)
 

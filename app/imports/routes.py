@@ -42,7 +42,7 @@ def start(directive_id: int):
 @require("directive.manage")
 def template(directive_id: int):
     """The blank sheet with the usual headings and the list of units."""
-    response = Response(template_workbook(_directive(directive_id)), mimetype=XLSX_TYPE)
+    response = Response(template_workbook(_directive(directive_id), current_user), mimetype=XLSX_TYPE)
     response.headers["Content-Disposition"] = "attachment; filename=mau-nhiem-vu.xlsx"
     return response
 
@@ -61,7 +61,7 @@ def upload(directive_id: int):
         return _page(directive, form, 422)
     try:
         rows, digest = read_upload(form.sheet.data, max_bytes)
-        planned, errors = services.check_rows(directive, rows)
+        planned, errors = services.check_rows(directive, rows, current_user)
     except FileRefused as refusal:
         form.sheet.errors.append(refusal.message)
         return _page(directive, form, 422)
@@ -77,7 +77,7 @@ def upload(directive_id: int):
 def _problems(directive: Directive, draft) -> dict:
     """The rows' problems found again, for the page that says why the import was refused."""
     try:
-        planned, errors = services.check_rows(directive, services.draft_rows(draft))
+        planned, errors = services.check_rows(directive, services.draft_rows(draft), current_user)
     except RuleError:
         return {}
     return {"errors": errors, "row_count": len(planned) + len(errors)}

@@ -18,7 +18,8 @@ from app.directives import services as directive_services
 from app.extensions import db
 from app.forms import parse_date
 from app.imports.reader import SheetRow
-from app.models import Directive, ImportDraft, Item, Organization, User
+from app.models import Directive, ImportDraft, Item, Organization, OrgKind, User
+from app.permissions import units_in_scope
 from app.rules import RuleError
 from app.vntext import fold
 
@@ -65,12 +66,14 @@ def _bare(text: str) -> str:
 
 
 class UnitDirectory:
-    """Every unit by its full or short name: as written, then without diacritics when that is unambiguous."""
+    """Every unit of the actor's subtree by its full or short name: as written, then without diacritics when that
+    is unambiguous."""
 
-    def __init__(self):
+    def __init__(self, actor: User):
+        self.actor = actor
         self.exact: dict[str, set[Organization]] = {}
         self.folded: dict[str, set[Organization]] = {}
-        for unit in db.session.scalars(select(Organization)):
+        for unit in db.session.scalars(units_in_scope(actor).where(Organization.kind != OrgKind.AREA)):
             for name in {unit.name, unit.short_name}:
                 self.exact.setdefault(_key(name), set()).add(unit)
                 self.folded.setdefault(_bare(name), set()).add(unit)
@@ -104,7 +107,7 @@ def _deadline(text: str) -> date | None:
 def _units(cell: str, directory: UnitDirectory, column: str, row: int, errors: list[RowError],
            allow_groups: bool) -> list[Organization]:
     if allow_groups and (group := GROUPS.get(_bare(cell))):
-        ids = directive_services.units_of_group(group)
+        ids = directive_services.units_of_group(group, directory.actor)
         return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids))
                                        .order_by(*Organization.picker_order())))
     units = []
@@ -119,12 +122,12 @@ def _units(cell: str, directory: UnitDirectory, column: str, row: int, errors: l
     return units
 
 
-def check_rows(directive: Directive, rows: list[SheetRow]) -> tuple[list[PlannedItem], list[RowError]]:
+def check_rows(directive: Directive, rows: list[SheetRow], actor: User) -> tuple[list[PlannedItem], list[RowError]]:
     """Every row checked: the items to import, and every problem by row and column. RuleError when nothing may
     be added to the directive at all (it is cancelled)."""
     if directive.cancelled_on is not None:
         raise RuleError(directive_services.CANCELLED_DIRECTIVE)
-    directory = UnitDirectory()
+    directory = UnitDirectory(actor)
     planned, errors = [], []
     for sheet_row in rows:
         row, before = sheet_row.row, len(errors)
@@ -181,7 +184,7 @@ def import_draft(directive: Directive, actor: User, draft: ImportDraft) -> list[
 
     The rows are checked again: units may have changed since the preview.
     """
-    planned, errors = check_rows(directive, draft_rows(draft))
+    planned, errors = check_rows(directive, draft_rows(draft), actor)
     if errors:
         raise RuleError(NOTHING_IMPORTED)
     items = []

@@ -5,18 +5,18 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from sqlalchemy import select
 
 from app.extensions import db
 from app.imports.services import COLUMN_NAMES
-from app.models import Directive, Organization
+from app.models import Directive, User
+from app.permissions import assignable_units
 
 WIDTHS = {"number": 6, "title": 60, "lead": 30, "cooperating": 36, "deadline": 13, "note": 30}
 BLANK_ROWS = 200
 _THIN = Side(style="thin", color="808080")
 
 
-def template_workbook(directive: Directive | None) -> bytes:
+def template_workbook(directive: Directive | None, user: User) -> bytes:
     """An .xlsx with a title, the six headings (row 4) and a second sheet listing every active unit."""
     book = Workbook()
     sheet = book.active
@@ -57,8 +57,7 @@ def template_workbook(directive: Directive | None) -> bytes:
     units.append(["Tên đơn vị", "Tên viết tắt"])
     for cell in units[1]:
         cell.font = heading_font
-    for unit in db.session.scalars(select(Organization).where(Organization.active.is_(True))
-                                   .order_by(*Organization.picker_order())):
+    for unit in db.session.scalars(assignable_units(user)):
         units.append([unit.name, unit.short_name])
         for cell in units[units.max_row]:
             cell.data_type = "s"  # a name typed as "=..." stays a name

@@ -11,7 +11,7 @@ from app.htmx import render
 from app.main import bp
 from app.permissions import public, require, sees_everything
 from app.support.services import overdue_tickets_for
-from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_class_table
+from app.tasks.queries import area_class_table, class_counts, due_soon_tasks, overdue_tasks, unit_class_table
 
 
 @bp.get("/")
@@ -31,7 +31,8 @@ def dashboard():
                   overdue=overdue_tasks(current_user, now),
                   due_soon=due_soon_tasks(current_user, now),
                   overdue_tickets=overdue_tickets_for(current_user, now),
-                  unit_rows=unit_class_table(now) if district else None)
+                  unit_rows=unit_class_table(current_user, now) if district else None,
+                  area_rows=area_class_table(current_user, now) if district else None)
 
 
 @bp.get("/healthz")

@@ -91,6 +91,8 @@ class Directive(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     final_deadline: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The issuing level's unit (a district's or a province's office): whose subtree manages the directive.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Cancelled as a whole (its open tasks cancelled with the reason); None while it is followed up.
     cancelled_on: Mapped[date | None] = mapped_column(Date)

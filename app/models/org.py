@@ -1,10 +1,29 @@
-"""Units (Organization) and the villages of commune-level units."""
+"""Units (Organization), the tree they form, and the villages of commune-level units.
+
+The tree is data of any depth: a province node holds district nodes (or, since 1/7/2025, its communes
+directly); a district node holds its office, departments, unions, partners' branches and communes. Each row
+keeps its materialized path ("/1/7/12/": the ids from the root down to itself), so "the subtree of X" is
+one index range: X.path <= path < X.path || "~" ("~" sorts after the digits and "/").
+"""
 from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, case, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    and_,
+    case,
+    event,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.vntext import sort_key
@@ -18,6 +37,8 @@ class OrgKind(enum.StrEnum):
     UNION = "union"
     PARTNER = "partner"
     STEERING_COMMITTEE = "steering_committee"
+    # An administrative level that holds units: a province, a district (its level name says which).
+    AREA = "area"
 
 
 COMMUNE_LEVEL = (OrgKind.COMMUNE, OrgKind.TOWN)
@@ -25,8 +46,12 @@ COMMUNE_LEVEL = (OrgKind.COMMUNE, OrgKind.TOWN)
 # How unit pickers and tables group units: the district's own offices, communes with the town, unions, partners.
 KIND_GROUPS = {
     OrgKind.DISTRICT_OFFICE: 0, OrgKind.STEERING_COMMITTEE: 0, OrgKind.DEPARTMENT: 1,
-    OrgKind.COMMUNE: 2, OrgKind.TOWN: 2, OrgKind.UNION: 3, OrgKind.PARTNER: 4,
+    OrgKind.COMMUNE: 2, OrgKind.TOWN: 2, OrgKind.UNION: 3, OrgKind.PARTNER: 4, OrgKind.AREA: 5,
 }
+# The byte order the subtree range needs: PostgreSQL's default collation may ignore "/" (en_US), C does not.
+PATH_TYPE = String(255).with_variant(String(255, collation="C"), "postgresql")
+PATH_END = "~"
+TREE_ROOT = "/"  # the prefix of every path: the whole tree
 
 
 class VillageKind(enum.StrEnum):
@@ -50,7 +75,11 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    # The level's own name, as the law names it: "tỉnh", "huyện", "thị xã", "xã", "phường", "đặc khu", ...
+    level_name: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # "/<root id>/.../<own id>/", kept on insert and when a unit moves (the events below).
+    path: Mapped[str] = mapped_column(PATH_TYPE, default="", server_default="", index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Vietnamese order of the name (app.vntext.sort_key), kept on write.
     sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
@@ -77,6 +106,34 @@ class Organization(db.Model):
     def is_commune_level(self) -> bool:
         return self.kind in COMMUNE_LEVEL
 
+    @property
+    def is_area(self) -> bool:
+        return self.kind == OrgKind.AREA
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this unit, itself included (read from the path)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @classmethod
+    def within(cls, path: str):
+        """SQL: units in the subtree whose root has `path` (the root included); an index range."""
+        return and_(cls.path >= path, cls.path < path + PATH_END)
+
+    def contains(self, other: Organization) -> bool:
+        """Whether `other` is this unit or one of its descendants."""
+        return other.path.startswith(self.path)
+
+    def level_path(self) -> str:
+        """The path of the nearest administrative level at or above this unit (its district, its province);
+        TREE_ROOT when there is none (a one-district install, a unit at the top)."""
+        if self.parent_id is None and not self.is_area:
+            return TREE_ROOT
+        path = db.session.scalar(select(Organization.path).where(
+            Organization.id.in_(self.ancestor_ids), Organization.kind == OrgKind.AREA)
+            .order_by(func.length(Organization.path).desc()).limit(1))
+        return path or TREE_ROOT
+
     def __str__(self) -> str:
         return self.name
 
@@ -85,6 +142,36 @@ class Organization(db.Model):
         """Active commune-level units, by name."""
         return (select(cls).where(cls.kind.in_(COMMUNE_LEVEL), cls.active.is_(True))
                 .order_by(cls.sort_key))
+
+
+def _path_under(connection, parent_id: int | None) -> str:
+    if parent_id is None:
+        return "/"
+    return connection.scalar(select(Organization.path).where(Organization.id == parent_id)) or "/"
+
+
+@event.listens_for(Organization, "after_insert")
+def _set_path(mapper, connection, unit: Organization) -> None:
+    """A new unit's path: its parent's, then its own id (known only now)."""
+    path = f"{_path_under(connection, unit.parent_id)}{unit.id}/"
+    connection.execute(update(Organization.__table__).where(Organization.id == unit.id).values(path=path))
+    attributes.set_committed_value(unit, "path", path)
+
+
+@event.listens_for(Organization, "after_update")
+def _move_subtree(mapper, connection, unit: Organization) -> None:
+    """A unit given another parent takes its whole subtree along: every path under the old one is rewritten."""
+    if not (attributes.get_history(unit, "parent_id").has_changes()
+            or attributes.get_history(unit, "parent").has_changes()):
+        return
+    old = connection.scalar(select(Organization.path).where(Organization.id == unit.id))
+    new = f"{_path_under(connection, unit.parent_id)}{unit.id}/"
+    if old == new:
+        return
+    table = Organization.__table__
+    connection.execute(update(table).where(and_(table.c.path >= old, table.c.path < old + PATH_END))
+                       .values(path=literal(new) + func.substr(table.c.path, len(old) + 1)))
+    attributes.set_committed_value(unit, "path", new)
 
 
 class Village(db.Model):

@@ -48,7 +48,7 @@ def _page_context(form=None, villages=()) -> dict:
     flt = services.OutreachFilter.from_args(_filter_args())
     page = paginate(services.activities(current_user, flt), args=flt.as_args())
     return dict(flt=flt, page=page, rows=page.items, form=form, villages=villages,
-                units=services.outreach_units() if sees_everything(current_user) else [],
+                units=services.outreach_units(current_user) if sees_everything(current_user) else [],
                 by_unit=services.totals_by_unit(current_user, flt), by_kind=services.totals_by_kind(current_user, flt),
                 overall=services.overall_totals(current_user, flt))
 

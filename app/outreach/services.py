@@ -27,7 +27,7 @@ from app.models import (
     Village,
     task_cooperator,
 )
-from app.permissions import can, scoped
+from app.permissions import can, scoped, units_in_scope
 from app.rules import RuleError
 
 # The units that carry out outreach: the unions and the commune-level units.
@@ -109,15 +109,16 @@ def overall_totals(user: User, flt: OutreachFilter):
     return db.session.execute(flt.apply(scoped(OutreachActivity, user, select(*_sums())))).one()
 
 
-def outreach_units() -> list[Organization]:
-    """Active unions and commune-level units, by name."""
-    return list(db.session.scalars(select(Organization).where(
+def outreach_units(user: User) -> list[Organization]:
+    """Active unions and commune-level units of the user's subtree, by name."""
+    return list(db.session.scalars(units_in_scope(user).where(
         Organization.kind.in_(OUTREACH_UNIT_KINDS), Organization.active.is_(True)).order_by(Organization.sort_key)))
 
 
 def loggable_units(user: User) -> list[Organization]:
     """The outreach units the user may log activities for: an officer's own unit, or any for district staff."""
-    return [unit for unit in outreach_units() if can(user, "outreach.log", OutreachActivity(organization_id=unit.id))]
+    return [unit for unit in outreach_units(user)
+            if can(user, "outreach.log", OutreachActivity(organization_id=unit.id))]
 
 
 def villages_for(units: list[Organization]) -> list[Village]:

@@ -28,7 +28,7 @@ from app.models import (
     Village,
 )
 from app.outreach.services import totals_by_kind, totals_by_unit
-from app.permissions import scoped, sees_everything
+from app.permissions import reported_units, scope_root, scoped, sees_everything
 from app.reports import history
 from app.tasks.classes import REPORTED_CLASSES, TaskClass
 
@@ -127,8 +127,8 @@ def _tasks_in_scope(user: User, directive_ids: list[int] | None, day):
     stmt = scoped(Task, user, select(
         Task.lead_unit_id.label("unit_id"), history.task_class_at(day).label("cls"),
         case((history.done_after_extension_at(day), 1), else_=0).label("extended"))).where(history.task_existed(day))
-    if not sees_everything(user):  # an officer's report is their own unit's (the tasks it leads)
-        stmt = stmt.where(Task.lead_unit_id == user.organization_id)
+    # an officer's report is their own unit's (the tasks it leads); district staff's, their subtree's
+    stmt = stmt.where(reported_units(Task.lead_unit_id, user))
     if directive_ids:
         stmt = stmt.join(Item, Item.id == Task.item_id).where(Item.directive_id.in_(directive_ids))
     return stmt.subquery()
@@ -180,8 +180,7 @@ def coverage_at(user: User, day: date, *earlier: date) -> list[CoverageRow]:
             .select_from(Organization).outerjoin(Village, Village.commune_id == Organization.id)
             .where(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
             .group_by(Organization.id, Organization.name, Organization.sort_key).order_by(Organization.sort_key))
-    if not sees_everything(user):
-        stmt = stmt.where(Organization.id == user.organization_id)
+    stmt = stmt.where(reported_units(Organization.id, user))
     if earlier:
         return [(CoverageRow(*row[:4]), *row[4:]) for row in db.session.execute(stmt)]
     return [CoverageRow(*row) for row in db.session.execute(stmt)]
@@ -206,20 +205,20 @@ def visible_directives(user: User, directive_ids: list[int] | None = None, limit
                        ) -> list[Directive]:
     """The chosen directives the user may see (an officer: those carrying their unit's tasks), newest first;
     without a choice, the newest `limit` of them (the report's choices)."""
-    stmt = select(Directive)
+    stmt = scoped(Directive, user)
     if directive_ids is not None:
         if not directive_ids:
             return []
         stmt = stmt.where(Directive.id.in_(directive_ids[:MAX_DIRECTIVES]))
-    if not sees_everything(user):
-        carried = select(Item.directive_id).select_from(Task).join(Item, Item.id == Task.item_id)
-        stmt = stmt.where(Directive.id.in_(scoped(Task, user, carried)))
     return list(db.session.scalars(stmt.order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(limit)))
 
 
 def scope_label(user: User) -> str:
     """Whose figures these are: the whole district, or the officer's unit."""
-    return str(_l("Whole district")) if sees_everything(user) else user.organization.name
+    if not sees_everything(user):
+        return user.organization.name
+    root = scope_root(user)
+    return root.name if root is not None else str(_l("Whole district"))
 
 
 def counted_directive_ids(directives: list[Directive], directive_ids: list[int] | None) -> list[int] | None:

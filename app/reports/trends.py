@@ -9,7 +9,7 @@ from sqlalchemy import Date, and_, case, func, literal, select, true, union_all
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Item, Organization, Task, User, Village
-from app.permissions import sees_everything
+from app.permissions import reported_units
 from app.reports import history
 from app.reports.figures import CoverageRow, coverage_at
 from app.tasks.classes import TaskClass
@@ -45,15 +45,13 @@ def weekly_trend(user: User, directive_ids: list[int] | None, days: list[date]) 
     series = _series(days)
     task_on = [history.task_existed(series.c.day),
                history.task_class_at(series.c.day) == TaskClass.OPEN_OVERDUE.value]
-    if not sees_everything(user):
-        task_on.append(Task.lead_unit_id == user.organization_id)
+    task_on.append(reported_units(Task.lead_unit_id, user))
     if directive_ids:
         task_on.append(Task.item_id.in_(select(Item.id).where(Item.directive_id.in_(directive_ids))))
     overdue = dict(db.session.execute(select(series.c.day, func.count(Task.id)).select_from(series)
                                       .outerjoin(Task, and_(*task_on)).group_by(series.c.day)).all())
     communes = [Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True)]
-    if not sees_everything(user):
-        communes.append(Organization.id == user.organization_id)
+    communes.append(reported_units(Organization.id, user))
     covered = case((history.village_covered_at(Village.id, series.c.day), Village.id))
     coverage = {row.day: row for row in db.session.execute(
         select(series.c.day, func.count(Village.id).label("villages"), func.count(covered).label("covered"))
@@ -86,9 +84,10 @@ class Projection:
         return self.row.covered < self.row.villages and (self.reaches_on is None or self.reaches_on > self.deadline)
 
 
-def coverage_goal() -> CoverageTarget | None:
-    """The newest coverage item that has a deadline: the target and deadline the charts and projections use."""
-    return next((target for target in coverage_targets() if target.deadline), None)
+def coverage_goal(user: User | None = None) -> CoverageTarget | None:
+    """The newest coverage item of the user's subtree that has a deadline: the target and deadline the charts and
+    projections use."""
+    return next((target for target in coverage_targets(user) if target.deadline), None)
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ class CoverageOutlook:
 
 def coverage_outlook(user: User, today: date) -> CoverageOutlook:
     """Today's coverage per commune and, at the pace of the last four weeks, who will miss the deadline."""
-    goal = coverage_goal()
+    goal = coverage_goal(user)
     pairs = coverage_at(user, today, today - timedelta(days=PACE_DAYS))
     behind = []
     for row, covered_before in pairs if goal else ():

@@ -36,7 +36,7 @@ def new():
         del form.commune_id
     else:
         form.commune_id.choices = [(unit.id, unit.name) for unit in communes]
-    form.partner_id.choices = [(unit.id, unit.name) for unit in services.partners()]
+    form.partner_id.choices = [(unit.id, unit.name) for unit in services.partners(current_user)]
     form.village_id.choices = [(WHOLE_COMMUNE, _("The whole commune"))] + [
         (village.id, f"{village.name} ({village.commune.short_name})" if form.commune_id else village.name)
         for village in services.villages_of([unit.id for unit in communes])]

@@ -29,7 +29,7 @@ from app.models import (
     Village,
 )
 from app.notifications import notify
-from app.permissions import can, scoped
+from app.permissions import can, scoped, units_in_scope
 from app.rules import Conflict, RuleError
 
 # Statuses in which the partner still owes the work: past the wanted-by date, these are overdue.
@@ -76,13 +76,13 @@ def overdue_tickets_for(user: User, today: date | None = None) -> list[SupportTi
 
 def requesting_units(user: User) -> list[Organization]:
     """The communes the user may file tickets for: an officer's own commune, every commune for an admin."""
-    return [unit for unit in db.session.scalars(Organization.communes_query())
+    return [unit for unit in db.session.scalars(units_in_scope(user, Organization.communes_query()))
             if can(user, "support.request", SupportTicket(commune_id=unit.id))]
 
 
-def partners() -> list[Organization]:
-    """Active partner enterprises, by name."""
-    return list(db.session.scalars(select(Organization).where(
+def partners(user: User) -> list[Organization]:
+    """Active partner enterprises of the user's subtree, by name."""
+    return list(db.session.scalars(units_in_scope(user).where(
         Organization.kind == OrgKind.PARTNER, Organization.active.is_(True)).order_by(Organization.sort_key)))
 
 

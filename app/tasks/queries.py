@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.calendar import due_soon_until
 from app.extensions import db
 from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
-from app.permissions import can, scoped
+from app.models.org import PATH_END
+from app.permissions import can, child_areas, in_subtree, scoped
 from app.tasks.classes import REPORTED_CLASSES, TaskClass, task_class_expr
 from app.vntext import like_contains, sort_key
 
@@ -73,14 +74,16 @@ class UnitRow:
         return sum(self.counts[cls] for cls in REPORTED_CLASSES)
 
 
-def unit_class_table(today: date) -> list[UnitRow]:
-    """Per unit, the tasks it leads in each class, and how many it co-operates on; most overdue first."""
+def unit_class_table(user: User, today: date) -> list[UnitRow]:
+    """Per unit of the user's subtree, the tasks it leads in each class, and how many it co-operates on; most
+    overdue first."""
     task_class = task_class_expr(today).label("task_class")
     led = (select(Organization.id, Organization.name, task_class, func.count(Task.id))
-           .join(Task, Task.lead_unit_id == Organization.id)
+           .join(Task, Task.lead_unit_id == Organization.id).where(in_subtree(Organization.id, user))
            .group_by(Organization.id, Organization.name, task_class))
     cooperating = (select(Organization.id, Organization.name, func.count(task_cooperator.c.task_id))
                    .join(task_cooperator, task_cooperator.c.organization_id == Organization.id)
+                   .where(in_subtree(Organization.id, user))
                    .group_by(Organization.id, Organization.name))
     rows: dict[int, UnitRow] = {}
 
@@ -92,6 +95,26 @@ def unit_class_table(today: date) -> list[UnitRow]:
     for unit_id, name, count in db.session.execute(cooperating):
         row_of(unit_id, name).cooperating = count
     return sorted(rows.values(), key=lambda r: (-r.counts[TaskClass.OPEN_OVERDUE], sort_key(r.name)))
+
+
+def area_class_table(user: User, today: date) -> list[UnitRow]:
+    """The roll-up by the level below the user's (a province's districts): per area, the tasks its units lead in
+    each class; empty when no administrative level lies below."""
+    area, lead = aliased(Organization), aliased(Organization)
+    areas = child_areas(user).subquery()
+    task_class = task_class_expr(today).label("task_class")
+    # Outer joins: one statement lists every area, one with no task too (its class is NULL).
+    stmt = (select(area.id, area.name, task_class, func.count(Task.id))
+            .join(areas, areas.c.id == area.id)
+            .outerjoin(lead, and_(lead.path >= area.path, lead.path < area.path + PATH_END))
+            .outerjoin(Task, Task.lead_unit_id == lead.id)
+            .group_by(area.id, area.name, area.sort_key, task_class).order_by(area.sort_key))
+    rows: dict[int, UnitRow] = {}
+    for area_id, name, cls, count in db.session.execute(stmt):
+        row = rows.setdefault(area_id, UnitRow(area_id, name, {c: 0 for c in COUNTED_CLASSES}))
+        if cls is not None and count:
+            row.counts[TaskClass(cls)] = count
+    return list(rows.values())
 
 
 @dataclass

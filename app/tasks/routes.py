@@ -9,9 +9,9 @@ from app.clock import today
 from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import Organization, Task, TaskStatus, TaskUpdate
+from app.models import Organization, OrgKind, Task, TaskStatus, TaskUpdate
 from app.pager import paginate
-from app.permissions import can, get_or_404, require
+from app.permissions import can, get_or_404, require, units_in_scope
 from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
@@ -111,9 +111,9 @@ def edit_assignment(task_id: int):
     task = get_or_404(Task, task_id, current_user, "task.assign")
     current = [unit.id for unit in task.cooperating_units]
     form = AssignmentForm(deadline=task.effective_deadline, cooperating_units=current)
-    units = db.session.scalars(select(Organization)
-                               .where(or_(Organization.active.is_(True), Organization.id.in_(current)))
-                               .order_by(*Organization.picker_order())).all()
+    units = db.session.scalars(units_in_scope(current_user).where(
+        or_(Organization.active.is_(True), Organization.id.in_(current)), Organization.kind != OrgKind.AREA)
+        .order_by(*Organization.picker_order())).all()
     form.cooperating_units.choices = [(u.id, u.name) for u in units if u.id != task.lead_unit_id]
     if submit(form, lambda: services.update_assignment(
             task, current_user, deadline=form.deadline.data, reason=form.reason.data,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import column_property, contains_eager
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Kpi, Organization, Task, Team, TeamMember, TeamPosition, Village
-from app.permissions import scoped
+from app.permissions import scope_root, scoped, subtree_scoped
 
 
 def _min_members() -> int:
@@ -98,9 +98,10 @@ def _active_commune_level():
     return and_(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
 
 
-def coverage_by_commune() -> list[CommuneCoverage]:
-    """Every active commune-level unit, by name, including one with no villages (0 of 0)."""
-    stmt = _per_unit().where(_active_commune_level()).order_by(Organization.sort_key)
+def coverage_by_commune(user=None) -> list[CommuneCoverage]:
+    """Every active commune-level unit of the user's subtree, by name, including one with no villages (0 of 0)."""
+    stmt = subtree_scoped(Organization, user, _per_unit()).where(_active_commune_level()).order_by(
+        Organization.sort_key)
     return [_row_to_coverage(row) for row in db.session.execute(stmt)]
 
 
@@ -112,18 +113,20 @@ def coverage_of(commune_id: int) -> CommuneCoverage:
     return _row_to_coverage(row)
 
 
-def district_coverage() -> CommuneCoverage:
-    """All active commune-level units together."""
-    stmt = (select(*_counts()).select_from(Organization).join(Village, Village.commune_id == Organization.id)
-            .where(_active_commune_level()))
+def district_coverage(user=None) -> CommuneCoverage:
+    """All active commune-level units of the user's subtree together."""
+    stmt = subtree_scoped(Organization, user, select(*_counts()).select_from(Organization).join(
+        Village, Village.commune_id == Organization.id)).where(_active_commune_level())
     row = db.session.execute(stmt).one()
-    name = str(_l("Whole district"))
+    root = scope_root(user)
+    name = root.name if root is not None else str(_l("Whole district"))
     return CommuneCoverage(commune_id=None, name=name, villages=row.villages, covered=row.covered, short_name=name)
 
 
-def coverage_targets() -> list[CoverageTarget]:
-    """Every item carrying the coverage KPI with its own target and deadline, newest directive first."""
-    items = db.session.scalars(select(Item).join(Item.directive).options(contains_eager(Item.directive))
+def coverage_targets(user=None) -> list[CoverageTarget]:
+    """Every item of the user's subtree carrying the coverage KPI with its own target and deadline, newest
+    directive first."""
+    items = db.session.scalars(subtree_scoped(Item, user).join(Item.directive).options(contains_eager(Item.directive))
                                .where(Item.kpi == Kpi.TEAM_COVERAGE)
                                .order_by(Directive.issued_on.desc(), Directive.id.desc(), Item.position))
     return [CoverageTarget(item=item, percent=item.kpi_target, deadline=item.default_deadline) for item in items]

@@ -27,8 +27,8 @@ def _village_choices(villages):
 def index():
     """Coverage per commune and for the district against each KPI item's target, villages without a team,
     the teams the user may see and why some do not count yet."""
-    return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(),
-                  district=coverage.district_coverage(), targets=coverage.coverage_targets(),
+    return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(current_user),
+                  district=coverage.district_coverage(current_user), targets=coverage.coverage_targets(current_user),
                   without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
                   min_members=current_app.config["TEAM_MIN_MEMBERS"], today=today())
 

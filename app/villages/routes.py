@@ -8,14 +8,15 @@ from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import redirect_to, render
 from app.models import Organization, Team, Village
-from app.permissions import can, get_or_404, require, scoped, sees_everything
+from app.permissions import can, get_or_404, require, scoped, sees_everything, units_in_scope
 from app.teams.coverage import team_counts
 from app.villages import bp, services
 from app.villages.forms import VillageForm
 
 
 def _communes():
-    return [(unit.id, unit.name) for unit in db.session.scalars(Organization.communes_query())]
+    return [(unit.id, unit.name) for unit in db.session.scalars(units_in_scope(current_user,
+                                                                               Organization.communes_query()))]
 
 
 def _form(village=None, **defaults) -> VillageForm:
