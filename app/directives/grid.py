@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Directive, Item, Organization, Task, User
 from app.permissions import scoped
 from app.tasks.classes import REPORTED_CLASSES, TaskClass, task_class_expr
+from app.teams.coverage import prime_progress
 
 # The classes a total lists, in this order (cancelled tasks are counted apart from the four classes).
 TOTAL_CLASSES = (*REPORTED_CLASSES, TaskClass.CANCELLED)
@@ -49,6 +50,7 @@ def directive_grid(directive: Directive, user: User, today: date) -> Grid:
     stmt = (scoped(Task, user, select(Task, task_class)).join(Task.item).where(Item.directive_id == directive.id)
             .options(joinedload(Task.lead_unit)))
     cells = {(task.lead_unit_id, task.item_id): (task, cls) for task, cls in db.session.execute(stmt)}
+    prime_progress(task for task, _cls in cells.values())
     unit_ids = {unit_id for unit_id, _item_id in cells}
     units = db.session.scalars(select(Organization).where(Organization.id.in_(unit_ids))
                                .order_by(*Organization.picker_order())).all() if unit_ids else []

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
+from app.models import Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
+from app.pager import Keyset
 from app.permissions import can, scoped
-from app.tasks.classes import DUE_SOON_DAYS, REPORTED_CLASSES, TaskClass, task_class_expr
+from app.tasks.classes import REPORTED_CLASSES, TaskClass, class_condition, due_soon_condition, task_class_expr
+from app.teams.coverage import prime_progress
 from app.vntext import like_contains, sort_key
 
 
@@ -44,19 +46,21 @@ def class_counts(user: User, today: date, unit_id: int | None = None, *,
     return counts
 
 
+def _first(stmt: Select, limit: int) -> list[Task]:
+    """The first open tasks of `stmt` by deadline, read in the order of the (open_deadline, id) index."""
+    tasks = db.session.scalars(with_details(stmt).order_by(Task.open_deadline, Task.id).limit(limit)).unique().all()
+    prime_progress(tasks)
+    return tasks
+
+
 def overdue_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
     """Open tasks past their effective deadline, oldest deadline first."""
-    stmt = scoped(Task, user).where(task_class_expr(today) == TaskClass.OPEN_OVERDUE.value)
-    return db.session.scalars(with_details(stmt).order_by(Task.effective_deadline_expr(), Task.id)
-                              .limit(limit)).unique().all()
+    return _first(scoped(Task, user).where(class_condition(TaskClass.OPEN_OVERDUE, today)), limit)
 
 
 def due_soon_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
-    """Open tasks whose effective deadline falls within the next few days."""
-    deadline = Task.effective_deadline_expr()
-    stmt = scoped(Task, user).where(Task.status.not_in(CLOSED_STATUSES),
-                                    deadline.between(today, today + timedelta(days=DUE_SOON_DAYS)))
-    return db.session.scalars(with_details(stmt).order_by(deadline, Task.id).limit(limit)).unique().all()
+    """Open tasks whose effective deadline falls within the next few days (classes.due_soon_until)."""
+    return _first(scoped(Task, user).where(due_soon_condition(today)), limit)
 
 
 @dataclass
@@ -110,8 +114,8 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
         stmt = stmt.where(Task.lead_unit_id == filters.unit_id)
     if filters.directive_id:
         stmt = stmt.where(Item.directive_id == filters.directive_id)
-    if filters.task_class:
-        stmt = stmt.where(task_class == filters.task_class)
+    if filters.task_class:  # comparisons on the stored deadlines, which an index serves (no CASE in the WHERE)
+        stmt = stmt.where(class_condition(filters.task_class, today))
     if filters.status:
         stmt = stmt.where(Task.status == TaskStatus(filters.status))
     if filters.q:  # case, diacritics and wildcards typed by users do not matter (app.vntext)
@@ -119,6 +123,16 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
                               like_contains(Directive.search_text, filters.q)))
     deadline = Task.effective_deadline_expr()
     return with_details(stmt).order_by(deadline.is_(None), deadline, Task.id)
+
+
+# Open classes have a deadline (open_deadline is not NULL): their list pages by keyset on the (open_deadline, id)
+# index, the same order as the task list's (effective deadline, then id).
+OPEN_KEYSET = Keyset(Task.open_deadline, Task.id, key_of=lambda row: (row[0].open_deadline, row[0].id))
+
+
+def task_list_keyset(filters: TaskFilters) -> Keyset | None:
+    """The keyset the filtered task list pages by, when its order allows one."""
+    return OPEN_KEYSET if filters.task_class in (TaskClass.OPEN_OVERDUE, TaskClass.OPEN_ON_TIME) else None
 
 
 def visible_lead_units(user: User) -> list[Organization]:

@@ -10,11 +10,12 @@ from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Task, TaskStatus, TaskUpdate
-from app.pager import paginate
+from app.pager import paginate, paginate_keyset
 from app.permissions import can, get_or_404, require
 from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
+from app.teams.coverage import prime_progress
 
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
            ("q", "q"))
@@ -29,7 +30,10 @@ def index():
     valid = form.validate()
     kept = {field: form[field].data for _name, field in FILTERS if not form[field].errors}
     filters = queries.TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})
-    page = paginate(queries.task_list_query(current_user, today(), filters), args=kept, rows=True)
+    stmt = queries.task_list_query(current_user, today(), filters)
+    keyset = queries.task_list_keyset(filters)
+    page = paginate_keyset(stmt, keyset, args=kept, rows=True) if keyset else paginate(stmt, args=kept, rows=True)
+    prime_progress(task for task, _class in page.items)
     return render("tasks/index.html", "results", form=form, page=page, valid=valid)
 
 

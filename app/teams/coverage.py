@@ -1,7 +1,8 @@
 """Community Technology Team coverage: villages with a team that counts ÷ all villages, in SQL (DESIGN §5).
 
 One definition of "a team counts" (`team_counts`), one of "a village is covered" (`village_covered`); the commune
-and district figures, the teams page and the progress of team-coverage tasks (`Task.shown_progress`) all use them.
+and district figures, the teams page and the progress of team-coverage tasks (`Task.shown_progress`, read per page by
+`prime_progress`) all use them.
 A team counts when it is active and has at least TEAM_MIN_MEMBERS active members, its leader among them.
 """
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, case, exists, func, select
-from sqlalchemy.orm import column_property, contains_eager
+from sqlalchemy import and_, bindparam, case, event, exists, func, select
+from sqlalchemy.orm import Session, contains_eager, object_session
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Kpi, Organization, Task, Team, TeamMember, TeamPosition, Village
@@ -138,23 +139,56 @@ def villages_without_team(user) -> list[Village]:
     return list(db.session.scalars(stmt))
 
 
-def _task_progress():
-    """SQL, per task: whether its progress comes from team coverage, and that coverage in whole percent.
-
-    A commune's task for an item carrying Kpi.TEAM_COVERAGE shows its covered villages ÷ all its villages
-    (rounded down); every other task shows the progress its unit reports.
-    """
-    # Correlated to the task only, so the expression also works in queries that join items or villages.
-    villages = (select(func.count(Village.id)).where(Village.commune_id == Task.lead_unit_id)
-                .correlate(Task).scalar_subquery())
-    covered = (select(func.count(Village.id))
-               .where(Village.commune_id == Task.lead_unit_id, village_covered(Village.id))
-               .correlate(Task).scalar_subquery())
-    driven = and_(select(Item.id).where(Item.id == Task.item_id, Item.kpi == Kpi.TEAM_COVERAGE)
-                  .correlate(Task).exists(), villages > 0)
-    return driven, case((driven, covered * 100 // villages), else_=Task.progress)
+# The progress of a team-coverage task is its commune's coverage, read for all tasks of a page in one grouped query
+# (prime_progress) and kept for the session's transaction: no per-task subquery in every task query.
+_CACHE_KEY = "coverage_by_unit"
 
 
-_kpi_driven, _shown_progress = _task_progress()
-Task.progress_from_coverage = column_property(case((_kpi_driven, True), else_=False))
-Task.shown_progress = column_property(_shown_progress)
+def _cache(session: Session) -> dict[int, CommuneCoverage]:
+    return session.info.setdefault(_CACHE_KEY, {})
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_coverage(session, *args) -> None:
+    """A write may change a team, a member or a village: read coverage again after it."""
+    session.info.pop(_CACHE_KEY, None)
+
+
+def _kpi_driven_item(task: Task) -> bool:
+    return task.item.kpi == Kpi.TEAM_COVERAGE
+
+
+def prime_progress(tasks) -> None:
+    """Read, in one grouped query, the coverage of every lead unit of these tasks whose item carries the KPI."""
+    tasks = list(tasks)
+    if not tasks:
+        return
+    session = object_session(tasks[0]) or db.session
+    cache = _cache(session)
+    wanted = {task.lead_unit_id for task in tasks if _kpi_driven_item(task)} - cache.keys()
+    if wanted:
+        for row in session.execute(_per_unit().where(Organization.id.in_(wanted))):
+            cache[row.id] = _row_to_coverage(row)
+
+
+def _coverage_for(task: Task) -> CommuneCoverage:
+    cache = _cache(object_session(task) or db.session)
+    if task.lead_unit_id not in cache:
+        prime_progress([task])
+    return cache[task.lead_unit_id]
+
+
+def _progress_from_coverage(task: Task) -> bool:
+    """A commune's task for an item carrying Kpi.TEAM_COVERAGE, in a unit with villages: progress is computed."""
+    return _kpi_driven_item(task) and _coverage_for(task).villages > 0
+
+
+def _shown_progress(task: Task) -> int:
+    """Covered villages ÷ all villages of the lead unit (rounded down) for a coverage task, else the typed progress."""
+    return _coverage_for(task).percent if _progress_from_coverage(task) else task.progress
+
+
+Task.progress_from_coverage = property(_progress_from_coverage)
+Task.shown_progress = property(_shown_progress)
