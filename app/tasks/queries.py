@@ -53,12 +53,12 @@ def _first(stmt: Select, limit: int) -> list[Task]:
     return tasks
 
 
-def overdue_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
+def overdue_tasks(user: User, today: date, limit: int = 12) -> list[Task]:
     """Open tasks past their effective deadline, oldest deadline first."""
     return _first(scoped(Task, user).where(class_condition(TaskClass.OPEN_OVERDUE, today)), limit)
 
 
-def due_soon_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
+def due_soon_tasks(user: User, today: date, limit: int = 12) -> list[Task]:
     """Open tasks whose effective deadline falls within the next few days (classes.due_soon_until)."""
     return _first(scoped(Task, user).where(due_soon_condition(today)), limit)
 
@@ -142,11 +142,20 @@ def visible_lead_units(user: User) -> list[Organization]:
                               .order_by(*Organization.picker_order())).all()
 
 
-def visible_directives(user: User) -> list[Directive]:
-    """The directives with a task the user may see, newest first."""
+DIRECTIVE_CHOICES = 30  # the task list's directive filter offers the newest; the search box finds any other
+
+
+def visible_directives(user: User, limit: int | None = DIRECTIVE_CHOICES,
+                       include: int | None = None) -> list[Directive]:
+    """The directives with a task the user may see, newest first: the first `limit`, and `include` (the one
+    chosen) when the user may see it."""
     with_tasks = scoped(Task, user, select(Item.directive_id).join(Task.item))
-    return db.session.scalars(select(Directive).where(Directive.id.in_(with_tasks))
-                              .order_by(Directive.issued_on.desc(), Directive.id.desc())).all()
+    visible = select(Directive).where(Directive.id.in_(with_tasks))
+    directives = db.session.scalars(visible.order_by(Directive.issued_on.desc(), Directive.id.desc())
+                                    .limit(limit)).all()
+    if include and all(directive.id != include for directive in directives):
+        directives += db.session.scalars(visible.where(Directive.id == include)).all()
+    return directives
 
 
 def reader_of(task: Task, user: User) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import today
 from app.extensions import db
-from app.forms import form_status, submit
+from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Task, TaskStatus, TaskUpdate
 from app.pager import paginate, paginate_keyset
@@ -26,7 +26,8 @@ FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "t
 def index():
     """Tasks in the user's scope, filtered and paginated; htmx swaps only the results."""
     form = TaskFilterForm(request.args)
-    form.offer(queries.visible_lead_units(current_user), queries.visible_directives(current_user))
+    form.offer(queries.visible_lead_units(current_user),
+               queries.visible_directives(current_user, include=id_arg("directive")))
     valid = form.validate()
     kept = {field: form[field].data for _name, field in FILTERS if not form[field].errors}
     filters = queries.TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})

@@ -99,10 +99,19 @@ def _active_commune_level():
     return and_(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
 
 
+def coverage_by_commune_query():
+    """SQL rows: every active commune-level unit, by name, including one with no villages (0 of 0); to page."""
+    return _per_unit().where(_active_commune_level()).order_by(Organization.sort_key, Organization.id)
+
+
+def coverage_rows(rows) -> list[CommuneCoverage]:
+    """The rows of coverage_by_commune_query() as figures."""
+    return [_row_to_coverage(row) for row in rows]
+
+
 def coverage_by_commune() -> list[CommuneCoverage]:
     """Every active commune-level unit, by name, including one with no villages (0 of 0)."""
-    stmt = _per_unit().where(_active_commune_level()).order_by(Organization.sort_key)
-    return [_row_to_coverage(row) for row in db.session.execute(stmt)]
+    return coverage_rows(db.session.execute(coverage_by_commune_query()))
 
 
 def coverage_of(commune_id: int) -> CommuneCoverage:
@@ -130,12 +139,14 @@ def coverage_targets() -> list[CoverageTarget]:
     return [CoverageTarget(item=item, percent=item.kpi_target, deadline=item.default_deadline) for item in items]
 
 
-def villages_without_team(user) -> list[Village]:
-    """The villages the user may see that have no active team, by commune and name."""
+def villages_without_team(user, commune_ids=None) -> list[Village]:
+    """The villages the user may see that have no active team, by commune and name (of these communes only)."""
     stmt = (scoped(Village, user).join(Village.commune)
             .options(contains_eager(Village.commune))
             .where(Organization.active.is_(True), ~has_active_team(Village.id))
             .order_by(Organization.sort_key, Village.sort_key))
+    if commune_ids is not None:
+        stmt = stmt.where(Village.commune_id.in_(commune_ids))
     return list(db.session.scalars(stmt))
 
 

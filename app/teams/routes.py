@@ -7,11 +7,13 @@ from app.clock import today
 from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Team, TeamMember
-from app.permissions import get_or_404, require
+from app.pager import paginate
+from app.permissions import get_or_404, require, sees_everything
 from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
 MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
+COMMUNES_PER_PAGE = 10  # /teams: a page of communes, with their villages without a team and their teams
 
 
 def _village_choices(villages):
@@ -25,11 +27,16 @@ def _village_choices(villages):
 @bp.get("/teams")
 @require("team.view")
 def index():
-    """Coverage per commune and for the district against each KPI item's target, villages without a team,
-    the teams the user may see and why some do not count yet."""
-    return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(),
+    """Coverage per commune and for the district against each KPI item's target, then, for the communes of this
+    page, villages without a team, the teams the user may see and why some do not count yet."""
+    page = paginate(coverage.coverage_by_commune_query(), rows=True, page_size=COMMUNES_PER_PAGE)
+    page.items = coverage.coverage_rows(page.items)
+    # District readers see the villages and teams of this page's communes; an officer's scope is already one unit.
+    communes = [row.commune_id for row in page.items] if sees_everything(current_user) else None
+    return render("teams/index.html", page=page, coverage_rows=page.items,
                   district=coverage.district_coverage(), targets=coverage.coverage_targets(),
-                  without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
+                  without_team=coverage.villages_without_team(current_user, communes),
+                  teams=services.teams_for(current_user, communes),
                   min_members=current_app.config["TEAM_MIN_MEMBERS"], today=today())
 
 
