@@ -76,12 +76,37 @@ class UnitRow:
         return sum(self.counts[cls] for cls in REPORTED_CLASSES)
 
 
-def unit_class_table(today: date) -> list[UnitRow]:
-    """Per unit, the tasks it leads in each class, and how many it co-operates on; most overdue first."""
+def led_class_counts(user: User, today: date) -> list[tuple]:
+    """(unit id, name, short name, class, tasks) for every lead unit in the user's scope: one grouped query that the
+    district dashboard reads for its counts, its unit table and its overview (every task has one lead unit)."""
     task_class = task_class_expr(today).label("task_class")
-    led = (select(Organization.id, Organization.name, task_class, func.count(Task.id))
-           .join(Task, Task.lead_unit_id == Organization.id)
-           .group_by(Organization.id, Organization.name, task_class))
+    stmt = (scoped(Task, user, select(Organization.id, Organization.name, Organization.short_name, task_class,
+                                      func.count(Task.id)))
+            .join(Organization, Organization.id == Task.lead_unit_id)
+            .group_by(Organization.id, Organization.name, Organization.short_name, task_class))
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def total_counts(led: list[tuple]) -> dict[TaskClass, int]:
+    """The class counts of led_class_counts() rows summed over the units (what class_counts() gives for them)."""
+    counts = {cls: 0 for cls in COUNTED_CLASSES}
+    for _unit_id, _name, _short_name, cls, count in led:
+        counts[TaskClass(cls)] += count
+    return counts
+
+
+def unit_class_table(today: date, led: list[tuple] | None = None) -> list[UnitRow]:
+    """Per unit, the tasks it leads in each class, and how many it co-operates on; most overdue first.
+
+    `led`: the rows of led_class_counts() when the caller has them already.
+    """
+    if led is None:
+        task_class = task_class_expr(today).label("task_class")
+        led = db.session.execute(select(Organization.id, Organization.name, Organization.short_name, task_class,
+                                        func.count(Task.id))
+                                 .join(Task, Task.lead_unit_id == Organization.id)
+                                 .group_by(Organization.id, Organization.name, Organization.short_name,
+                                           task_class)).all()
     cooperating = (select(Organization.id, Organization.name, func.count(task_cooperator.c.task_id))
                    .join(task_cooperator, task_cooperator.c.organization_id == Organization.id)
                    .group_by(Organization.id, Organization.name))
@@ -90,7 +115,7 @@ def unit_class_table(today: date) -> list[UnitRow]:
     def row_of(unit_id: int, name: str) -> UnitRow:
         return rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in COUNTED_CLASSES}))
 
-    for unit_id, name, cls, count in db.session.execute(led):
+    for unit_id, name, _short_name, cls, count in led:
         row_of(unit_id, name).counts[TaskClass(cls)] = count
     for unit_id, name, count in db.session.execute(cooperating):
         row_of(unit_id, name).cooperating = count
