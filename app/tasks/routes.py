@@ -17,6 +17,8 @@ from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
 from app.teams.coverage import prime_progress
 
+HISTORY_SHOWN = 30  # the task page's latest changes; an htmx change sends back only the new one
+
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
            ("q", "q"))
 
@@ -53,8 +55,10 @@ def _status_form(task: Task, formdata=None) -> StatusForm:
 def _page_context(task: Task, status_form: StatusForm | None = None, note_form: NoteForm | None = None, **extra):
     """What the task page and its fragments show."""
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
-                                 .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
-    return {"task": task, "task_class": class_of(task, today()), "history": history,
+                                 .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())
+                                 .limit(HISTORY_SHOWN + 1)).all()
+    return {"task": task, "task_class": class_of(task, today()), "history": history[:HISTORY_SHOWN],
+            "history_more": len(history) > HISTORY_SHOWN,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
@@ -91,8 +95,8 @@ def update_status(task_id: int):
     if not is_fragment_request():
         flash(_("Task updated."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
-    return render("tasks/show.html", "status_region", "history", "facts", "unit_counts",
-                  **_page_context(task, saved=True))
+    return render("tasks/show.html", "status_region", "history_new", "facts", "unit_counts",
+                  **_page_context(task, saved=True, new_entry=True))
 
 
 @bp.post("/tasks/<int:task_id>/notes")
