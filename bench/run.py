@@ -334,7 +334,8 @@ def _sample_ids(env: dict) -> dict:
             "from app.clock import today; from app.tasks.classes import class_condition;"
             "n = db.session.scalar(select(func.count(Task.id)).where(class_condition('open_overdue', today())));"
             "row = db.session.execute(select(Task.open_deadline, Task.id).where(class_condition('open_overdue',"
-            " today())).order_by(Task.open_deadline, Task.id).offset(max(min(499 * 25, n - 1) - 1, 0)).limit(1)).first();"
+            " today())).order_by(Task.open_deadline, Task.id)"
+            ".offset(max(min(499 * 25, n - 1) - 1, 0)).limit(1)).first();"
             "print(tasks[0], big[0], ','.join(map(str, tasks[:40])), f'{row[0].isoformat()}~{row[1]}', n)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout.split()
