@@ -95,18 +95,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
-@event.listens_for(Engine, "connect")
-def _postgresql_settings(dbapi_connection, connection_record):
-    """PostgreSQL without JIT compilation: the portal's queries are short (index ranges, or groupings over a
-    province's ~50,000 tasks), where compiling costs more than it saves; above jit_above_cost it took most of a
-    query's time (issue 14). Session-level, committed at once so that no transaction is left open."""
-    if not type(dbapi_connection).__module__.startswith("psycopg"):
-        return
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    dbapi_connection.commit()
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     """Start the transactions of requests that write (POST...) with the write lock held: BEGIN IMMEDIATE.
