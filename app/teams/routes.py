@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.clock import today
+from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import Team, TeamMember
+from app.models import Organization, Team, TeamMember, Village
 from app.pager import paginate
 from app.permissions import get_or_404, require, sees_everything
 from app.teams import bp, coverage, services
@@ -22,6 +23,18 @@ def _village_choices(villages):
     for village in villages:
         groups.setdefault(village.commune.name, []).append((village.id, village.name))
     return groups
+
+
+def _offered_communes(form: TeamForm) -> list[int] | None:
+    """Whose villages the team form offers: an officer's scope is one unit (None: no narrowing); district staff get
+    the chosen (or posted) village's commune, else the first page of /teams' communes: a bounded select."""
+    if not sees_everything(current_user):
+        return None
+    village = db.session.get(Village, form.village_id.data) if isinstance(form.village_id.data, int) else None
+    if village is not None:
+        return [village.commune_id]
+    return list(db.session.scalars(coverage.coverage_by_commune_query().with_only_columns(Organization.id)
+                                   .limit(COMMUNES_PER_PAGE)))
 
 
 @bp.get("/teams")
@@ -45,7 +58,7 @@ def index():
 def new():
     """Register the team of a village that has none."""
     form = TeamForm(village_id=id_arg("village"))
-    form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
+    form.village_id.choices = _village_choices(coverage.villages_without_team(current_user, _offered_communes(form)))
     team = submit(form, lambda: services.register_team(
         actor=current_user, village_id=form.village_id.data, established_on=form.established_on.data,
         decision_number=form.decision_number.data))
