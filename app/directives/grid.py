@@ -16,7 +16,7 @@ from app.teams.coverage import prime_progress
 
 # The classes a total lists, in this order (cancelled tasks are counted apart from the four classes).
 TOTAL_CLASSES = (*REPORTED_CLASSES, TaskClass.CANCELLED)
-UNITS_PER_PAGE = 15  # rows of the grid on the directive's page; the exports hold every unit
+UNITS_PER_PAGE = 25  # rows of the grid on the directive's page (a district's ~20 units fit); exports hold all
 
 
 @dataclass
