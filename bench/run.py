@@ -110,7 +110,7 @@ def _drain(url: str, cookie: str) -> None:
 
 def writes(server: Server, cookie: str, task_ids: list[int], seconds: int) -> dict:
     """htmx status writes with fresh versions from 8 threads: accepted, conflicts, and their rate."""
-    counts = {"200": 0, "409": 0, "other": 0}
+    counts = {"200": 0, "409": 0, "other": 0, "bytes": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -129,11 +129,14 @@ def writes(server: Server, cookie: str, task_ids: list[int], seconds: int) -> di
             post = urllib.request.Request(server.url(f"/tasks/{task_id}/status"), data=data, headers={
                 "Cookie": cookie, "HX-Request": "true", "X-CSRFToken": token})
             try:
-                code = str(urllib.request.urlopen(post).status)
+                response = urllib.request.urlopen(post)
+                code, size = str(response.status), len(response.read())
             except urllib.error.HTTPError as error:
-                code = str(error.code)
+                code, size = str(error.code), len(error.read())
             with lock:
                 counts[code if code in counts else "other"] += 1
+                if code == "200":
+                    counts["bytes"] = max(counts["bytes"], size)
 
     threads = [threading.Thread(target=worker, args=(task_ids[n::8] or task_ids,)) for n in range(8)]
     started = time.monotonic()
@@ -176,8 +179,8 @@ def statements_per_request(database_url: str, paths: dict[str, tuple[str, str]])
     return counts
 
 
-def query_plans(database_url: str) -> dict[str, str]:
-    """EXPLAIN of the overdue list and of the officer scope, as the app builds them."""
+def query_plans(database_url: str, after: str) -> dict[str, str]:
+    """EXPLAIN of the overdue list (first page, a deep keyset page, the dashboard's) and of the officer scope."""
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import select, text
 
@@ -185,7 +188,9 @@ def query_plans(database_url: str) -> dict[str, str]:
     from app.clock import today
     from app.extensions import db
     from app.models import Task, User
+    from app.pager import parse_after
     from app.permissions import scoped
+    from app.tasks.classes import TaskClass, class_condition
     from config import DevelopmentConfig
     app = create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     plans = {}
@@ -193,9 +198,17 @@ def query_plans(database_url: str) -> dict[str, str]:
         from app.tasks import queries
         officer = db.session.scalar(select(User).where(User.username == "tamphuoc"))
         coordinator = db.session.scalar(select(User).where(User.username == "vanphong"))
-        statements = {"overdue list (coordinator, page 1)": queries.task_list_query(
-                          coordinator, today(), queries.TaskFilters(task_class="open_overdue")).limit(25),
-                      "officer scope (tamphuoc's tasks)": scoped(Task, officer).limit(25)}
+        filters = queries.TaskFilters(task_class=TaskClass.OPEN_OVERDUE.value)
+        keyset = queries.task_list_keyset(filters)
+        overdue = queries.task_list_query(coordinator, today(), filters).order_by(None).order_by(*keyset.order_by())
+        statements = {
+            "overdue list (coordinator, page 1)": overdue.limit(26),
+            "overdue list (coordinator, page 500 by keyset)": overdue.where(keyset.after(parse_after(after))).limit(26),
+            "dashboard's overdue tasks (coordinator)": queries.with_details(scoped(Task, coordinator).where(
+                class_condition(TaskClass.OPEN_OVERDUE, today()))).order_by(Task.open_deadline, Task.id).limit(12),
+            "officer scope (tamphuoc's task list, page 1)": queries.task_list_query(
+                officer, today(), queries.TaskFilters()).limit(26),
+        }
         sqlite = db.engine.dialect.name == "sqlite"
         for name, stmt in statements.items():
             sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
@@ -216,10 +229,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration of each measurement")
     parser.add_argument("--smoke", action="store_true", help="a tiny province and one-second runs (a check)")
-    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"),
+                        help="written from bench/summary.md and the latest run on each database (instance/bench-*.md)")
     options = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'bench.db'}"
-    small_url = os.environ.get("BENCH_SMALL_DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'bench-small.db'}"
+    small_url = os.environ.get("BENCH_SMALL_DATABASE_URL") or _small_url(database_url)
     (ROOT / "instance").mkdir(exist_ok=True)
     for url in (database_url, small_url):
         if url.startswith("sqlite:///"):
@@ -240,18 +254,7 @@ def main() -> None:
     baseline = Server("baseline:app", app_env, ROOT / "bench")
     try:
         ids = _sample_ids(app_env)
-        pages = {
-            "dashboard, coordinator": ("vanphong", "/"),
-            "dashboard, monitor": ("lanhdao", "/"),
-            "dashboard, commune officer": ("tamphuoc", "/"),
-            "overdue list, page 1": ("vanphong", "/tasks?task_class=open_overdue"),
-            "overdue list, page 500": ("vanphong", "/tasks?task_class=open_overdue&page=500"),
-            "task page": ("tamphuoc", f"/tasks/{ids['task']}"),
-            "directive page (province-wide)": ("vanphong", f"/directives/{ids['directive']}"),
-            "/teams": ("vanphong", "/teams"),
-            "/outreach, coordinator": ("vanphong", "/outreach"),
-            "/support, coordinator": ("vanphong", "/support"),
-        }
+        pages = _pages(ids)
         cookies = {username: sign_in(portal, username) for username, _ in pages.values()}
         results = {}
         for name, (username, path) in pages.items():
@@ -266,14 +269,57 @@ def main() -> None:
         portal.stop()
         baseline.stop()
     history = _history_rows(app_env, ids["officer_tasks"])
+    small_ids = _sample_ids({**env, "DATABASE_URL": small_url})
     statements = {
-        "small": statements_per_request(small_url, {name: pages[name] for name in pages if "page 500" not in name}),
+        # the small province's own ids: a task or directive of the large one may not exist there (a 404)
+        "small": statements_per_request(small_url, {name: path for name, path in _pages(small_ids).items()
+                                                    if "page 500" not in name}),
         "large": statements_per_request(database_url, {name: pages[name] for name in pages if "page 500" not in name}),
     }
-    plans = query_plans(database_url)
-    _write_report(Path(options.output), database_url, summary, build_seconds, results, base, write, history, rss,
-                  statements, plans, seconds)
-    print(Path(options.output).read_text())
+    plans = query_plans(database_url, ids["after"])
+    database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    section = ROOT / "instance" / f"bench-{database}.md"
+    _write_report(section, database_url, summary, build_seconds, results, base, write, history, rss,
+                  statements, plans, seconds, ids["overdue"])
+    parts = [(ROOT / "bench" / "summary.md").read_text()]
+    parts += [path.read_text() for path in (ROOT / "instance" / "bench-sqlite.md",
+                                            ROOT / "instance" / "bench-postgresql.md") if path.exists()]
+    Path(options.output).write_text("\n".join(parts))
+    print(section.read_text())
+
+
+def _pages(ids: dict) -> dict[str, tuple[str, str]]:
+    """The pages measured: (username, path), with ids sampled in the database measured."""
+    return {
+        "dashboard, coordinator": ("vanphong", "/"),
+        "dashboard, monitor": ("lanhdao", "/"),
+        "dashboard, commune officer": ("tamphuoc", "/"),
+        "overdue list, page 1": ("vanphong", "/tasks?task_class=open_overdue"),
+        "overdue list, page 500 (keyset)": ("vanphong", f"/tasks?task_class=open_overdue&after={ids['after']}"),
+        "task page": ("tamphuoc", f"/tasks/{ids['task']}"),
+        "directive page (province-wide)": ("vanphong", f"/directives/{ids['directive']}"),
+        "/teams": ("vanphong", "/teams"),
+        "/outreach, coordinator": ("vanphong", "/outreach"),
+        "/support, coordinator": ("vanphong", "/support"),
+        "/reports, coordinator": ("vanphong", "/reports"),
+        ".xlsx export, commune's tasks": ("tamphuoc", "/tasks/export.xlsx"),
+    }
+
+
+def _small_url(database_url: str) -> str:
+    """The small province's database on the same kind of server: `<name>_small` for PostgreSQL (created when
+    missing), a file beside bench.db for SQLite."""
+    if not database_url.startswith("postgresql"):
+        return f"sqlite:///{ROOT / 'instance' / 'bench-small.db'}"
+    from sqlalchemy import create_engine, make_url, text
+    url = make_url(database_url)
+    small = url.set(database=f"{url.database}_small")
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": small.database}):
+            connection.execute(text(f'CREATE DATABASE "{small.database}"'))
+    engine.dispose()
+    return small.render_as_string(hide_password=False)
 
 
 def _sample_ids(env: dict) -> dict:
@@ -285,10 +331,16 @@ def _sample_ids(env: dict) -> dict:
             "tasks = db.session.scalars(select(Task.id).where(Task.lead_unit_id == unit).order_by(Task.id)).all();"
             "big = db.session.execute(select(Item.directive_id, func.count(Task.id)).join(Task)"
             ".group_by(Item.directive_id).order_by(func.count(Task.id).desc()).limit(1)).first();"
-            "print(tasks[0], big[0], ','.join(map(str, tasks[:40])))")
+            "from app.clock import today; from app.tasks.classes import class_condition;"
+            "n = db.session.scalar(select(func.count(Task.id)).where(class_condition('open_overdue', today())));"
+            "row = db.session.execute(select(Task.open_deadline, Task.id).where(class_condition('open_overdue',"
+            " today())).order_by(Task.open_deadline, Task.id)"
+            ".offset(max(min(499 * 25, n - 1) - 1, 0)).limit(1)).first();"
+            "print(tasks[0], big[0], ','.join(map(str, tasks[:40])), f'{row[0].isoformat()}~{row[1]}', n)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout.split()
-    return {"task": int(out[0]), "directive": int(out[1]), "officer_tasks": [int(i) for i in out[2].split(",")]}
+    return {"task": int(out[0]), "directive": int(out[1]), "officer_tasks": [int(i) for i in out[2].split(",")],
+            "after": out[3], "overdue": int(out[4])}
 
 
 def _history_rows(env: dict, task_ids: list[int]) -> int:
@@ -300,20 +352,31 @@ def _history_rows(env: dict, task_ids: list[int]) -> int:
                               check=True).stdout.strip())
 
 
+def _server_version(database_url: str) -> str:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        version = connection.scalar(text("SELECT sqlite_version()" if sqlite else "SHOW server_version"))
+    engine.dispose()
+    return str(version)
+
+
 def _write_report(path, database_url, summary, build_seconds, results, last_base, write, history, rss,
-                  statements, plans, seconds) -> None:
+                  statements, plans, seconds, overdue) -> None:
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    version = _server_version(database_url)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
+    load = Path("/proc/loadavg").read_text().split()[:3]
     lines = [
-        "# Benchmarks", "",
+        f"## {database}", "",
         f"Written by `make bench` (bench/run.py) on {time.strftime('%Y-%m-%d %H:%M')} UTC."
         f" Machine: {os.cpu_count()} cores"
-        f" ({cpu}), Python {platform.python_version()}, {database}; gunicorn -w {WORKERS}, wrk -t2 -c16 -d{seconds}s.",
-        "Each page's req/s is divided by a bare Flask + SQLAlchemy + Jinja page (one query, one sort, one template,"
-        " `bench/baseline.py`) measured seconds before with the same settings. Ratios, not absolute numbers, are"
-        " what compares across machines.", "",
-        f"Data (built in {build_seconds:.0f} s by `flask --app wsgi seed-province`):", "",
+        f" ({cpu}), Python {platform.python_version()}, {database} {version}; gunicorn -w {WORKERS},"
+        f" wrk -t2 -c16 -d{seconds}s. Load average when the run ended: {' '.join(load)} (a shared machine).",
+        "", f"Data (built in {build_seconds:.0f} s by `flask --app wsgi seed-province`;"
+        f" {overdue:,} open overdue tasks):", "",
         "```", summary.strip(), "```",
         "", "| page | req/s | baseline req/s | ratio | p50 ms | p99 ms | body KB | non-2xx |",
         "|---|---|---|---|---|---|---|---|"]
@@ -328,13 +391,14 @@ def _write_report(path, database_url, summary, build_seconds, results, last_base
               f"{write['rps']:.1f} writes/s ({write['rps'] / last_base['rps']:.3f} of the baseline's "
               f"{last_base['rps']:.0f} req/s); {write['200']} accepted, {write['409']} conflicts (409), "
               f"{write['other']} other; {history} history rows written for them"
-              f" ({'every accepted write has its row' if history == write['200'] else 'MISMATCH'}).",
+              f" ({'every accepted write has its row' if history == write['200'] else 'MISMATCH'});"
+              f" the largest accepted htmx response {write['bytes'] / 1024:.1f} KB.",
               "", f"Peak resident memory of a gunicorn worker: {rss:.0f} MB.", "",
               "Statements per request (small province ≈ 1,000 tasks vs the large one):", "",
               "| page | small | large |", "|---|---|---|"]
     for name, count in statements["small"].items():
         lines.append(f"| {name} | {count} | {statements['large'].get(name)} |")
-    lines += ["", "Query plans:", ""]
+    lines += ["", f"Query plans ({database}):", ""]
     for name, plan in plans.items():
         lines += [f"{name}:", "", "```", plan, "```", ""]
     path.write_text("\n".join(lines) + "\n")

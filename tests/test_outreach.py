@@ -101,7 +101,8 @@ def test_the_full_page_neither_refetches_its_totals_nor_carries_out_of_band_bloc
 def test_a_commune_cannot_name_another_communes_village(app, client, auth, units):
     auth.login("tamdann", PASSWORD)
     response = client.post("/outreach", data=_form(units["foreign"]))
-    assert response.status_code == 422 and "Chỉ chọn thôn, khối phố trong danh sách." in response.text
+    # The form offers only the commune's villages; the service refuses any other posted.
+    assert response.status_code == 422 and "Hoạt động của xã chỉ được chọn thôn, khối phố của xã đó." in response.text
     assert _count(app) == 1 and _count(app, outreach_village) == 0
 
 

@@ -73,7 +73,7 @@ def test_lead_unit_moves_a_task_with_htmx_and_gets_status_history_and_counters(d
     assert response.status_code == 200
     body = response.text
     assert body.lstrip().startswith('<section id="status-region"')
-    assert 'id="history" class="card" hx-swap-oob="true"' in body
+    assert '<ol hx-swap-oob="afterbegin:#history-list">' in body and body.count("<li>\n") == 1  # the new entry
     assert 'id="unit-counts" class="card" hx-swap-oob="true"' in body
     assert "Đã họp 3 thôn" in body and "<html" not in body
     with demo.app_context():

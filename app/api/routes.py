@@ -126,7 +126,7 @@ def task_history(args, task_id: int, *, user):
 @documented(401, 403, 429)
 def team_coverage(*, user):
     """Community technology team coverage: the district and each commune (public figures, as on /cong-khai)."""
-    return {"district": coverage.district_coverage(), "communes": coverage.coverage_by_commune()}
+    return {"district": coverage.district_coverage(user), "communes": coverage.coverage_by_commune(user)}
 
 
 @bp.get("/outreach/totals")

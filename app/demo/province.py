@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from app.demo import seed as seed_demo
 from app.demo.directives import _at
@@ -222,9 +222,21 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
                     "wanted_by": today + timedelta(days=rng.randint(-60, 60)),
                     "status": rng.choice(list(TicketStatus)), "version": 1} for _ in range(tickets)]
     _insert(SupportTicket, ticket_rows)
+    _advance_sequences()
     db.session.commit()
     return {"units": len(units), "villages": len(villages), "tasks": len(tasks), "task updates": len(updates),
             "teams": len(teams), "outreach activities": activities, "support tickets": tickets}
+
+
+def _advance_sequences() -> None:
+    """PostgreSQL: the rows above were inserted with their ids; move each id sequence past them (else the next
+    row written through the portal collides with one of them)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c:
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
 
 
 @click.command("seed-province")

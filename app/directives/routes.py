@@ -68,7 +68,9 @@ def show(directive_id: int):
 
 
 def _show_context(directive: Directive, item_form: ItemForm, status: int = 200) -> dict:
-    return {"directive": directive, "grid": directive_grid(directive, current_user, today()),
+    grid = directive_grid(directive, current_user, today(), paged=True)
+    grid.page.endpoint = "directives.show"  # the pager's links, also under a re-rendered item form (a POST)
+    return {"directive": directive, "grid": grid,
             "total_classes": TOTAL_CLASSES, "item_form": item_form, "status": status}
 
 

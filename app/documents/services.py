@@ -9,8 +9,9 @@ from app import audit
 from app.extensions import db
 from app.models import Organization, Task, User
 from app.permissions import scoped
-from app.tasks.classes import TaskClass, task_class_expr
+from app.tasks.classes import TaskClass, class_condition
 from app.tasks.queries import TaskFilters, task_list_query
+from app.teams.coverage import prime_progress
 
 # An annex longer than this is a sign the letter should go to fewer tasks (filter by directive).
 MAX_LISTED_TASKS = 300
@@ -20,7 +21,9 @@ def overdue_tasks_of(user: User, unit: Organization, today: date, directive_id: 
     """The unit's open tasks past their deadline that the user may see, oldest deadline first."""
     filters = TaskFilters(unit_id=unit.id, directive_id=directive_id, task_class=TaskClass.OPEN_OVERDUE.value)
     stmt = task_list_query(user, today, filters).limit(MAX_LISTED_TASKS)
-    return [row[0] for row in db.session.execute(stmt).unique()]
+    tasks = [row[0] for row in db.session.execute(stmt).unique()]
+    prime_progress(tasks)
+    return tasks
 
 
 def units_with_overdue_tasks(user: User, today: date, directive_id: int | None = None) -> list[tuple]:
@@ -28,7 +31,7 @@ def units_with_overdue_tasks(user: User, today: date, directive_id: int | None =
     from app.models import Item
     count = func.count(Task.id).label("overdue")
     stmt = (scoped(Task, user, select(Organization, count)).join(Organization, Organization.id == Task.lead_unit_id)
-            .where(task_class_expr(today) == TaskClass.OPEN_OVERDUE.value)
+            .where(class_condition(TaskClass.OPEN_OVERDUE, today))
             .group_by(Organization.id).order_by(count.desc(), Organization.sort_key))
     if directive_id:
         stmt = stmt.join(Task.item).where(Item.directive_id == directive_id)

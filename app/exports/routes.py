@@ -12,6 +12,7 @@ from app.exports import bp
 from app.exports.report import report_tables
 from app.exports.sheets import CSV_TYPE, XLSX_TYPE, Table, csv_chunks, xlsx_chunks
 from app.exports.tables import grid_table, task_table
+from app.forms import id_arg
 from app.models import Directive
 from app.permissions import get_or_404, require
 from app.reports.figures import report_figures
@@ -35,7 +36,7 @@ def _task_filters() -> tuple[TaskFilters, list[str]]:
     """The task list's filters read exactly as /tasks reads them (bad values ignored), and a line for each one
     used, as the file's heading says it."""
     form = TaskFilterForm(request.args)
-    form.offer(visible_lead_units(current_user), visible_directives(current_user))
+    form.offer(visible_lead_units(current_user), visible_directives(current_user, include=id_arg("directive")))
     form.validate()
     kept = {name: form[field].data for name, field in FILTERS if not form[field].errors and form[field].data}
     lines = []

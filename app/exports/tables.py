@@ -16,6 +16,7 @@ from app.labels import label
 from app.models import Directive, TaskStatus, User
 from app.permissions import scope_root, sees_everything
 from app.tasks.classes import TaskClass, class_of
+from app.teams.coverage import prime_progress
 
 # Rows read from the database per round trip (a server-side cursor on PostgreSQL).
 BATCH = 500
@@ -48,7 +49,7 @@ def _plain_labels(enum_type) -> dict:
 def _task_rows(app, engine, stmt: Select, today: date, statuses: dict, classes: dict) -> Iterator[tuple]:
     """The rows, read in batches through a session of their own while the response is sent.
 
-    Each batch is read inside an app context of its own (some column properties read a setting when they run)
+    Each batch is read inside an app context of its own (coverage reads a setting when it runs)
     that is closed before the batch is yielded: no context stays open across a yield, so a download abandoned
     half-way and closed later, in the middle of another request, pops nothing of that request's."""
     with Session(engine) as session:
@@ -58,7 +59,9 @@ def _task_rows(app, engine, stmt: Select, today: date, statuses: dict, classes: 
         while True:
             with app.app_context():
                 batch = []
-                for row in result.fetchmany(BATCH):
+                rows = result.fetchmany(BATCH)
+                prime_progress(row[0] for row in rows)  # the coverage tasks' progress, one query per batch
+                for row in rows:
                     number += 1
                     batch.append(_task_values(number, row, today, statuses, classes))
             if not batch:

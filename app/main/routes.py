@@ -10,8 +10,18 @@ from app.extensions import db
 from app.htmx import render
 from app.main import bp
 from app.permissions import public, require, sees_everything
-from app.support.services import overdue_tickets_for
-from app.tasks.queries import area_class_table, class_counts, due_soon_tasks, overdue_tasks, unit_class_table
+from app.support.services import overdue_ticket_count, overdue_tickets_for
+from app.tasks.queries import (
+    area_class_table,
+    class_counts,
+    due_soon_tasks,
+    led_class_counts,
+    overdue_tasks,
+    total_counts,
+    unit_class_table,
+)
+
+TABLE_UNITS = 25  # the district table's rows: the units with the most overdue tasks (a district has about 20)
 
 
 @bp.get("/")
@@ -25,13 +35,16 @@ def dashboard():
     now = today()
     district = sees_everything(current_user)
     unit_id = None if district else current_user.organization_id
-    return render("main/dashboard.html", today=now,
-                  counts=class_counts(current_user, now, unit_id),
+    led = led_class_counts(current_user, now) if district else None  # one scan of the tasks for three tables
+    unit_rows = unit_class_table(current_user, now, led) if district else None
+    return render("main/dashboard.html", today=now, led=led,
+                  counts=total_counts(led) if district else class_counts(current_user, now, unit_id),
                   cooperating_counts=None if district else class_counts(current_user, now, unit_id, cooperating=True),
                   overdue=overdue_tasks(current_user, now),
                   due_soon=due_soon_tasks(current_user, now),
                   overdue_tickets=overdue_tickets_for(current_user, now),
-                  unit_rows=unit_class_table(current_user, now) if district else None,
+                  overdue_ticket_count=overdue_ticket_count(current_user, now),
+                  unit_rows=unit_rows[:TABLE_UNITS] if district else None, unit_count=len(unit_rows or ()),
                   area_rows=area_class_table(current_user, now) if district else None)
 
 

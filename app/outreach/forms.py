@@ -28,8 +28,9 @@ class ActivityForm(Form):
     kind = SelectField(_l("Kind"), choices=choices(OUTREACH_KIND_LABELS))
     title = StringField(_l("Title"), filters=[strip], validators=[
         DataRequired(_l("Enter a title.")), Length(max=300)])
+    # The choices are what the form offers; the service checks any posted village or task (app.outreach.services).
     village_ids = SelectMultipleField(
-        _l("Villages"), coerce=int, validate_choice=True,
+        _l("Villages"), coerce=int, validate_choice=False,
         invalid_choice_message=_l("Choose only from the villages listed."),
         invalid_value_message=_l("Choose only from the villages listed."))
     participants = _count(_l("Participants"))
@@ -40,4 +41,4 @@ class ActivityForm(Form):
     helped_online_safety = _count(_l("Staying safe online"))
     helped_local_platforms = _count(_l("Local digital platforms"))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Length(max=2000)])
-    task_id = SelectField(_l("Task"), coerce=int, validate_choice=True, default=NO_TASK)
+    task_id = SelectField(_l("Task"), coerce=int, validate_choice=False, default=NO_TASK)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.forms import form_status, submit
+from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import OutreachActivity
 from app.outreach import bp, services
@@ -15,20 +15,37 @@ from app.pager import paginate
 from app.permissions import can, get_or_404, require, sees_everything
 
 FIELDS = ("held_on", "kind", "title", "note", *COUNT_FIELDS)
+SHOWN_UNITS = 15  # the totals per unit name the most active; the period report lists every unit
 
 
-def _prepare(form: ActivityForm, units) -> list:
-    """Fill the choices the user may pick; returns the villages for the checkboxes."""
+def _chosen_unit(form: ActivityForm, units) -> object | None:
+    """The unit the activity is logged for: the only one, or the one chosen (posted, or on a GET the unit the list
+    is filtered by, `?unit=`)."""
+    if len(units) == 1:
+        return units[0]
+    wanted = form.organization_id.data if request.method == "POST" else id_arg("unit")
+    return next((unit for unit in units if unit.id == wanted), None)
+
+
+def _prepare(form: ActivityForm, units, unit=None) -> list:
+    """Fill the choices for the unit the activity is for; returns the villages for the checkboxes.
+
+    A user who logs for many units chooses one first (the list's unit filter, a plain GET), then the form offers its
+    villages and its open tasks nearest their deadline: every choice is bounded, whatever the province's size.
+    """
+    unit = unit or _chosen_unit(form, units)
     if len(units) == 1:
         del form.organization_id
     else:
-        form.organization_id.choices = [(unit.id, unit.name) for unit in units]
-    villages = services.villages_for(units)
+        form.organization_id.choices = [(unit.id, unit.name)] if unit else []
+        form.organization_id.data = unit.id if unit else None
+    villages = services.villages_for(unit) if unit else []
     form.village_ids.choices = [(village.id, village.name) for village in villages]
     if form.task_id.data is None:  # an activity without a task, or no task offered
         form.task_id.data = NO_TASK
+    tasks = services.task_choices(unit, form.task_id.data or None) if unit else []
     form.task_id.choices = [(NO_TASK, _("None"))] + [
-        (task.id, f"{task.item.title} ({task.lead_unit.short_name})") for task in services.tasks_for(units)]
+        (task.id, f"{task.item.title} ({task.lead_unit.short_name})") for task in tasks]
     return villages
 
 
@@ -47,9 +64,11 @@ def _page_context(form=None, villages=()) -> dict:
     """Everything the page shows for its filters."""
     flt = services.OutreachFilter.from_args(_filter_args())
     page = paginate(services.activities(current_user, flt), args=flt.as_args())
+    by_unit = services.totals_by_unit(current_user, flt, limit=SHOWN_UNITS + 1)
     return dict(flt=flt, page=page, rows=page.items, form=form, villages=villages,
                 units=services.outreach_units(current_user) if sees_everything(current_user) else [],
-                by_unit=services.totals_by_unit(current_user, flt), by_kind=services.totals_by_kind(current_user, flt),
+                by_unit=by_unit[:SHOWN_UNITS], more_units=len(by_unit) > SHOWN_UNITS,
+                by_kind=services.totals_by_kind(current_user, flt),
                 overall=services.overall_totals(current_user, flt))
 
 
@@ -60,7 +79,7 @@ def index():
     units = services.loggable_units(current_user) if can(current_user, "outreach.log") else []
     form = ActivityForm(formdata=None) if units else None
     villages = _prepare(form, units) if units else ()
-    return render("outreach/index.html", "results", **_page_context(form, villages))
+    return render("outreach/index.html", "results", many_units=len(units) > 1, **_page_context(form, villages))
 
 
 @bp.post("/outreach")
@@ -76,11 +95,14 @@ def create():
     if activity and not is_fragment_request():
         flash(_("Activity logged."), "success")
         return redirect_to(url_for("outreach.index"))
+    many_units = len(units) > 1
     if not activity:
-        return render("outreach/index.html", "log_form", status=422, **_page_context(form, villages))
+        return render("outreach/index.html", "log_form", status=422, many_units=many_units,
+                      **_page_context(form, villages))
+    unit = _chosen_unit(form, units)
     form = ActivityForm(formdata=None)
-    return render("outreach/index.html", "log_form", "results", logged=activity, oob=True,
-                  **_page_context(form, _prepare(form, units)))
+    return render("outreach/index.html", "log_form", "results", logged=activity, oob=True, many_units=many_units,
+                  **_page_context(form, _prepare(form, units, unit)))
 
 
 @bp.route("/outreach/<int:activity_id>/edit", methods=["GET", "POST"])

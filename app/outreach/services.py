@@ -88,13 +88,14 @@ def _sums():
               for column in SKILL_COLUMNS))
 
 
-def totals_by_unit(user: User, flt: OutreachFilter):
-    """Per unit: activities, participants, households, people helped per skill; most active first."""
+def totals_by_unit(user: User, flt: OutreachFilter, limit: int | None = None):
+    """Per unit: activities, participants, households, people helped per skill; most active first (the first
+    `limit` units)."""
     stmt = flt.apply(scoped(OutreachActivity, user, select(Organization.name, *_sums())
                             .join(OutreachActivity.organization)))
     stmt = stmt.group_by(Organization.id, Organization.name).order_by(func.count(OutreachActivity.id).desc(),
-                                                                       Organization.name)
-    return db.session.execute(stmt).all()
+                                                                       Organization.name, Organization.id)
+    return db.session.execute(stmt.limit(limit)).all()
 
 
 def totals_by_kind(user: User, flt: OutreachFilter):
@@ -121,12 +122,17 @@ def loggable_units(user: User) -> list[Organization]:
             if can(user, "outreach.log", OutreachActivity(organization_id=unit.id))]
 
 
-def villages_for(units: list[Organization]) -> list[Village]:
-    """The villages an activity of these units may name: a commune's own villages; a union, any village."""
+def villages_for(unit: Organization) -> list[Village]:
+    """The villages the form offers for an activity of this unit: a commune's own villages; for a union, those of
+    the communes beside it in the tree (its district), never every village of the province."""
     stmt = (select(Village).join(Village.commune).options(contains_eager(Village.commune))
             .where(Organization.active.is_(True)))
-    if all(unit.is_commune_level for unit in units):
-        stmt = stmt.where(Village.commune_id.in_([unit.id for unit in units]))
+    if unit.is_commune_level:
+        stmt = stmt.where(Village.commune_id == unit.id)
+    else:
+        same_parent = (Organization.parent_id.is_(None) if unit.parent_id is None
+                       else Organization.parent_id == unit.parent_id)
+        stmt = stmt.where(same_parent, Organization.kind.in_(COMMUNE_LEVEL))
     return list(db.session.scalars(stmt.order_by(Organization.sort_key, Village.sort_key)))
 
 
@@ -136,10 +142,20 @@ def _tasks_of(unit_ids):
                                Task.status != TaskStatus.CANCELLED))
 
 
-def tasks_for(units: list[Organization]) -> list[Task]:
-    """Tasks an activity of these units may count towards: those the units lead or co-operate on."""
-    stmt = _tasks_of([unit.id for unit in units]).options(selectinload(Task.item), selectinload(Task.lead_unit))
-    return list(db.session.scalars(stmt.order_by(Task.deadline, Task.id)))
+TASK_CHOICES = 30  # the task select offers this unit's open tasks nearest their deadline, and the current one
+
+
+def task_choices(unit: Organization, current_task_id: int | None = None) -> list[Task]:
+    """Tasks the form offers for an activity of this unit: its open tasks (led or co-operated on) nearest their
+    deadline, at most TASK_CHOICES, plus the activity's current task; any task of the unit is accepted."""
+    stmt = (_tasks_of([unit.id]).where(Task.open_deadline.is_not(None))
+            .options(selectinload(Task.item), selectinload(Task.lead_unit))
+            .order_by(Task.open_deadline, Task.id).limit(TASK_CHOICES))
+    tasks = list(db.session.scalars(stmt))
+    if current_task_id and all(task.id != current_task_id for task in tasks):
+        current = db.session.scalar(_tasks_of([unit.id]).where(Task.id == current_task_id))
+        tasks += [current] if current else []
+    return tasks
 
 
 def _checked(organization_id: int, village_ids: list[int], task_id: int | None):

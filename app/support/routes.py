@@ -8,6 +8,7 @@ from app.clock import today
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import TICKET_TRANSITIONS, SupportTicket
+from app.pager import paginate
 from app.permissions import get_or_404, require
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
@@ -22,8 +23,9 @@ DONE_MESSAGES = {"take": _l("Ticket taken."), "done": _l("Marked done."), "confi
 def index():
     """The tickets the user may see, open ones first, overdue ones highlighted."""
     status_filter = request.args.get("status", "")
-    return render("support/index.html", "ticket_list", rows=services.tickets_for(current_user, status_filter),
-                  status_filter=status_filter, can_file=bool(services.requesting_units(current_user)))
+    page = paginate(services.tickets_for(current_user, status_filter), args={"status": status_filter}, rows=True)
+    return render("support/index.html", "ticket_list", page=page, status_filter=status_filter,
+                  can_file=bool(services.requesting_units(current_user)))
 
 
 @bp.route("/support/new", methods=["GET", "POST"])

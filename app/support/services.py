@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app import submissions
@@ -50,8 +50,8 @@ def is_overdue(ticket: SupportTicket, today: date) -> bool:
     return bool(ticket.wanted_by and ticket.wanted_by < today and ticket.status in OPEN_STATUSES)
 
 
-def tickets_for(user: User, status: str | None = None, today: date | None = None):
-    """(ticket, overdue) pairs the user may see: open ones first, then by wanted-by date, newest first."""
+def tickets_for(user: User, status: str | None = None, today: date | None = None) -> Select:
+    """Rows of (ticket, overdue) the user may see: open ones first, then by wanted-by date, newest first (to page)."""
     today = today or district_today()
     overdue = overdue_condition(today)
     stmt = (scoped(SupportTicket, user, select(SupportTicket, overdue.label("overdue")))
@@ -63,15 +63,27 @@ def tickets_for(user: User, status: str | None = None, today: date | None = None
         stmt = stmt.where(overdue)
     elif status in set(TicketStatus):
         stmt = stmt.where(SupportTicket.status == status)
-    return [(ticket, bool(flag)) for ticket, flag in db.session.execute(stmt)]
+    return stmt
 
 
-def overdue_tickets_for(user: User, today: date | None = None) -> list[SupportTicket]:
-    """Overdue tickets the user may see (a commune's own, a partner's own, all for district staff), oldest first."""
+OVERDUE_TICKETS_SHOWN = 20  # the dashboard's list; /support?status=overdue pages through all of them
+
+
+def overdue_tickets_for(user: User, today: date | None = None,
+                        limit: int | None = OVERDUE_TICKETS_SHOWN) -> list[SupportTicket]:
+    """Overdue tickets the user may see (a commune's own, a partner's own, all for district staff), oldest first;
+    the first `limit` of them."""
     stmt = (scoped(SupportTicket, user).where(overdue_condition(today or district_today()))
             .options(selectinload(SupportTicket.commune), selectinload(SupportTicket.partner))
-            .order_by(SupportTicket.wanted_by, SupportTicket.id))
+            .order_by(SupportTicket.wanted_by, SupportTicket.id).limit(limit))
     return list(db.session.scalars(stmt))
+
+
+def overdue_ticket_count(user: User, today: date | None = None) -> int:
+    """How many tickets overdue_tickets_for() would list without a limit."""
+    stmt = scoped(SupportTicket, user, select(func.count(SupportTicket.id))).where(
+        overdue_condition(today or district_today()))
+    return db.session.scalar(stmt)
 
 
 def requesting_units(user: User) -> list[Organization]:

@@ -7,12 +7,13 @@ from datetime import date
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from app.calendar import due_soon_until
 from app.extensions import db
-from app.models import CLOSED_STATUSES, Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
+from app.models import Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
 from app.models.org import PATH_END
+from app.pager import Keyset
 from app.permissions import can, child_areas, in_subtree, scoped
-from app.tasks.classes import REPORTED_CLASSES, TaskClass, task_class_expr
+from app.tasks.classes import REPORTED_CLASSES, TaskClass, class_condition, due_soon_condition, task_class_expr
+from app.teams.coverage import prime_progress
 from app.vntext import like_contains, sort_key
 
 
@@ -46,19 +47,21 @@ def class_counts(user: User, today: date, unit_id: int | None = None, *,
     return counts
 
 
-def overdue_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
+def _first(stmt: Select, limit: int) -> list[Task]:
+    """The first open tasks of `stmt` by deadline, read in the order of the (open_deadline, id) index."""
+    tasks = db.session.scalars(with_details(stmt).order_by(Task.open_deadline, Task.id).limit(limit)).unique().all()
+    prime_progress(tasks)
+    return tasks
+
+
+def overdue_tasks(user: User, today: date, limit: int = 12) -> list[Task]:
     """Open tasks past their effective deadline, oldest deadline first."""
-    stmt = scoped(Task, user).where(task_class_expr(today) == TaskClass.OPEN_OVERDUE.value)
-    return db.session.scalars(with_details(stmt).order_by(Task.effective_deadline_expr(), Task.id)
-                              .limit(limit)).unique().all()
+    return _first(scoped(Task, user).where(class_condition(TaskClass.OPEN_OVERDUE, today)), limit)
 
 
-def due_soon_tasks(user: User, today: date, limit: int = 20) -> list[Task]:
+def due_soon_tasks(user: User, today: date, limit: int = 12) -> list[Task]:
     """Open tasks whose effective deadline falls within the next 3 working days (app.calendar.due_soon_until)."""
-    deadline = Task.effective_deadline_expr()
-    stmt = scoped(Task, user).where(Task.status.not_in(CLOSED_STATUSES),
-                                    deadline.between(today, due_soon_until(today)))
-    return db.session.scalars(with_details(stmt).order_by(deadline, Task.id).limit(limit)).unique().all()
+    return _first(scoped(Task, user).where(due_soon_condition(today)), limit)
 
 
 @dataclass
@@ -74,13 +77,39 @@ class UnitRow:
         return sum(self.counts[cls] for cls in REPORTED_CLASSES)
 
 
-def unit_class_table(user: User, today: date) -> list[UnitRow]:
-    """Per unit of the user's subtree, the tasks it leads in each class, and how many it co-operates on; most
-    overdue first."""
+def led_class_counts(user: User, today: date) -> list[tuple]:
+    """(unit id, name, short name, class, tasks) for every lead unit in the user's scope: one grouped query that the
+    district dashboard reads for its counts, its unit table and its overview (every task has one lead unit)."""
     task_class = task_class_expr(today).label("task_class")
-    led = (select(Organization.id, Organization.name, task_class, func.count(Task.id))
-           .join(Task, Task.lead_unit_id == Organization.id).where(in_subtree(Organization.id, user))
-           .group_by(Organization.id, Organization.name, task_class))
+    stmt = (scoped(Task, user, select(Organization.id, Organization.name, Organization.short_name, task_class,
+                                      func.count(Task.id)))
+            .join(Organization, Organization.id == Task.lead_unit_id)
+            .group_by(Organization.id, Organization.name, Organization.short_name, task_class))
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def total_counts(led: list[tuple]) -> dict[TaskClass, int]:
+    """The class counts of led_class_counts() rows summed over the units (what class_counts() gives for them)."""
+    counts = {cls: 0 for cls in COUNTED_CLASSES}
+    for _unit_id, _name, _short_name, cls, count in led:
+        counts[TaskClass(cls)] += count
+    return counts
+
+
+def unit_class_table(user: User, today: date, led: list[tuple] | None = None) -> list[UnitRow]:
+    """Per unit of the user's subtree, the tasks it leads in each class, and how many it co-operates on; most
+    overdue first.
+
+    `led`: the rows of led_class_counts() when the caller has them already.
+    """
+    if led is None:
+        task_class = task_class_expr(today).label("task_class")
+        led = db.session.execute(select(Organization.id, Organization.name, Organization.short_name, task_class,
+                                        func.count(Task.id))
+                                 .join(Task, Task.lead_unit_id == Organization.id)
+                                 .where(in_subtree(Organization.id, user))
+                                 .group_by(Organization.id, Organization.name, Organization.short_name,
+                                           task_class)).all()
     cooperating = (select(Organization.id, Organization.name, func.count(task_cooperator.c.task_id))
                    .join(task_cooperator, task_cooperator.c.organization_id == Organization.id)
                    .where(in_subtree(Organization.id, user))
@@ -90,7 +119,7 @@ def unit_class_table(user: User, today: date) -> list[UnitRow]:
     def row_of(unit_id: int, name: str) -> UnitRow:
         return rows.setdefault(unit_id, UnitRow(unit_id, name, {c: 0 for c in COUNTED_CLASSES}))
 
-    for unit_id, name, cls, count in db.session.execute(led):
+    for unit_id, name, _short_name, cls, count in led:
         row_of(unit_id, name).counts[TaskClass(cls)] = count
     for unit_id, name, count in db.session.execute(cooperating):
         row_of(unit_id, name).cooperating = count
@@ -134,8 +163,8 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
         stmt = stmt.where(Task.lead_unit_id == filters.unit_id)
     if filters.directive_id:
         stmt = stmt.where(Item.directive_id == filters.directive_id)
-    if filters.task_class:
-        stmt = stmt.where(task_class == filters.task_class)
+    if filters.task_class:  # comparisons on the stored deadlines, which an index serves (no CASE in the WHERE)
+        stmt = stmt.where(class_condition(filters.task_class, today))
     if filters.status:
         stmt = stmt.where(Task.status == TaskStatus(filters.status))
     if filters.q:  # case, diacritics and wildcards typed by users do not matter (app.vntext)
@@ -145,6 +174,16 @@ def task_list_query(user: User, today: date, filters: TaskFilters) -> Select:
     return with_details(stmt).order_by(deadline.is_(None), deadline, Task.id)
 
 
+# Open classes have a deadline (open_deadline is not NULL): their list pages by keyset on the (open_deadline, id)
+# index, the same order as the task list's (effective deadline, then id).
+OPEN_KEYSET = Keyset(Task.open_deadline, Task.id, key_of=lambda row: (row[0].open_deadline, row[0].id))
+
+
+def task_list_keyset(filters: TaskFilters) -> Keyset | None:
+    """The keyset the filtered task list pages by, when its order allows one."""
+    return OPEN_KEYSET if filters.task_class in (TaskClass.OPEN_OVERDUE, TaskClass.OPEN_ON_TIME) else None
+
+
 def visible_lead_units(user: User) -> list[Organization]:
     """The units leading a task the user may see, grouped and ordered as unit pickers are."""
     led = scoped(Task, user, select(Task.lead_unit_id))
@@ -152,11 +191,20 @@ def visible_lead_units(user: User) -> list[Organization]:
                               .order_by(*Organization.picker_order())).all()
 
 
-def visible_directives(user: User) -> list[Directive]:
-    """The directives with a task the user may see, newest first."""
+DIRECTIVE_CHOICES = 30  # the task list's directive filter offers the newest; the search box finds any other
+
+
+def visible_directives(user: User, limit: int | None = DIRECTIVE_CHOICES,
+                       include: int | None = None) -> list[Directive]:
+    """The directives with a task the user may see, newest first: the first `limit`, and `include` (the one
+    chosen) when the user may see it."""
     with_tasks = scoped(Task, user, select(Item.directive_id).join(Task.item))
-    return db.session.scalars(select(Directive).where(Directive.id.in_(with_tasks))
-                              .order_by(Directive.issued_on.desc(), Directive.id.desc())).all()
+    visible = select(Directive).where(Directive.id.in_(with_tasks))
+    directives = db.session.scalars(visible.order_by(Directive.issued_on.desc(), Directive.id.desc())
+                                    .limit(limit)).all()
+    if include and all(directive.id != include for directive in directives):
+        directives += db.session.scalars(visible.where(Directive.id == include)).all()
+    return directives
 
 
 def reader_of(task: Task, user: User) -> str:

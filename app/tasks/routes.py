@@ -7,14 +7,17 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import today
 from app.extensions import db
-from app.forms import form_status, submit
+from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, OrgKind, Task, TaskStatus, TaskUpdate
-from app.pager import paginate
+from app.pager import paginate, paginate_keyset
 from app.permissions import can, get_or_404, require, units_in_scope
 from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
+from app.teams.coverage import prime_progress
+
+HISTORY_SHOWN = 30  # the task page's latest changes; an htmx change sends back only the new one
 
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
            ("q", "q"))
@@ -25,11 +28,15 @@ FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "t
 def index():
     """Tasks in the user's scope, filtered and paginated; htmx swaps only the results."""
     form = TaskFilterForm(request.args)
-    form.offer(queries.visible_lead_units(current_user), queries.visible_directives(current_user))
+    form.offer(queries.visible_lead_units(current_user),
+               queries.visible_directives(current_user, include=id_arg("directive")))
     valid = form.validate()
     kept = {field: form[field].data for _name, field in FILTERS if not form[field].errors}
     filters = queries.TaskFilters(**{name: kept[field] for name, field in FILTERS if field in kept})
-    page = paginate(queries.task_list_query(current_user, today(), filters), args=kept, rows=True)
+    stmt = queries.task_list_query(current_user, today(), filters)
+    keyset = queries.task_list_keyset(filters)
+    page = paginate_keyset(stmt, keyset, args=kept, rows=True) if keyset else paginate(stmt, args=kept, rows=True)
+    prime_progress(task for task, _class in page.items)
     return render("tasks/index.html", "results", form=form, page=page, valid=valid)
 
 
@@ -48,8 +55,10 @@ def _status_form(task: Task, formdata=None) -> StatusForm:
 def _page_context(task: Task, status_form: StatusForm | None = None, note_form: NoteForm | None = None, **extra):
     """What the task page and its fragments show."""
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
-                                 .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
-    return {"task": task, "task_class": class_of(task, today()), "history": history,
+                                 .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())
+                                 .limit(HISTORY_SHOWN + 1)).all()
+    return {"task": task, "task_class": class_of(task, today()), "history": history[:HISTORY_SHOWN],
+            "history_more": len(history) > HISTORY_SHOWN,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
@@ -86,8 +95,8 @@ def update_status(task_id: int):
     if not is_fragment_request():
         flash(_("Task updated."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
-    return render("tasks/show.html", "status_region", "history", "facts", "unit_counts",
-                  **_page_context(task, saved=True))
+    return render("tasks/show.html", "status_region", "history_new", "facts", "unit_counts",
+                  **_page_context(task, saved=True, new_entry=True))
 
 
 @bp.post("/tasks/<int:task_id>/notes")

@@ -1,7 +1,8 @@
 """Community Technology Team coverage: villages with a team that counts ÷ all villages, in SQL (DESIGN §5).
 
 One definition of "a team counts" (`team_counts`), one of "a village is covered" (`village_covered`); the commune
-and district figures, the teams page and the progress of team-coverage tasks (`Task.shown_progress`) all use them.
+and district figures, the teams page and the progress of team-coverage tasks (`Task.shown_progress`, read per page by
+`prime_progress`) all use them.
 A team counts when it is active and has at least TEAM_MIN_MEMBERS active members, its leader among them.
 """
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, case, exists, func, select
-from sqlalchemy.orm import column_property, contains_eager
+from sqlalchemy import and_, bindparam, case, event, exists, func, select
+from sqlalchemy.orm import Session, contains_eager, object_session
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Kpi, Organization, Task, Team, TeamMember, TeamPosition, Village
@@ -98,11 +99,21 @@ def _active_commune_level():
     return and_(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
 
 
+def coverage_by_commune_query(user=None):
+    """SQL rows: every active commune-level unit of the user's subtree, by name, including one with no villages
+    (0 of 0); to page."""
+    return subtree_scoped(Organization, user, _per_unit()).where(_active_commune_level()).order_by(
+        Organization.sort_key, Organization.id)
+
+
+def coverage_rows(rows) -> list[CommuneCoverage]:
+    """The rows of coverage_by_commune_query() as figures."""
+    return [_row_to_coverage(row) for row in rows]
+
+
 def coverage_by_commune(user=None) -> list[CommuneCoverage]:
     """Every active commune-level unit of the user's subtree, by name, including one with no villages (0 of 0)."""
-    stmt = subtree_scoped(Organization, user, _per_unit()).where(_active_commune_level()).order_by(
-        Organization.sort_key)
-    return [_row_to_coverage(row) for row in db.session.execute(stmt)]
+    return coverage_rows(db.session.execute(coverage_by_commune_query(user)))
 
 
 def coverage_of(commune_id: int) -> CommuneCoverage:
@@ -132,32 +143,67 @@ def coverage_targets(user=None) -> list[CoverageTarget]:
     return [CoverageTarget(item=item, percent=item.kpi_target, deadline=item.default_deadline) for item in items]
 
 
-def villages_without_team(user) -> list[Village]:
-    """The villages the user may see that have no active team, by commune and name."""
+def villages_without_team(user, commune_ids=None) -> list[Village]:
+    """The villages the user may see that have no active team, by commune and name (of these communes only)."""
     stmt = (scoped(Village, user).join(Village.commune)
             .options(contains_eager(Village.commune))
             .where(Organization.active.is_(True), ~has_active_team(Village.id))
             .order_by(Organization.sort_key, Village.sort_key))
+    if commune_ids is not None:
+        stmt = stmt.where(Village.commune_id.in_(commune_ids))
     return list(db.session.scalars(stmt))
 
 
-def _task_progress():
-    """SQL, per task: whether its progress comes from team coverage, and that coverage in whole percent.
-
-    A commune's task for an item carrying Kpi.TEAM_COVERAGE shows its covered villages ÷ all its villages
-    (rounded down); every other task shows the progress its unit reports.
-    """
-    # Correlated to the task only, so the expression also works in queries that join items or villages.
-    villages = (select(func.count(Village.id)).where(Village.commune_id == Task.lead_unit_id)
-                .correlate(Task).scalar_subquery())
-    covered = (select(func.count(Village.id))
-               .where(Village.commune_id == Task.lead_unit_id, village_covered(Village.id))
-               .correlate(Task).scalar_subquery())
-    driven = and_(select(Item.id).where(Item.id == Task.item_id, Item.kpi == Kpi.TEAM_COVERAGE)
-                  .correlate(Task).exists(), villages > 0)
-    return driven, case((driven, covered * 100 // villages), else_=Task.progress)
+# The progress of a team-coverage task is its commune's coverage, read for all tasks of a page in one grouped query
+# (prime_progress) and kept for the session's transaction: no per-task subquery in every task query.
+_CACHE_KEY = "coverage_by_unit"
 
 
-_kpi_driven, _shown_progress = _task_progress()
-Task.progress_from_coverage = column_property(case((_kpi_driven, True), else_=False))
-Task.shown_progress = column_property(_shown_progress)
+def _cache(session: Session) -> dict[int, CommuneCoverage]:
+    return session.info.setdefault(_CACHE_KEY, {})
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_coverage(session, *args) -> None:
+    """A write may change a team, a member or a village: read coverage again after it."""
+    session.info.pop(_CACHE_KEY, None)
+
+
+def _kpi_driven_item(task: Task) -> bool:
+    return task.item.kpi == Kpi.TEAM_COVERAGE
+
+
+def prime_progress(tasks) -> None:
+    """Read, in one grouped query, the coverage of every lead unit of these tasks whose item carries the KPI."""
+    tasks = list(tasks)
+    if not tasks:
+        return
+    session = object_session(tasks[0]) or db.session
+    cache = _cache(session)
+    wanted = {task.lead_unit_id for task in tasks if _kpi_driven_item(task)} - cache.keys()
+    if wanted:
+        for row in session.execute(_per_unit().where(Organization.id.in_(wanted))):
+            cache[row.id] = _row_to_coverage(row)
+
+
+def _coverage_for(task: Task) -> CommuneCoverage:
+    cache = _cache(object_session(task) or db.session)
+    if task.lead_unit_id not in cache:
+        prime_progress([task])
+    return cache[task.lead_unit_id]
+
+
+def _progress_from_coverage(task: Task) -> bool:
+    """A commune's task for an item carrying Kpi.TEAM_COVERAGE, in a unit with villages: progress is computed."""
+    return _kpi_driven_item(task) and _coverage_for(task).villages > 0
+
+
+def _shown_progress(task: Task) -> int:
+    """Covered villages ÷ all villages of the lead unit (rounded down) for a coverage task, else the typed progress."""
+    return _coverage_for(task).percent if _progress_from_coverage(task) else task.progress
+
+
+Task.progress_from_coverage = property(_progress_from_coverage)
+Task.shown_progress = property(_shown_progress)

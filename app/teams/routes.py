@@ -4,14 +4,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.clock import today
+from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import Team, TeamMember
-from app.permissions import get_or_404, require
+from app.models import Organization, Team, TeamMember, Village
+from app.pager import paginate
+from app.permissions import get_or_404, require, sees_everything
 from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
 MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
+COMMUNES_PER_PAGE = 10  # /teams: a page of communes, with their villages without a team and their teams
 
 
 def _village_choices(villages):
@@ -22,14 +25,31 @@ def _village_choices(villages):
     return groups
 
 
+def _offered_communes(form: TeamForm) -> list[int] | None:
+    """Whose villages the team form offers: an officer's scope is one unit (None: no narrowing); district staff get
+    the chosen (or posted) village's commune, else the first page of /teams' communes: a bounded select."""
+    if not sees_everything(current_user):
+        return None
+    village = db.session.get(Village, form.village_id.data) if isinstance(form.village_id.data, int) else None
+    if village is not None:
+        return [village.commune_id]
+    return list(db.session.scalars(coverage.coverage_by_commune_query().with_only_columns(Organization.id)
+                                   .limit(COMMUNES_PER_PAGE)))
+
+
 @bp.get("/teams")
 @require("team.view")
 def index():
-    """Coverage per commune and for the district against each KPI item's target, villages without a team,
-    the teams the user may see and why some do not count yet."""
-    return render("teams/index.html", coverage_rows=coverage.coverage_by_commune(current_user),
+    """Coverage per commune and for the district against each KPI item's target, then, for the communes of this
+    page, villages without a team, the teams the user may see and why some do not count yet."""
+    page = paginate(coverage.coverage_by_commune_query(current_user), rows=True, page_size=COMMUNES_PER_PAGE)
+    page.items = coverage.coverage_rows(page.items)
+    # District readers see the villages and teams of this page's communes; an officer's scope is already one unit.
+    communes = [row.commune_id for row in page.items] if sees_everything(current_user) else None
+    return render("teams/index.html", page=page, coverage_rows=page.items,
                   district=coverage.district_coverage(current_user), targets=coverage.coverage_targets(current_user),
-                  without_team=coverage.villages_without_team(current_user), teams=services.teams_for(current_user),
+                  without_team=coverage.villages_without_team(current_user, communes),
+                  teams=services.teams_for(current_user, communes),
                   min_members=current_app.config["TEAM_MIN_MEMBERS"], today=today())
 
 
@@ -38,7 +58,7 @@ def index():
 def new():
     """Register the team of a village that has none."""
     form = TeamForm(village_id=id_arg("village"))
-    form.village_id.choices = _village_choices(coverage.villages_without_team(current_user))
+    form.village_id.choices = _village_choices(coverage.villages_without_team(current_user, _offered_communes(form)))
     team = submit(form, lambda: services.register_team(
         actor=current_user, village_id=form.village_id.data, established_on=form.established_on.data,
         decision_number=form.decision_number.data))

@@ -167,11 +167,14 @@ def standing_of(team: Team) -> TeamRow:
     return TeamRow(team, members, bool(leader), bool(counts))
 
 
-def teams_for(user) -> list[TeamRow]:
-    """The active teams the user may see, by commune and village, each with whether it counts toward coverage."""
+def teams_for(user, commune_ids=None) -> list[TeamRow]:
+    """The active teams the user may see, by commune and village, each with whether it counts toward coverage
+    (of these communes only)."""
     stmt = (scoped(Team, user, _rows())
             .join(Team.village).join(Village.commune)
             .options(contains_eager(Team.village).contains_eager(Village.commune))
             .where(Team.active.is_(True)).order_by(Organization.sort_key, Village.sort_key))
+    if commune_ids is not None:
+        stmt = stmt.where(Village.commune_id.in_(commune_ids))
     return [TeamRow(team, members, bool(leader), bool(counts)) for team, members, leader, counts
             in db.session.execute(stmt)]
