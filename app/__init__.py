@@ -39,6 +39,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.outreach import bp as outreach_bp
+    from app.public import bp as public_bp
     from app.reports import bp as reports_bp
     from app.support import bp as support_bp
     from app.tasks import bp as tasks_bp
@@ -58,6 +59,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     app.register_blueprint(exports_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(public_bp)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

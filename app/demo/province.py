@@ -89,7 +89,8 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
                           "session_version": 1, "password_hash": password_hash})
             for v in range(villages_per_commune):
                 villages.append({"id": village_id, "name": f"Thôn {v + 1}", "kind": VillageKind.VILLAGE,
-                                 "commune_id": unit_id, "name_confirmed": True, "sort_key": sort_key(f"Thôn {v + 1}")})
+                                 "commune_id": unit_id, "name_confirmed": True, "sort_key": sort_key(f"Thôn {v + 1}"),
+                                 "search_text": fold(f"Thôn {v + 1}")})
                 village_id += 1
             communes.append(unit_id)
             unit_id, user_id = unit_id + 1, user_id + 1

@@ -98,9 +98,10 @@ def _active_commune_level():
     return and_(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
 
 
-def coverage_by_commune() -> list[CommuneCoverage]:
-    """Every active commune-level unit, by name, including one with no villages (0 of 0)."""
-    stmt = _per_unit().where(_active_commune_level()).order_by(Organization.sort_key)
+def coverage_by_commune(*within) -> list[CommuneCoverage]:
+    """Every active commune-level unit, by name, including one with no villages (0 of 0); `within`: SQL
+    conditions on Organization that limit the units (one district's, for the public page)."""
+    stmt = _per_unit().where(_active_commune_level(), *within).order_by(Organization.sort_key)
     return [_row_to_coverage(row) for row in db.session.execute(stmt)]
 
 
@@ -112,10 +113,10 @@ def coverage_of(commune_id: int) -> CommuneCoverage:
     return _row_to_coverage(row)
 
 
-def district_coverage() -> CommuneCoverage:
-    """All active commune-level units together."""
+def district_coverage(*within) -> CommuneCoverage:
+    """All active commune-level units together (those `within` selects, as for coverage_by_commune)."""
     stmt = (select(*_counts()).select_from(Organization).join(Village, Village.commune_id == Organization.id)
-            .where(_active_commune_level()))
+            .where(_active_commune_level(), *within))
     row = db.session.execute(stmt).one()
     name = str(_l("Whole district"))
     return CommuneCoverage(commune_id=None, name=name, villages=row.villages, covered=row.covered, short_name=name)

@@ -11,7 +11,7 @@ from app.permissions import get_or_404, require
 from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
-MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
+MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone", "publish_contact")
 
 
 def _village_choices(villages):
@@ -91,7 +91,7 @@ def add_member(team_id: int):
 @bp.route("/teams/members/<int:member_id>/edit", methods=["GET", "POST"])
 @require("team.manage")
 def edit_member(member_id: int):
-    """Change a member's name, position, affiliation or phone."""
+    """Change a member's name, position, affiliation, phone or consent to publication."""
     member = get_or_404(TeamMember, member_id, current_user, "team.manage")
     form = MemberForm(obj=member)
     if submit(form, lambda: services.update_member(
