@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from app.auth.rate_limit import public_limit
 from app.clock import today
 from app.extensions import limiter
-from app.forms import id_arg
+from app.forms import CONTROL_CHARACTERS, id_arg
 from app.htmx import render
 from app.pager import paginate
 from app.permissions import public
@@ -20,10 +20,12 @@ CACHE_SECONDS = 300
 
 
 def _search(communes) -> queries.VillageSearch:
-    """The list's filters from the query string; a commune that is not one of the district's is ignored."""
+    """The list's filters from the query string; control characters are dropped, a commune that is not one of
+    the district's is ignored."""
     commune_id = id_arg("commune")
     known = {commune.commune_id for commune in communes}
-    return queries.VillageSearch(q=request.args.get("q", "").strip()[:MAX_QUERY],
+    typed = CONTROL_CHARACTERS.sub("", request.args.get("q", ""))  # PostgreSQL refuses NUL in text
+    return queries.VillageSearch(q=typed.strip()[:MAX_QUERY],
                                  commune_id=commune_id if commune_id in known else None)
 
 
