@@ -63,6 +63,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")  # per client address, on POST /login
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token (per address without one)
+    # Per client address, on the public page (/cong-khai): a person paging and searching stays well below it.
+    PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "60 per minute")
     LOGIN_MAX_FAILURES = 5  # failed sign-ins in a row that lock the account ...
     LOGIN_LOCKOUT_MINUTES = 15  # ... for this long
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))  # unused sessions end

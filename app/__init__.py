@@ -45,6 +45,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.outreach import bp as outreach_bp
+    from app.public import bp as public_bp
     from app.reports import bp as reports_bp
     from app.support import bp as support_bp
     from app.tasks import bp as tasks_bp
@@ -67,6 +68,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app import api
     api.init_app(app)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(public_bp)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

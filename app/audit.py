@@ -96,7 +96,7 @@ FIELD_LABELS = {
     "cooperating_units": _l("Co-operating units"), "partner": _l("Partner"), "wanted_by": _l("Wanted by"),
     "village": _l("Village"), "established_on": _l("Established on"), "decision_number": _l("Decision number"),
     "position": _l("Position in the team"), "affiliation": _l("Affiliation"), "title": _l("Title"),
-    "held_on": _l("Date"),
+    "held_on": _l("Date"), "publish_contact": _l("Contact published"),
     "number": _l("Reference number"), "doc_type": _l("Document type"), "issuer": _l("Issuing body"),
     "issued_on": _l("Issue date"), "signer": _l("Signer"), "summary": _l("Summary"), "body": _l("Content / notes"),
     "final_deadline": _l("Final deadline"), "description": _l("Description"), "default_deadline": _l("Deadline"),

@@ -61,6 +61,33 @@ def commune(page: Page, password: str, phone: Page) -> None:
     shoot(phone, "phone-menu-360")
 
 
+def leadership(page: Page, password: str) -> None:
+    """Last month's report as the leadership reads it: the table of units, then the bars by class."""
+    sign_in(page, "lanhdao", password)
+    page.goto("/reports")
+    page.get_by_role("link", name="Tháng trước", exact=True).click()
+    page.wait_for_url(re.compile(r"period=month"))
+    page.evaluate("() => window.scrollBy(0, document.querySelector('#units-title').getBoundingClientRect().top - 16)")
+    shoot(page, "reports-1280")
+    page.evaluate("() => window.scrollBy(0, document.querySelector('#chart-units').getBoundingClientRect().top - 16)")
+    shoot(page, "reports-charts-1280")
+
+
+def phone_at(page: Page, path: str) -> Page:
+    page.goto(path)
+    return page
+
+
+def visitor(page: Page, phone: Page) -> None:
+    """The public page, without signing in, at 1280 px and on a phone."""
+    page.goto("/cong-khai")
+    shoot(page, "public-1280")
+    shoot(phone_at(phone, "/cong-khai"), "phone-public-360")
+    phone.goto("/cong-khai?q=tam")
+    phone.evaluate("() => window.scrollBy(0, document.querySelector('#villages').getBoundingClientRect().top - 8)")
+    shoot(phone, "phone-public-search-360")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:5000")
@@ -76,6 +103,8 @@ def main() -> None:
 
             district_office(new_page(WIDE), args.password)
             commune(new_page(WIDE), args.password, new_page(PHONE))
+            leadership(new_page(WIDE), args.password)
+            visitor(new_page(WIDE), new_page(PHONE))
         finally:
             browser.close()
 

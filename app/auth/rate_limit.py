@@ -1,4 +1,4 @@
-"""The sign-in rate limit, honest about where it is counted.
+"""The rate limits (sign-in, the public page), honest about where they are counted.
 
 With a shared store (RATELIMIT_STORAGE_URI=redis://...) every worker and server counts together and
 LOGIN_RATE_LIMIT holds as written. With the default in-memory store each worker process counts for itself, so each
@@ -24,10 +24,20 @@ def worker_processes() -> int:
     return max(1, int(value)) if value.isdigit() else 1
 
 
-def login_limit() -> str:
-    """This process's share of LOGIN_RATE_LIMIT (all of it when the store is shared), for Flask-Limiter."""
-    limit = parse(current_app.config["LOGIN_RATE_LIMIT"])
+def worker_share(setting: str) -> str:
+    """This process's share of the limit in the setting `setting` (all of it when the store is shared)."""
+    limit = parse(current_app.config[setting])
     if shared_store():
-        return current_app.config["LOGIN_RATE_LIMIT"]
+        return current_app.config[setting]
     share = max(1, limit.amount // worker_processes())
     return f"{share} per {limit.multiples} {limit.GRANULARITY.name}"
+
+
+def login_limit() -> str:
+    """This process's share of LOGIN_RATE_LIMIT, for Flask-Limiter."""
+    return worker_share("LOGIN_RATE_LIMIT")
+
+
+def public_limit() -> str:
+    """This process's share of PUBLIC_RATE_LIMIT (the public page, per client address), for Flask-Limiter."""
+    return worker_share("PUBLIC_RATE_LIMIT")

@@ -120,7 +120,7 @@ def seed_province(password: str, *, communes_per_district: int = 12, villages_pe
                 villages.append({"id": village_id, "name": f"{village} {v + 1}",
                                  "kind": VillageKind.URBAN_BLOCK if commune_level == "phường" else VillageKind.VILLAGE,
                                  "commune_id": unit_id, "name_confirmed": True,
-                                 "sort_key": sort_key(f"{village} {v + 1}")})
+                                 "sort_key": sort_key(f"{village} {v + 1}"), "search_text": fold(f"{village} {v + 1}")})
                 village_id += 1
             communes.append(unit_id)
             partner_of[unit_id] = partner["id"]

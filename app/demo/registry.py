@@ -41,6 +41,8 @@ CORE = [(TeamPosition.LEADER, Affiliation.VILLAGE_HEAD), (TeamPosition.DEPUTY, A
         (TeamPosition.MEMBER, Affiliation.YOUTH_UNION), (TeamPosition.MEMBER, Affiliation.WOMENS_UNION),
         (TeamPosition.MEMBER, Affiliation.POLICE)]
 EXTRA = (TeamPosition.MEMBER, Affiliation.PARTNER_STAFF)
+# Whose team leaders agreed to have their name and phone on the public page; Tam Dân's have not been asked yet.
+CONSENTING_COMMUNES = {"Tam Thành", "Tam Phước", "Phú Thịnh"}
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Ngô", "Hồ",
           "Đoàn", "Lương", "Đinh", "Mai", "Châu"]
@@ -152,7 +154,8 @@ def _seed_teams(rng: random.Random, units: dict, today: date) -> None:
                 female = affiliation == Affiliation.WOMENS_UNION or rng.random() < 0.3
                 team.members.append(TeamMember(
                     full_name=_person(rng, female), position=position, affiliation=affiliation, active=True,
-                    phone=rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10 ** 7):07d}"))
+                    phone=rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10 ** 7):07d}",
+                    publish_contact=position == TeamPosition.LEADER and commune_name in CONSENTING_COMMUNES))
             db.session.add(team)
             index += 1
 

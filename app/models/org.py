@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship, validates
 
 from app.extensions import db
-from app.vntext import sort_key
+from app.vntext import fold, sort_key
 
 
 class OrgKind(enum.StrEnum):
@@ -188,12 +188,15 @@ class Village(db.Model):
     # False for the placeholder names the demo gives to villages whose real name is not known yet.
     name_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_key: Mapped[str] = mapped_column(String(400), default="")
+    # The name folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
+    search_text: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     commune: Mapped[Organization] = relationship(back_populates="villages")
 
     @validates("name")
     def _keep_sort_key(self, key: str, name: str) -> str:
         self.sort_key = sort_key(name)
+        self.search_text = fold(name)[:120]
         return name
 
     def __str__(self) -> str:

@@ -5,7 +5,20 @@ import enum
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -64,6 +77,8 @@ class TeamMember(db.Model):
     affiliation: Mapped[Affiliation] = mapped_column(_enum(Affiliation, "affiliation"))
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The member agreed that their name and phone be shown on the public page (/cong-khai); off until they do.
+    publish_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     team: Mapped[Team] = relationship(back_populates="members")
 

@@ -98,11 +98,21 @@ def totals_by_unit(user: User, flt: OutreachFilter, limit: int | None = None):
     return db.session.execute(stmt.limit(limit)).all()
 
 
-def totals_by_kind(user: User, flt: OutreachFilter):
-    """Per kind of activity: the same sums."""
-    stmt = flt.apply(scoped(OutreachActivity, user, select(OutreachActivity.kind, *_sums())))
+def _by_kind(stmt: Select):
     return db.session.execute(stmt.group_by(OutreachActivity.kind)
                               .order_by(func.count(OutreachActivity.id).desc())).all()
+
+
+def totals_by_kind(user: User, flt: OutreachFilter):
+    """Per kind of activity: the same sums."""
+    return _by_kind(flt.apply(scoped(OutreachActivity, user, select(OutreachActivity.kind, *_sums()))))
+
+
+def totals_by_kind_held(start: date, end: date, *within):
+    """Per kind, the sums of every unit's activities held from start to end; `within`: SQL conditions on
+    Organization limiting the units (one district's, for the public page, which has no user to scope by)."""
+    return _by_kind(select(OutreachActivity.kind, *_sums()).join(OutreachActivity.organization)
+                    .where(OutreachActivity.held_on.between(start, end), *within))
 
 
 def overall_totals(user: User, flt: OutreachFilter):

@@ -99,10 +99,10 @@ def _active_commune_level():
     return and_(Organization.kind.in_(COMMUNE_LEVEL), Organization.active.is_(True))
 
 
-def coverage_by_commune_query(user=None):
+def coverage_by_commune_query(user=None, *within):
     """SQL rows: every active commune-level unit of the user's subtree, by name, including one with no villages
-    (0 of 0); to page."""
-    return subtree_scoped(Organization, user, _per_unit()).where(_active_commune_level()).order_by(
+    (0 of 0); to page. `within`: further SQL conditions on Organization (one district's units, for the public page)."""
+    return subtree_scoped(Organization, user, _per_unit()).where(_active_commune_level(), *within).order_by(
         Organization.sort_key, Organization.id)
 
 
@@ -111,9 +111,9 @@ def coverage_rows(rows) -> list[CommuneCoverage]:
     return [_row_to_coverage(row) for row in rows]
 
 
-def coverage_by_commune(user=None) -> list[CommuneCoverage]:
+def coverage_by_commune(user=None, *within) -> list[CommuneCoverage]:
     """Every active commune-level unit of the user's subtree, by name, including one with no villages (0 of 0)."""
-    return coverage_rows(db.session.execute(coverage_by_commune_query(user)))
+    return coverage_rows(db.session.execute(coverage_by_commune_query(user, *within)))
 
 
 def coverage_of(commune_id: int) -> CommuneCoverage:
@@ -124,10 +124,10 @@ def coverage_of(commune_id: int) -> CommuneCoverage:
     return _row_to_coverage(row)
 
 
-def district_coverage(user=None) -> CommuneCoverage:
-    """All active commune-level units of the user's subtree together."""
+def district_coverage(user=None, *within) -> CommuneCoverage:
+    """All active commune-level units of the user's subtree together (those `within` selects, as above)."""
     stmt = subtree_scoped(Organization, user, select(*_counts()).select_from(Organization).join(
-        Village, Village.commune_id == Organization.id)).where(_active_commune_level())
+        Village, Village.commune_id == Organization.id)).where(_active_commune_level(), *within)
     row = db.session.execute(stmt).one()
     root = scope_root(user)
     name = root.name if root is not None else str(_l("Whole district"))

@@ -1,6 +1,6 @@
 """Forms for a team and its members."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.admin.forms import PHONE_PATTERN, digits_only
@@ -33,3 +33,5 @@ class MemberForm(Form):
     affiliation = SelectField(_l("Affiliation"), choices=choices(AFFILIATION_LABELS))
     phone = StringField(_l("Phone"), filters=[digits_only], validators=[Optional(), Regexp(PHONE_PATTERN, message=_l(
         "Not a Vietnamese phone number (for example 0912345678)."))])
+    publish_contact = BooleanField(_l("Agrees to have their name and phone shown on the public page"),
+                                   default=False)

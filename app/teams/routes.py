@@ -13,7 +13,7 @@ from app.permissions import get_or_404, require, sees_everything
 from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
-MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone")
+MEMBER_FIELDS = ("full_name", "position", "affiliation", "phone", "publish_contact")
 COMMUNES_PER_PAGE = 10  # /teams: a page of communes, with their villages without a team and their teams
 
 
@@ -111,7 +111,7 @@ def add_member(team_id: int):
 @bp.route("/teams/members/<int:member_id>/edit", methods=["GET", "POST"])
 @require("team.manage")
 def edit_member(member_id: int):
-    """Change a member's name, position, affiliation or phone."""
+    """Change a member's name, position, affiliation, phone or consent to publication."""
     member = get_or_404(TeamMember, member_id, current_user, "team.manage")
     form = MemberForm(obj=member)
     if submit(form, lambda: services.update_member(

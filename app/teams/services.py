@@ -105,35 +105,39 @@ def _check_member(team: Team, position: TeamPosition, full_name: str, phone: str
 
 
 def _member_changes(member: TeamMember | None, full_name: str, position: str, affiliation: str,
-                    phone: str | None) -> dict:
+                    phone: str | None, publish_contact: bool) -> dict:
     """field -> (old, new) for the audit trail; the team is the member's own and never changes."""
     new = {"full_name": full_name, "position": TeamPosition(position), "affiliation": Affiliation(affiliation),
-           "phone": phone or None}
+           "phone": phone or None, "publish_contact": bool(publish_contact)}
     return {name: (getattr(member, name) if member else None, value) for name, value in new.items()}
 
 
-def add_member(team: Team, *, actor, full_name: str, position: str, affiliation: str, phone: str | None) -> TeamMember:
-    """A new active member; a team has at most one active leader."""
+def add_member(team: Team, *, actor, full_name: str, position: str, affiliation: str, phone: str | None,
+               publish_contact: bool = False) -> TeamMember:
+    """A new active member; a team has at most one active leader. Their name and phone are published only with
+    their consent (`publish_contact`)."""
     _check_member(team, TeamPosition(position), full_name, phone)
     member = TeamMember(team=team, full_name=full_name, position=TeamPosition(position),
-                        affiliation=Affiliation(affiliation), phone=phone or None, active=True)
+                        affiliation=Affiliation(affiliation), phone=phone or None, active=True,
+                        publish_contact=bool(publish_contact))
     db.session.add(member)
     db.session.flush()
-    record("team_member.create", member, actor=actor, changes=_member_changes(None, full_name, position, affiliation,
-                                                                              phone))
+    record("team_member.create", member, actor=actor, changes=_member_changes(
+        None, full_name, position, affiliation, phone, publish_contact))
     db.session.commit()
     return member
 
 
 def update_member(member: TeamMember, *, actor, full_name: str, position: str, affiliation: str,
-                  phone: str | None) -> TeamMember:
-    """Change a member's details; a member who has left stays as they were."""
+                  phone: str | None, publish_contact: bool = False) -> TeamMember:
+    """Change a member's details or consent to publication; a member who has left stays as they were."""
     if not member.active:
         raise RuleError(MEMBER_INACTIVE, "full_name")
     _check_member(member.team, TeamPosition(position), full_name, phone, member)
-    changes = _member_changes(member, full_name, position, affiliation, phone)
+    changes = _member_changes(member, full_name, position, affiliation, phone, publish_contact)
     member.full_name, member.position = full_name, TeamPosition(position)
     member.affiliation, member.phone = Affiliation(affiliation), phone or None
+    member.publish_contact = bool(publish_contact)
     record("team_member.update", member, actor=actor, changes=changes)
     db.session.commit()
     return member

@@ -23,6 +23,7 @@ class Screen(NamedTuple):
 
 SCREENS = [
     Screen("login", None, "/login"),
+    Screen("public", None, "/cong-khai"),
     # District office (coordinator)
     Screen("dashboard-coordinator", "vanphong", "/"),
     Screen("directives", "vanphong", "/directives"),
