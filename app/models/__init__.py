@@ -12,6 +12,8 @@ from app.models.directive import (
                                   TaskUpdate,
                                   task_cooperator,
 )
+from app.models.evidence import Attachment, AttachmentBlob, FileKind
+from app.models.extension import ExtensionDecision, ExtensionRequest
 from app.models.imports import ImportDraft
 from app.models.notification import Notification, NotificationKind
 from app.models.org import COMMUNE_LEVEL, Organization, OrgKind, Village, VillageKind
@@ -41,4 +43,5 @@ __all__ = [
     "Affiliation", "OutreachActivity", "OutreachKind", "SupportTicket", "Team", "TeamMember", "TeamPosition",
     "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
     "Role", "User", "Submission", "Notification", "NotificationKind",
+    "Attachment", "AttachmentBlob", "FileKind", "ExtensionDecision", "ExtensionRequest",
 ]
