@@ -10,10 +10,13 @@ from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Task, TaskStatus, TaskUpdate
+from app.evidence.forms import upload_body_limit, uploads_of
 from app.pager import paginate
 from app.permissions import can, get_or_404, require
 from app.tasks import bp, queries, services
+from app.request_limits import body_limit
 from app.tasks.classes import class_of
+from app.tasks.review_routes import review_context
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
 
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
@@ -41,7 +44,8 @@ def _status_form(task: Task, formdata=None) -> StatusForm:
         form = form_class(formdata=None, status=offered.value, progress=task.progress, version=task.version)
     else:
         form = form_class(formdata)
-    form.offer_statuses(can(current_user, "task.cancel", task))
+    form.offer_statuses(can(current_user, "task.cancel", task), services.may_mark_done(task, current_user),
+                        current=task.status.value)
     return form
 
 
@@ -49,12 +53,12 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
     """What the task page and its fragments show."""
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
-    return {"task": task, "task_class": class_of(task, today()), "history": history,
+    return {**review_context(task, history, extra), "task": task, "task_class": class_of(task, today()), "history": history,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
             "unit_counts": queries.class_counts(current_user, today(), unit_id=task.lead_unit_id),
-            "oob": is_fragment_request(), **extra}
+            "oob": is_fragment_request()}
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -65,6 +69,7 @@ def show(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/status")
+@body_limit(upload_body_limit)
 @require("task.update_status")
 def update_status(task_id: int):
     """Change status and progress; history and counters follow in the same response.
@@ -76,7 +81,7 @@ def update_status(task_id: int):
     form = _status_form(task, request.form)
     entry = submit(form, lambda: services.change_status(
         task, current_user, status=form.status.data, progress=form.progress.data if form.progress else None,
-        note=form.note.data, version=int(form.version.data)))
+        note=form.note.data, version=int(form.version.data), uploads=uploads_of(form.files)))
     if entry is None:
         if getattr(form, "conflict", None) is not None:
             db.session.refresh(task)
