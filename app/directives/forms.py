@@ -1,6 +1,6 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -73,6 +73,8 @@ class ItemForm(Form):
     default_deadline = DateField(_l("Deadline"), validators=[Optional()])
     kpi = SelectField(_l("Indicator"), choices=[("", _l("None: progress is reported by the unit"))]
                       + choices(KPI_LABELS), validators=[Optional()])
+    review_required = BooleanField(_l("The district office reviews a reported completion"), default=True)
+    evidence_required = BooleanField(_l("A completion report must carry an evidence file"), default=False)
 
 
 class AssignForm(Form):

@@ -82,6 +82,7 @@ def add_item(directive_id: int):
     item = submit(form, lambda: services.add_item(
         directive, current_user, title=form.title.data, description=form.description.data,
         default_deadline=form.default_deadline.data, kpi=form.kpi.data or None,
+        review_required=form.review_required.data, evidence_required=form.evidence_required.data,
         submission_key=form.submission_key.data))
     if item is None:
         return render("directives/show.html", "item_form", **_show_context(directive, form, form_status(form)))

@@ -34,7 +34,7 @@ GROUP_KINDS = {
 }
 
 DIRECTIVE_FIELDS = ("number", "doc_type", "issuer", "issued_on", "signer", "summary", "body", "final_deadline")
-ITEM_FIELDS = ("title", "description", "default_deadline", "kpi")
+ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "review_required", "evidence_required")
 # Long texts are kept in the audit trail by their beginning.
 AUDIT_TEXT_LENGTH = 200
 
@@ -85,7 +85,7 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
 
 def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
              default_deadline: date | None, kpi: str | None, submission_key: str | None = None,
-             commit: bool = True) -> Item:
+             commit: bool = True, review_required: bool = True, evidence_required: bool = False) -> Item:
     """Append an item to the directive; a repeated form (the same submission key) returns the item it added.
     With commit=False the caller commits (an import adds many items in one transaction)."""
     if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
@@ -94,7 +94,8 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
         raise RuleError(CANCELLED_DIRECTIVE)
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
-                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None)
+                default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None,
+                review_required=review_required, evidence_required=evidence_required)
     db.session.add(item)
     db.session.flush()
     audit.record("item.create", item, actor=actor, changes={

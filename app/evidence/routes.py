@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy.orm import undefer
 
 from app.evidence import bp, services
-from app.evidence.files import MIME_TYPES
-from app.evidence.forms import AttachForm, upload_body_limit, uploads_of
+from app.evidence.files import MIME_TYPES, attachments_of
+from app.evidence.forms import AttachForm, files_hint, upload_body_limit, uploads_of
 from app.extensions import db
 from app.forms import submit
 from app.htmx import redirect_to
@@ -91,3 +91,14 @@ def add_to_activity(activity_id: int):
     """Attach files (photos, attendance lists) to an outreach activity."""
     activity = get_or_404(OutreachActivity, activity_id, current_user, "outreach.log")
     return _add(activity, url_for("outreach.edit", activity_id=activity.id))
+
+
+@bp.app_template_global()
+def files_of(owner) -> list[Attachment]:
+    """The files of a directive, team or outreach activity, for its page."""
+    return attachments_of(**{services.OWNERS[type(owner)][0]: owner.id})
+
+
+@bp.app_template_global()
+def evidence_hint() -> str:
+    return files_hint()

@@ -9,8 +9,9 @@ from app.clock import today
 from app.extensions import db
 from app.htmx import render
 from app.main import bp
-from app.permissions import public, require, sees_everything
+from app.permissions import can, public, require, sees_everything
 from app.support.services import overdue_tickets_for
+from app.tasks import review
 from app.tasks.queries import class_counts, due_soon_tasks, overdue_tasks, unit_class_table
 
 
@@ -25,7 +26,9 @@ def dashboard():
     now = today()
     district = sees_everything(current_user)
     unit_id = None if district else current_user.organization_id
-    return render("main/dashboard.html", today=now,
+    reviews = review.awaiting_review(current_user) if can(current_user, "task.review") else None
+    requests = review.pending_extensions(current_user) if can(current_user, "task.decide_extension") else None
+    return render("main/dashboard.html", today=now, reviews=reviews, extension_requests=requests,
                   counts=class_counts(current_user, now, unit_id),
                   cooperating_counts=None if district else class_counts(current_user, now, unit_id, cooperating=True),
                   overdue=overdue_tasks(current_user, now),

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.clock import DISTRICT_TIMEZONE
 from app.evidence.files import Upload, accepted, attach
 from app.extensions import db
 from app.locking import compare_and_set
-from app.models import NotificationKind, Task, TaskStatus, TaskUpdate, User
+from app.models import ExtensionRequest, NotificationKind, Task, TaskStatus, TaskUpdate, User
 from app.notifications import notify, task_coordinators
 from app.permissions import can
 from app.rules import RuleError
@@ -113,3 +114,27 @@ def return_completion(task: Task, actor: User, *, note: str, version: int) -> Ta
     db.session.commit()
     db.session.refresh(task)
     return entry
+
+
+REVIEW_LIST_SIZE = 10
+
+
+def awaiting_review(user: User, limit: int = REVIEW_LIST_SIZE) -> tuple[int, list[Task]]:
+    """Reported completions in the user's scope: how many, and the longest-waiting first (bounded)."""
+    from app.permissions import scoped
+    from app.tasks.queries import with_details
+    stmt = scoped(Task, user).where(Task.status == TaskStatus.SUBMITTED)
+    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    tasks = db.session.scalars(with_details(stmt).order_by(Task.updated_at, Task.id).limit(limit)).unique().all()
+    return count, tasks
+
+
+def pending_extensions(user: User, limit: int = REVIEW_LIST_SIZE) -> tuple[int, list]:
+    """Extension requests awaiting a decision in the user's scope: how many, and the oldest first (bounded)."""
+    from app.permissions import scoped
+    stmt = scoped(ExtensionRequest, user).where(ExtensionRequest.decision.is_(None))
+    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(stmt.options(selectinload(ExtensionRequest.task).selectinload(Task.item),
+                                           selectinload(ExtensionRequest.task).selectinload(Task.lead_unit))
+                              .order_by(ExtensionRequest.requested_at, ExtensionRequest.id).limit(limit)).all()
+    return count, rows
