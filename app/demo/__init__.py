@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.clock import today
 from app.demo.directives import seed_directives
 from app.demo.registry import seed_registry
+from app.demo.review import seed_review
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
 from app.models.user import hash_password
@@ -79,6 +80,7 @@ def seed(password: str, force: bool = False) -> list[User]:
     seed_directives(today())
     seed_registry(today())
     db.session.commit()
+    seed_review()
     return users
 
 

@@ -6,18 +6,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import today
+from app.evidence.forms import upload_body_limit, uploads_of
 from app.extensions import db
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Task, TaskStatus, TaskUpdate
-from app.evidence.forms import upload_body_limit, uploads_of
 from app.pager import paginate
 from app.permissions import can, get_or_404, require
-from app.tasks import bp, queries, services
 from app.request_limits import body_limit
+from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
-from app.tasks.review_routes import review_context
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
+from app.tasks.review_routes import review_context
 
 FILTERS = (("unit_id", "unit"), ("directive_id", "directive"), ("task_class", "task_class"), ("status", "status"),
            ("q", "q"))
@@ -53,7 +53,8 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
     """What the task page and its fragments show."""
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())).all()
-    return {**review_context(task, history, extra), "task": task, "task_class": class_of(task, today()), "history": history,
+    return {**review_context(task, history, extra), "task": task, "task_class": class_of(task, today()),
+            "history": history,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
