@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.clock import DISTRICT_TIMEZONE
 from app.evidence.files import Upload, accepted, attach
 from app.extensions import db
 from app.locking import compare_and_set
-from app.models import ExtensionRequest, NotificationKind, Task, TaskStatus, TaskUpdate, User
+from app.models import ExtensionRequest, Item, NotificationKind, Task, TaskStatus, TaskUpdate, User
 from app.notifications import notify, task_coordinators
 from app.permissions import can
 from app.rules import RuleError
@@ -120,21 +120,24 @@ REVIEW_LIST_SIZE = 10
 
 
 def awaiting_review(user: User, limit: int = REVIEW_LIST_SIZE) -> tuple[int, list[Task]]:
-    """Reported completions in the user's scope: how many, and the longest-waiting first (bounded)."""
+    """Reported completions in the user's scope: how many, and the longest-waiting first (bounded); one statement
+    (the count is a window over the whole set, computed before the limit)."""
     from app.permissions import scoped
-    from app.tasks.queries import with_details
-    stmt = scoped(Task, user).where(Task.status == TaskStatus.SUBMITTED)
-    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    tasks = db.session.scalars(with_details(stmt).order_by(Task.updated_at, Task.id).limit(limit)).unique().all()
-    return count, tasks
+    stmt = (scoped(Task, user).where(Task.status == TaskStatus.SUBMITTED).add_columns(func.count().over())
+            .options(joinedload(Task.item).joinedload(Item.directive), joinedload(Task.lead_unit))
+            .order_by(Task.updated_at, Task.id).limit(limit))
+    rows = db.session.execute(stmt).all()
+    return (rows[0][1] if rows else 0), [row[0] for row in rows]
 
 
-def pending_extensions(user: User, limit: int = REVIEW_LIST_SIZE) -> tuple[int, list]:
-    """Extension requests awaiting a decision in the user's scope: how many, and the oldest first (bounded)."""
+def pending_extensions(user: User, limit: int = REVIEW_LIST_SIZE) -> tuple[int, list[ExtensionRequest]]:
+    """Extension requests awaiting a decision in the user's scope: how many, and the oldest first (bounded); one
+    statement, as awaiting_review."""
     from app.permissions import scoped
-    stmt = scoped(ExtensionRequest, user).where(ExtensionRequest.decision.is_(None))
-    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.options(selectinload(ExtensionRequest.task).selectinload(Task.item),
-                                           selectinload(ExtensionRequest.task).selectinload(Task.lead_unit))
-                              .order_by(ExtensionRequest.requested_at, ExtensionRequest.id).limit(limit)).all()
-    return count, rows
+    stmt = (scoped(ExtensionRequest, user).where(ExtensionRequest.decision.is_(None))
+            .add_columns(func.count().over())
+            .options(joinedload(ExtensionRequest.task).joinedload(Task.item),
+                     joinedload(ExtensionRequest.task).joinedload(Task.lead_unit))
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id).limit(limit))
+    rows = db.session.execute(stmt).all()
+    return (rows[0][1] if rows else 0), [row[0] for row in rows]

@@ -39,13 +39,15 @@ def index():
 def _status_form(task: Task, formdata=None) -> StatusForm:
     """The status form for this task and reader; from the request when posted, else the task's state."""
     form_class = CoverageStatusForm if task.progress_from_coverage else StatusForm
+    may_mark_done = services.may_mark_done(task, current_user)
     if formdata is None:
-        offered = TaskStatus.DONE if services.coverage_reached(task) and task.status != TaskStatus.DONE else task.status
+        # At the coverage target "done" is chosen, where it is final at once (else the completion report is the way).
+        offered = TaskStatus.DONE if (services.coverage_reached(task) and task.status != TaskStatus.DONE
+                                      and may_mark_done) else task.status
         form = form_class(formdata=None, status=offered.value, progress=task.progress, version=task.version)
     else:
         form = form_class(formdata)
-    form.offer_statuses(can(current_user, "task.cancel", task), services.may_mark_done(task, current_user),
-                        current=task.status.value)
+    form.offer_statuses(can(current_user, "task.cancel", task), may_mark_done, current=task.status.value)
     return form
 
 
