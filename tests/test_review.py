@@ -248,3 +248,35 @@ def test_only_upload_routes_accept_large_bodies(app, world, client):
         "note": "Xong", "version": "1", "files": [(io.BytesIO(b"%PDF-" + big), "a.pdf")]},
         content_type="multipart/form-data")
     assert response.status_code in (303, 409)
+
+
+def test_the_htmx_status_form_posts_multipart_and_its_file_is_stored_and_listed(app, world, client):
+    task = world["task"]
+    login(client, "xa", PASSWORD)
+    response = client.post(f"/tasks/{task.id}/status", headers={"HX-Request": "true"}, data={
+        "status": "in_progress", "progress": "70", "note": "Đã họp 2 thôn", "version": str(task.version),
+        "files": [(io.BytesIO(PDF), "bien-ban.pdf")]}, content_type="multipart/form-data")
+    assert response.status_code == 200 and "<html" not in response.text
+    attachment = db.session.scalars(select(Attachment)).one()
+    assert attachment.filename == "bien-ban.pdf" and attachment.task_update_id is not None
+    assert f"/files/{attachment.id}" in response.text  # the swapped history lists it
+    assert f"/files/{attachment.id}" in client.get(f"/tasks/{task.id}").text
+
+
+def test_a_bad_file_for_a_directive_or_a_team_is_the_forms_422_with_nothing_stored(app, world, client):
+    from tests.factories import make_team, make_village
+    directive_id = world["task"].item.directive_id
+    team_id = make_team(make_village(world["commune"], "Thôn 1")).id
+    bad = {"files": [(io.BytesIO(b"MZ\x90\x00not a document"), "quyet-dinh.pdf")]}
+    login(client, "vp", PASSWORD)
+    response = client.post(f"/directives/{directive_id}/files", data=bad, content_type="multipart/form-data")
+    assert response.status_code == 422 and "PDF, JPEG, PNG" in response.text and 'id="attach-form"' in response.text
+    client.post("/logout")
+    login(client, "xa", PASSWORD)
+    bad = {"files": [(io.BytesIO(b"MZ\x90\x00not a document"), "quyet-dinh.pdf")]}
+    response = client.post(f"/teams/{team_id}/files", data=bad, content_type="multipart/form-data")
+    assert response.status_code == 422 and "PDF, JPEG, PNG" in response.text and 'id="attach-form"' in response.text
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    good = {"files": [(io.BytesIO(PDF), "quyet-dinh.pdf")]}
+    assert client.post(f"/teams/{team_id}/files", data=good, content_type="multipart/form-data").status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1

@@ -65,7 +65,12 @@ def _save_directive(form: DirectiveForm, directive: Directive | None):
 def show(directive_id: int):
     """A directive with its items and the unit × item grid coloured by class (an officer: their own tasks)."""
     directive = get_or_404(Directive, directive_id, current_user, "directive.view")
-    return render("directives/show.html", **_show_context(directive, ItemForm()))
+    return show_page(directive)
+
+
+def show_page(directive: Directive, status: int = 200, **extra):
+    """The directive page (the evidence routes show it again with a refused attach form)."""
+    return render("directives/show.html", **_show_context(directive, ItemForm(formdata=None), status), **extra)
 
 
 def _show_context(directive: Directive, item_form: ItemForm, status: int = 200) -> dict:

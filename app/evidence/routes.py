@@ -12,7 +12,7 @@ from app.evidence import bp, services
 from app.evidence.files import MIME_TYPES, attachments_of
 from app.evidence.forms import AttachForm, files_hint, upload_body_limit, uploads_of
 from app.extensions import db
-from app.forms import submit
+from app.forms import form_status, submit
 from app.htmx import redirect_to
 from app.models import Attachment, AttachmentBlob, Directive, OutreachActivity, Team
 from app.permissions import get_or_404, require
@@ -56,13 +56,12 @@ def preview(attachment_id: int):
     return _sandboxed(send_file(io.BytesIO(blob.preview), mimetype="image/jpeg", max_age=0))
 
 
-def _add(owner, back: str):
+def _add(owner, back: str, page):
+    """Store the files and go back to the owner's page; refused: that page again with the form's message (422)."""
     form = AttachForm()
-    if submit(form, lambda: services.add_files(owner, current_user, uploads_of(form.files))) is not None:
-        flash(_("Files attached."), "success")
-    else:
-        for message in [*form.form_errors, *form.files.errors]:
-            flash(str(message), "error")
+    if submit(form, lambda: services.add_files(owner, current_user, uploads_of(form.files))) is None:
+        return page(form)
+    flash(_("Files attached."), "success")
     return redirect_to(back)
 
 
@@ -71,8 +70,10 @@ def _add(owner, back: str):
 @require("directive.manage")
 def add_to_directive(directive_id: int):
     """Attach files (the signed document) to a directive."""
+    from app.directives.routes import show_page
     directive = get_or_404(Directive, directive_id, current_user, "directive.manage")
-    return _add(directive, url_for("directives.show", directive_id=directive.id))
+    return _add(directive, url_for("directives.show", directive_id=directive.id),
+                lambda form: show_page(directive, attach_form=form, status=form_status(form)))
 
 
 @bp.post("/teams/<int:team_id>/files")
@@ -80,8 +81,10 @@ def add_to_directive(directive_id: int):
 @require("team.manage")
 def add_to_team(team_id: int):
     """Attach files (the founding decision) to a team."""
+    from app.teams.routes import show_page
     team = get_or_404(Team, team_id, current_user, "team.manage")
-    return _add(team, url_for("teams.show", team_id=team.id))
+    return _add(team, url_for("teams.show", team_id=team.id),
+                lambda form: show_page(team, attach_form=form, status=form_status(form)))
 
 
 @bp.post("/outreach/<int:activity_id>/files")
@@ -89,8 +92,16 @@ def add_to_team(team_id: int):
 @require("outreach.log")
 def add_to_activity(activity_id: int):
     """Attach files (photos, attendance lists) to an outreach activity."""
+    from app.outreach.routes import edit_page
     activity = get_or_404(OutreachActivity, activity_id, current_user, "outreach.log")
-    return _add(activity, url_for("outreach.edit", activity_id=activity.id))
+    return _add(activity, url_for("outreach.edit", activity_id=activity.id),
+                lambda form: edit_page(activity, attach_form=form, status=form_status(form)))
+
+
+@bp.app_template_global()
+def new_attach_form() -> AttachForm:
+    """An empty attach form for an owner page (a refused one is passed as `attach_form`)."""
+    return AttachForm(formdata=None)
 
 
 @bp.app_template_global()

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import CombinedMultiDict
 
 from app.clock import today
 from app.evidence.forms import upload_body_limit, uploads_of
@@ -81,7 +82,7 @@ def update_status(task_id: int):
     current version so one click sends it again (409).
     """
     task = get_or_404(Task, task_id, current_user, "task.update_status")
-    form = _status_form(task, request.form)
+    form = _status_form(task, CombinedMultiDict((request.files, request.form)))  # files too
     entry = submit(form, lambda: services.change_status(
         task, current_user, status=form.status.data, progress=form.progress.data if form.progress else None,
         note=form.note.data, version=int(form.version.data), uploads=uploads_of(form.files)))
