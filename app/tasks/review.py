@@ -61,8 +61,10 @@ def submit_completion(task: Task, actor: User, *, note: str, uploads: list[Uploa
     compare_and_set(Task, task.id, version, **values)
     entry = _history(task, actor, old_status, TaskStatus.SUBMITTED, old_progress, new_progress, note)
     attach(files, actor=actor, task_update_id=entry.id)
-    audit.record("task.submit", task, actor=actor, changes={"status": (old_status, TaskStatus.SUBMITTED),
-                                                            "file": (None, [file.filename for file in files])})
+    changes = {"status": (old_status, TaskStatus.SUBMITTED)}
+    if files:
+        changes["file"] = (None, [file.filename for file in files])
+    audit.record("task.submit", task, actor=actor, changes=changes)
     notify(NotificationKind.SUBMITTED, actor=actor, recipients=task_coordinators(task), task=task, note=note)
     db.session.commit()
     db.session.refresh(task)

@@ -85,9 +85,10 @@ def change_status(task: Task, actor: User, *, status: str, progress: int | None,
     if files:
         db.session.flush()
         attach(files, actor=actor, task_update_id=entry.id)
-    audit.record("task.update", task, actor=actor,
-                 changes={"status": (old_status, status), "progress": (old_progress, new_progress),
-                          "file": (None, [file.filename for file in files])})
+    changes = {"status": (old_status, status), "progress": (old_progress, new_progress)}
+    if files:
+        changes["file"] = (None, [file.filename for file in files])
+    audit.record("task.update", task, actor=actor, changes=changes)
     db.session.commit()
     db.session.refresh(task)
     return entry
