@@ -11,8 +11,9 @@ from app.forms import Form
 FILES_HINT = _l("PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx), up to %(mb)d MB each; photos lose their location data.")
 
 
-def files_field():
-    return MultipleFileField(_l("Evidence files"))
+def files_field(id: str | None = None):
+    """The file input; a page with two upload forms gives one of them another `id` (labels point by id)."""
+    return MultipleFileField(_l("Evidence files"), id=id)
 
 
 def files_hint() -> str:

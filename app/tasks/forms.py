@@ -28,7 +28,7 @@ class StatusForm(Form):
         NumberRange(0, 100, message=_l("Enter the progress from 0 to 100."))])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
     version = HiddenField(validators=[bounded_version])
-    files = files_field()
+    files = files_field(id="status-files")  # the completion form on the same page has "files"
 
     def offer_statuses(self, may_cancel: bool, may_mark_done: bool = True, current: str | None = None) -> None:
         """Only the district office is offered "cancelled"; "done" only where it is final at once (else the
