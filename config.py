@@ -75,6 +75,10 @@ class Config:
     MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", str(512 * 1024)))
     PAGE_SIZE = 25
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))  # an uploaded .xlsx, at most
+    # Evidence files (app/evidence): each at most this large, at most this many in one form; the upload routes
+    # alone accept a body of their total (app/request_limits.py), every other route keeps MAX_CONTENT_LENGTH.
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    ATTACHMENT_MAX_FILES = 5
     TEAM_MIN_MEMBERS = 3  # active members, the leader among them, before a team counts toward coverage
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -40,6 +40,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     from app.auth import bp as auth_bp
     from app.directives import bp as directives_bp
     from app.documents import bp as documents_bp
+    from app.evidence import bp as evidence_bp
     from app.exports import bp as exports_bp
     from app.followup import bp as followup_bp
     from app.imports import bp as imports_bp
@@ -69,6 +70,7 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
     api.init_app(app)
     app.register_blueprint(followup_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(evidence_bp)
     request_limits.init_app(app)
     sessions.init_app(app)
     headers.init_app(app)

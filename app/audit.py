@@ -47,6 +47,12 @@ ACTION_LABELS = {
     "task.update": _l("Task status or progress changed"),
     "task.note": _l("Note added to a task"),
     "task.reassign": _l("Task deadline or units changed"),
+    "task.submit": _l("Task reported complete, for review"),
+    "task.accept": _l("Reported completion accepted"),
+    "task.return": _l("Reported completion returned"),
+    "task.extension_request": _l("Extension requested"),
+    "task.extension_decide": _l("Extension request decided"),
+    "attachment.add": _l("Files attached"),
     "team.create": _l("Team established"),
     "team.update": _l("Team changed"),
     "team.deactivate": _l("Team dissolved"),
@@ -104,6 +110,9 @@ FIELD_LABELS = {
     "cancelled_tasks": _l("Tasks cancelled"),
     "day": _l("Date"), "is_working_day": _l("Working day"), "urged": _l("Urged"),
     "imported_items": _l("Items imported"), "file": _l("File"), "document_number": _l("Document number"),
+    "requested_deadline": _l("Deadline asked for"), "extension_decision": _l("Decision"),
+    "review_required": _l("Completion reviewed by the district office"),
+    "evidence_required": _l("Evidence required with the completion report"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.

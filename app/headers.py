@@ -17,7 +17,8 @@ def _content_security_policy() -> str:
 
 
 def _set_security_headers(response):
-    response.headers["Content-Security-Policy"] = _content_security_policy()
+    # A served file sets its own, stricter policy (a sandbox: app/evidence/routes.py).
+    response.headers.setdefault("Content-Security-Policy", _content_security_policy())
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"

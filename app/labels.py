@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import (
     Affiliation,
     DocType,
+    ExtensionDecision,
     Kpi,
     NotificationKind,
     OrgKind,
@@ -113,6 +114,7 @@ KPI_LABELS = {
 TASK_STATUS_LABELS = {
     TaskStatus.ASSIGNED: _l("Not started"),
     TaskStatus.IN_PROGRESS: _l("In progress"),
+    TaskStatus.SUBMITTED: _l("Awaiting review"),
     TaskStatus.DONE: _l("Done"),
     TaskStatus.CANCELLED: _l("Cancelled"),
 }
@@ -124,6 +126,11 @@ TASK_CLASS_LABELS = {
     TaskClass.DONE_LATE: _l("Done late"),
     TaskClass.NO_DEADLINE: _l("No deadline"),
     TaskClass.CANCELLED: _l("Cancelled"),
+}
+
+EXTENSION_DECISION_LABELS = {
+    ExtensionDecision.APPROVED: _l("Extension approved"),
+    ExtensionDecision.REJECTED: _l("Extension refused"),
 }
 
 
@@ -165,7 +172,7 @@ LABELS_BY_ENUM = {
     OrgKind: ORG_KIND_LABELS, Role: ROLE_LABELS, VillageKind: VILLAGE_KIND_LABELS,
     TeamPosition: TEAM_POSITION_LABELS, Affiliation: AFFILIATION_LABELS, OutreachKind: OUTREACH_KIND_LABELS,
     TicketKind: TICKET_KIND_LABELS, TicketStatus: TICKET_STATUS_LABELS, DocType: DOC_TYPE_LABELS, Kpi: KPI_LABELS,
-    TaskStatus: TASK_STATUS_LABELS, TaskClass: TASK_CLASS_LABELS,
+    TaskStatus: TASK_STATUS_LABELS, TaskClass: TASK_CLASS_LABELS, ExtensionDecision: EXTENSION_DECISION_LABELS,
     NotificationKind: NOTIFICATION_KIND_LABELS, Recurrence: RECURRENCE_LABELS,
 }
 # Names for plain stored values whose enum the template cannot know (a class computed in SQL).

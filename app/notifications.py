@@ -8,13 +8,22 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import EmailMessage, Notification, NotificationKind, User
+from app.models import EmailMessage, Notification, NotificationKind, Role, User
 from app.models.user import utcnow
 
 
 def unit_users(unit_id: int) -> list[User]:
     """The active users of a unit: who is notified of what happens to the unit's tasks and tickets."""
     return list(db.session.scalars(select(User).where(User.organization_id == unit_id, User.active)
+                                   .order_by(User.id)))
+
+
+def task_coordinators(task) -> list[User]:
+    """The district office's users who review and decide on the task: its active coordinators.
+
+    (The whole instance's for now; with an organization tree, those of the task's district.)
+    """
+    return list(db.session.scalars(select(User).where(User.role == Role.COORDINATOR, User.active)
                                    .order_by(User.id)))
 
 

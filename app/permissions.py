@@ -21,6 +21,7 @@ from app.extensions import db, login_manager
 from app.models import (
     TICKET_TRANSITIONS,
     Directive,
+    ExtensionRequest,
     Item,
     Organization,
     OrgKind,
@@ -60,6 +61,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "task.cancel": frozenset({ADMIN, COORDINATOR}),
     "task.assign": frozenset({ADMIN, COORDINATOR}),
     "task.add_note": EVERYONE,
+    # Completion review and extensions: the lead unit reports and asks (object rules), the district office decides.
+    "task.submit": EVERYONE,
+    "task.review": frozenset({ADMIN, COORDINATOR}),
+    "task.request_extension": EVERYONE,
+    "task.decide_extension": frozenset({ADMIN, COORDINATOR}),
+    # Opening an evidence file: whoever sees the object it belongs to (checked on that object).
+    "attachment.view": EVERYONE,
     "village.view": EVERYONE,
     "village.edit": frozenset({ADMIN, COORDINATOR, OFFICER}),
     "village.create": frozenset({ADMIN}),
@@ -96,6 +104,18 @@ def _updates_task(user: User, task: Task) -> bool:
     return user.organization_id == task.lead_unit_id and task.status != TaskStatus.CANCELLED
 
 
+def _reports_completion(user: User, task: Task) -> bool:
+    """A user of the lead unit, on an open task whose item asks for review."""
+    return (user.organization_id == task.lead_unit_id and task.item.review_required
+            and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
+
+
+def _asks_extension(user: User, task: Task) -> bool:
+    """A user of the lead unit, on a task with a deadline that is not finished."""
+    return (user.organization_id == task.lead_unit_id and task.effective_deadline is not None
+            and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
+
+
 def _task_participant(user: User, task: Task) -> bool:
     return user.role != OFFICER or user.organization_id == task.lead_unit_id or any(
         unit.id == user.organization_id for unit in task.cooperating_units)
@@ -117,6 +137,10 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "task.cancel": lambda user, task: issued_in_scope(user, task),
     "task.update_status": _updates_task,
     "task.add_note": _task_participant,
+    "task.submit": _reports_completion,
+    "task.review": lambda user, task: task.status == TaskStatus.SUBMITTED,
+    "task.request_extension": _asks_extension,
+    "task.decide_extension": lambda user, request: request.decision is None,
     "village.edit": _own_unit(_commune_of),
     "team.manage": _own_unit(_commune_of),
     "outreach.log": _own_unit(lambda activity: activity.organization_id),
@@ -245,6 +269,7 @@ SCOPES: dict[type, Callable[[User], Any]] = {
     Directive: lambda user: Directive.id.in_(
         select(Item.directive_id).join(Task, Task.item_id == Item.id).where(SCOPES[Task](user))),
     Item: lambda user: Item.id.in_(select(Task.item_id).where(SCOPES[Task](user))),
+    ExtensionRequest: lambda user: ExtensionRequest.task_id.in_(select(Task.id).where(SCOPES[Task](user))),
 }
 
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, request
 
 
-def body_limit(max_content_length: int, max_form_memory_size: int | None = None) -> Callable:
-    """Let one view accept a larger body: put it directly under the route decorator.
+def body_limit(max_content_length: int | Callable[[dict], int], max_form_memory_size: int | None = None) -> Callable:
+    """Let one view accept a larger body: put it directly under the route decorator (a callable limit is given the
+    app's config at request time, for a limit that is a setting).
 
         @bp.post("/tasks/<int:task_id>/attachments")
         @body_limit(max_content_length=20 * 1024 * 1024)
@@ -25,7 +26,8 @@ def body_limit(max_content_length: int, max_form_memory_size: int | None = None)
 def _apply_route_limit(endpoint: str | None, values: dict | None) -> None:
     view = current_app.view_functions.get(endpoint) if endpoint else None
     if getattr(view, "max_content_length", None) is not None:
-        request.max_content_length = view.max_content_length
+        limit = view.max_content_length
+        request.max_content_length = limit(current_app.config) if callable(limit) else limit
     if getattr(view, "max_form_memory_size", None) is not None:
         request.max_form_memory_size = view.max_form_memory_size
     # A declared length over the limit is refused before anything reads the body, whether or not a view would.

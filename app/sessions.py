@@ -9,6 +9,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
 from app.models import User
@@ -33,7 +34,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # The unit comes in the same statement: every page needs it (can_sign_in, the header, scopes).
+    user = db.session.get(User, int(user_id), options=[joinedload(User.organization)])
     if user is None or not user.can_sign_in or user.session_version != int(version):
         return None
     return user

@@ -211,3 +211,25 @@ def test_sqlite_killed_in_the_middle_of_writes_keeps_every_committed_write(tmp_p
         connection.close()
     assert set(reported) <= present
     assert len(reported) == kill_after
+
+
+def test_evidence_files_survive_backup_and_restore(data, runner, tmp_path):
+    from app.evidence.files import CheckedFile, attach
+    from app.models import Attachment, AttachmentBlob, FileKind
+    from tests.factories import make_team
+    content = b"%PDF-1.4 quyet dinh thanh lap to"
+    with data.app_context():
+        team = make_team(make_village(make_unit()))
+        attach([CheckedFile("quyet-dinh.pdf", FileKind.PDF, content, None)], actor=None, team_id=team.id)
+        db.session.commit()
+    result = runner.invoke(args=["backup", str(tmp_path / "tep.bak")])
+    assert result.exit_code == 0, result.output
+    with data.app_context():
+        db.session.execute(Attachment.__table__.delete())
+        db.session.execute(AttachmentBlob.__table__.delete())
+        db.session.commit()
+    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "tep.bak")])
+    assert result.exit_code == 0, result.output
+    with data.app_context():
+        assert db.session.scalars(select(AttachmentBlob.data)).one() == content
+        assert db.session.scalars(select(Attachment.filename)).one() == "quyet-dinh.pdf"

@@ -108,7 +108,8 @@ def sqlite_app(tmp_path):
 @pytest.mark.parametrize("statements, message", [
     (["CREATE TABLE user_account (id INTEGER)"], "không có phiên bản lược đồ"),
     (["CREATE TABLE user_account (id INTEGER)", "CREATE TABLE alembic_version (version_num TEXT)",
-      "INSERT INTO alembic_version VALUES ('{head}')"], "thiếu các bảng của hệ thống: api_token, audit_event"),
+      "INSERT INTO alembic_version VALUES ('{head}')"],
+     "thiếu các bảng của hệ thống: api_token, attachment, attachment_blob, audit_event"),
 ])
 def test_a_sqlite_file_that_only_looks_like_a_backup_is_refused(sqlite_app, tmp_path, statements, message):
     [head] = schema.code_heads()

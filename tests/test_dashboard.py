@@ -8,6 +8,7 @@ from sqlalchemy import event, func, insert, select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, Task, TaskStatus, User, task_cooperator
+from app.tasks import review
 from tests.conftest import login
 from tests.factories import PASSWORD, make_directive, make_item, make_unit, make_user
 
@@ -43,8 +44,12 @@ def test_counts_follow_a_status_change(demo, client):
         return int(page.split('cls-open_overdue"><a')[1].split('class="count">')[1].split("<")[0])
 
     before = overdue_count()
-    client.post(f"/tasks/{task_id}/status",
-                data={"status": "done", "progress": 100, "note": "Xong", "version": version})
+    assert client.post(f"/tasks/{task_id}/completion", data={"note": "Xong", "version": version}).status_code == 303
+    assert overdue_count() == before  # reported, not accepted: still open and overdue
+    with demo.app_context():
+        task = db.session.get(Task, task_id)
+        coordinator = db.session.scalar(select(User).where(User.username == "vanphong"))
+        review.accept_completion(task, coordinator, note="", version=task.version)
     assert overdue_count() == before - 1
 
 

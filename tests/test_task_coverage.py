@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import Kpi, Task, TaskStatus, TaskUpdate, Village
+from app.models import Kpi, Role, Task, TaskStatus, TaskUpdate, Village
+from app.tasks import review
 from tests.conftest import login
 from tests.factories import (
     PASSWORD,
@@ -97,8 +98,8 @@ def test_a_coverage_task_below_its_target_cannot_be_reported_done(app, client, c
     with app.app_context():
         task = db.session.get(Task, commune_task["kpi"])
         version, progress = task.version, task.progress
-    response = client.post(f"/tasks/{commune_task['kpi']}/status",
-                           data={"status": "done", "note": "Đã xong", "version": version})
+    # The item asks for review (the default): the commune reports completion with the completion form.
+    response = client.post(f"/tasks/{commune_task['kpi']}/completion", data={"note": "Đã xong", "version": version})
     assert response.status_code == 422
     assert "mới đạt 25%" in response.text and "chỉ tiêu là 100%" in response.text
     with app.app_context():
@@ -114,13 +115,28 @@ def test_at_the_target_the_page_says_so_and_reporting_done_keeps_the_computed_pr
     login(client, "tamdann", PASSWORD)
     page = client.get(f"/tasks/{commune_task['kpi']}").text
     assert 'id="coverage-reached"' in page and "đã đạt chỉ tiêu (100%" in page
-    assert '<option selected value="done">' in page
-    response = client.post(f"/tasks/{commune_task['kpi']}/status",
-                           data={"status": "done", "note": "100% thôn có Tổ", "version": version})
+    # Review is on (the default): "done" is not offered in the status form, the completion report is the way.
+    assert 'value="done"' not in page and 'id="completion-form"' in page
+    response = client.post(f"/tasks/{commune_task['kpi']}/completion",
+                           data={"note": "100% thôn có Tổ", "version": version})
     assert response.status_code == 303
     with app.app_context():
+        task = db.session.get(Task, commune_task["kpi"])
+        assert task.status == TaskStatus.SUBMITTED and task.shown_progress == 100 and task.progress == 80
+        review.accept_completion(task, make_user("dieuphoi", role=Role.COORDINATOR), note="", version=task.version)
         task = db.session.get(Task, commune_task["kpi"])
         assert task.status == TaskStatus.DONE and task.shown_progress == 100
         assert task.progress == 80  # the typed value is left alone: progress is computed, never overwritten
     assert 'id="coverage-reached"' not in client.get(f"/tasks/{commune_task['kpi']}").text
 
+
+
+def test_without_review_at_the_target_the_status_form_chooses_done(app, client, commune_task):
+    with app.app_context():
+        for village_id in commune_task["villages"][1:]:
+            make_counting_team(db.session.get(Village, village_id))
+        db.session.get(Task, commune_task["kpi"]).item.review_required = False
+        db.session.commit()
+    login(client, "tamdann", PASSWORD)
+    page = client.get(f"/tasks/{commune_task['kpi']}").text
+    assert '<option selected value="done">' in page and 'id="completion-form"' not in page

@@ -132,6 +132,25 @@ def _member(unit: Organization):
     return make_member(_team(unit))
 
 
+def _extension_request(unit: Organization):
+    from datetime import date
+
+    from app.models import ExtensionRequest
+    request = ExtensionRequest(task_id=_task(unit).id, requested_deadline=date(2030, 1, 1), reason="x")
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def _attachment(unit: Organization):
+    from app.evidence.files import CheckedFile, attach
+    from app.models import FileKind
+    team = _team(unit)
+    row, = attach([CheckedFile("a.pdf", FileKind.PDF, b"%PDF-1.4 sample", None)], actor=None, team_id=team.id)
+    db.session.commit()
+    return row
+
+
 def _ticket(unit: Organization):
     return make_ticket(unit, make_unit(kind=OrgKind.PARTNER))
 
@@ -192,6 +211,16 @@ OBJECT_ROUTES.update({
     "followup.urge_task": lambda unit: [{"task_id": _overdue_task(unit).id}],
     "followup.urge_unit": lambda unit: [{"unit_id": _overdue_task(unit).lead_unit_id}],
     "followup.remove_calendar_day": lambda unit: [{"day_id": _calendar_day().id}],
+    "tasks.submit_completion": lambda unit: [{"task_id": _task(unit).id}],
+    "tasks.review_completion": lambda unit: [{"task_id": _task(unit).id, "decision": d} for d in ("accept", "return")],
+    "tasks.request_extension": lambda unit: [{"task_id": _task(unit).id}],
+    "tasks.decide_extension": lambda unit: [{"request_id": _extension_request(unit).id, "decision": d}
+                                            for d in ("approve", "reject")],
+    "evidence.download": lambda unit: [{"attachment_id": _attachment(unit).id}],
+    "evidence.preview": lambda unit: [{"attachment_id": _attachment(unit).id}],
+    "evidence.add_to_directive": lambda unit: [{"directive_id": _task(unit).item.directive_id}],
+    "evidence.add_to_team": lambda unit: [{"team_id": _team(unit).id}],
+    "evidence.add_to_activity": lambda unit: [{"activity_id": make_activity(unit).id}],
 })
 
 
@@ -229,6 +258,10 @@ def csp_directives(response) -> dict[str, list[str]]:
 def assert_security_headers(response, signed_in: bool, cdn: bool = False):
     where = f"{response.request.method} {response.request.path} -> {response.status_code}"
     csp = csp_directives(response)
+    if "sandbox" in csp:  # a served evidence file: nothing of it runs, nothing is loaded
+        assert csp["default-src"] == ["'none'"], where
+        assert response.headers["X-Content-Type-Options"] == "nosniff", where
+        return
     assert csp["default-src"] == ["'self'"], where
     assert csp["frame-ancestors"] == ["'none'"], where
     assert csp["object-src"] == ["'none'"], where

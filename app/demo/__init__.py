@@ -11,6 +11,7 @@ from app.clock import today
 from app.demo.directives import seed_directives
 from app.demo.followup import seed_followup
 from app.demo.registry import seed_registry
+from app.demo.review import seed_review
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User, Village, VillageKind
 from app.models.user import hash_password
@@ -86,6 +87,7 @@ def seed(password: str, force: bool = False) -> list[User]:
     db.session.flush()
     seed_followup(today())
     db.session.commit()
+    seed_review()
     return users
 
 

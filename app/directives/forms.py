@@ -1,6 +1,6 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -76,6 +76,8 @@ class ItemForm(Form):
                       + choices(KPI_LABELS), validators=[Optional()])
     recurrence = SelectField(_l("Periodic report"), choices=[("", _l("No: a one-off task"))]
                              + choices(RECURRENCE_LABELS), validators=[Optional()])
+    review_required = BooleanField(_l("The district office reviews a reported completion"), default=True)
+    evidence_required = BooleanField(_l("A completion report must carry an evidence file"), default=False)
 
 
 class AssignForm(Form):

@@ -64,7 +64,12 @@ def _save_directive(form: DirectiveForm, directive: Directive | None):
 def show(directive_id: int):
     """A directive with its items and the unit × item grid coloured by class (an officer: their own tasks)."""
     directive = get_or_404(Directive, directive_id, current_user, "directive.view")
-    return render("directives/show.html", **_show_context(directive, ItemForm()))
+    return show_page(directive)
+
+
+def show_page(directive: Directive, status: int = 200, **extra):
+    """The directive page (the evidence routes show it again with a refused attach form)."""
+    return render("directives/show.html", **_show_context(directive, ItemForm(formdata=None), status), **extra)
 
 
 def _show_context(directive: Directive, item_form: ItemForm, status: int = 200) -> dict:
@@ -83,7 +88,9 @@ def add_item(directive_id: int):
     item = submit(form, lambda: services.add_item(
         directive, current_user, title=form.title.data, description=form.description.data,
         default_deadline=form.default_deadline.data, kpi=form.kpi.data or None,
-        recurrence=form.recurrence.data or None, submission_key=form.submission_key.data))
+        recurrence=form.recurrence.data or None,
+        review_required=form.review_required.data, evidence_required=form.evidence_required.data,
+        submission_key=form.submission_key.data))
     if item is None:
         return render("directives/show.html", "item_form", **_show_context(directive, form, form_status(form)))
     flash(_("Item added. Now assign it to units."), "success")

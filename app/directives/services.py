@@ -43,7 +43,7 @@ GROUP_KINDS = {
 }
 
 DIRECTIVE_FIELDS = ("number", "doc_type", "issuer", "issued_on", "signer", "summary", "body", "final_deadline")
-ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "recurrence")
+ITEM_FIELDS = ("title", "description", "default_deadline", "kpi", "recurrence", "review_required", "evidence_required")
 # Long texts are kept in the audit trail by their beginning.
 AUDIT_TEXT_LENGTH = 200
 
@@ -102,7 +102,8 @@ def save_directive(directive: Directive | None, actor: User, *, submission_key: 
 
 def add_item(directive: Directive, actor: User, *, title: str, description: str | None,
              default_deadline: date | None, kpi: str | None, submission_key: str | None = None,
-             commit: bool = True, recurrence: str | None = None) -> Item:
+             commit: bool = True, recurrence: str | None = None, review_required: bool = True,
+             evidence_required: bool = False) -> Item:
     """Append an item to the directive; a repeated form (the same submission key) returns the item it added.
     With commit=False the caller commits (an import adds many items in one transaction)."""
     if (earlier := submissions.earlier(actor, submission_key, Item)) is not None:
@@ -112,7 +113,8 @@ def add_item(directive: Directive, actor: User, *, title: str, description: str 
     position = (db.session.scalar(select(func.max(Item.position)).where(Item.directive_id == directive.id)) or 0) + 1
     item = Item(directive=directive, position=position, title=title, description=description or "",
                 default_deadline=default_deadline, kpi=Kpi(kpi) if kpi else None,
-                recurrence=Recurrence(recurrence) if recurrence else None)
+                recurrence=Recurrence(recurrence) if recurrence else None,
+                review_required=review_required, evidence_required=evidence_required)
     db.session.add(item)
     db.session.flush()
     audit.record("item.create", item, actor=actor, changes={

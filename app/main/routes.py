@@ -9,8 +9,9 @@ from app.clock import today
 from app.extensions import db
 from app.htmx import render
 from app.main import bp
-from app.permissions import public, require, sees_everything
+from app.permissions import can, public, require, sees_everything
 from app.support.services import overdue_ticket_count, overdue_tickets_for
+from app.tasks import review
 from app.tasks.queries import (
     area_class_table,
     class_counts,
@@ -37,7 +38,9 @@ def dashboard():
     unit_id = None if district else current_user.organization_id
     led = led_class_counts(current_user, now) if district else None  # one scan of the tasks for three tables
     unit_rows = unit_class_table(current_user, now, led) if district else None
-    return render("main/dashboard.html", today=now, led=led,
+    reviews = review.awaiting_review(current_user) if can(current_user, "task.review") else None
+    requests = review.pending_extensions(current_user) if can(current_user, "task.decide_extension") else None
+    return render("main/dashboard.html", today=now, led=led, reviews=reviews, extension_requests=requests,
                   counts=total_counts(led) if district else class_counts(current_user, now, unit_id),
                   cooperating_counts=None if district else class_counts(current_user, now, unit_id, cooperating=True),
                   overdue=overdue_tasks(current_user, now),

@@ -13,6 +13,8 @@ from app.models.directive import (
                                   TaskUpdate,
                                   task_cooperator,
 )
+from app.models.evidence import Attachment, AttachmentBlob, FileKind
+from app.models.extension import ExtensionDecision, ExtensionRequest
 from app.models.followup import CalendarDay, EmailMessage, EmailState, Instruction, Reminder
 from app.models.imports import ImportDraft
 from app.models.notification import Notification, NotificationKind
@@ -45,4 +47,5 @@ __all__ = [
     "TicketEvent", "TicketKind", "TicketStatus", "TICKET_TRANSITIONS", "TicketTransition", "outreach_village",
     "Role", "User", "Submission", "ApiToken", "Notification", "NotificationKind",
     "CalendarDay", "EmailMessage", "EmailState", "Instruction", "Reminder", "Recurrence",
+    "Attachment", "AttachmentBlob", "FileKind", "ExtensionDecision", "ExtensionRequest",
 ]

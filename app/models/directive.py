@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -57,6 +60,7 @@ class Recurrence(enum.StrEnum):
 class TaskStatus(enum.StrEnum):
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"  # completion reported, awaiting the district office's review
     DONE = "done"
     CANCELLED = "cancelled"
 
@@ -137,6 +141,10 @@ class Item(db.Model):
     kpi_target: Mapped[int] = mapped_column(Integer, default=100, server_default="100")  # percent, with the KPI
     # A periodic report: every period a new task per unit, created by `flask deliver` (app.recurring).
     recurrence: Mapped[Recurrence | None] = mapped_column(_enum(Recurrence, "recurrence"))
+    # A reported completion waits for the district office's acceptance; off: "done" is final at once.
+    review_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A completion report must carry at least one evidence file.
+    evidence_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The title folded (app.vntext.fold), kept on write, for searches that ignore case and diacritics.
     search_text: Mapped[str] = mapped_column(String(300), default="", server_default="")
 

@@ -14,8 +14,10 @@ from app.models.user import User, utcnow
 
 class NotificationKind(enum.StrEnum):
     ASSIGNED = "assigned"  # a new task for the unit
+    SUBMITTED = "submitted"  # a unit reported a completion: for the district office to review
     RETURNED = "returned"  # a reported completion sent back
     ACCEPTED = "accepted"  # a reported completion accepted
+    EXTENSION_REQUESTED = "extension_requested"  # for the district office to decide
     EXTENSION_DECIDED = "extension_decided"
     INSTRUCTION = "instruction"  # ý kiến chỉ đạo
     URGED = "urged"  # đôn đốc

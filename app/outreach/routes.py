@@ -118,3 +118,10 @@ def edit(activity_id: int):
         return redirect_to(url_for("outreach.index"))
     return render("outreach/edit.html", "form", form=form, activity=activity, villages=villages,
                   status=form_status(form))
+
+
+def edit_page(activity: OutreachActivity, status: int = 200, **extra):
+    """The activity's page as first shown (the evidence routes show it again with a refused attach form)."""
+    form = ActivityForm(formdata=None, obj=activity, village_ids=[village.id for village in activity.villages])
+    villages = _prepare(form, [activity.organization])
+    return render("outreach/edit.html", form=form, activity=activity, villages=villages, status=status, **extra)

@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.directives.forms import MultiCheckboxField
+from app.evidence.forms import files_field
 from app.forms import MAX_ID, DateField, Form, optional_int, strip
 from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, UNIT_GROUP_LABELS, choices
 from app.models import TaskStatus
@@ -27,17 +28,45 @@ class StatusForm(Form):
         NumberRange(0, 100, message=_l("Enter the progress from 0 to 100."))])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
     version = HiddenField(validators=[bounded_version])
+    files = files_field(id="status-files")  # the completion form on the same page has "files"
 
-    def offer_statuses(self, may_cancel: bool) -> None:
-        """Only the district office is offered "cancelled"."""
+    def offer_statuses(self, may_cancel: bool, may_mark_done: bool = True, current: str | None = None) -> None:
+        """Only the district office is offered "cancelled"; "done" only where it is final at once (else the
+        completion report); "awaiting review" never (the completion report sets it)."""
+        refused = {TaskStatus.SUBMITTED} | (set() if may_cancel else {TaskStatus.CANCELLED}) | (
+            set() if may_mark_done else {TaskStatus.DONE})
         self.status.choices = [(value, label) for value, label in choices(TASK_STATUS_LABELS)
-                               if may_cancel or value != TaskStatus.CANCELLED]
+                               if value not in refused or value == current]
 
 
 class CoverageStatusForm(StatusForm):
     """For a task whose progress is computed from team coverage: status and note only."""
 
     progress = None
+
+
+class CompletionForm(Form):
+    """The lead unit's completion report: the result, evidence files."""
+
+    note = TextAreaField(_l("Result"), filters=[strip], validators=[Length(max=5000)])
+    files = files_field()
+    version = HiddenField(validators=[bounded_version])
+
+
+class ReviewForm(Form):
+    """The district office's decision on a reported completion."""
+
+    note = TextAreaField(_l("Comment (required to return it)"), filters=[strip], validators=[Length(max=5000)])
+    version = HiddenField(validators=[bounded_version])
+
+
+class ExtensionRequestForm(Form):
+    deadline = DateField(_l("New deadline asked for"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=2000)])
+
+
+class ExtensionDecisionForm(Form):
+    note = TextAreaField(_l("Comment (required to refuse)"), filters=[strip], validators=[Length(max=2000)])
 
 
 class NoteForm(Form):

@@ -4,17 +4,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import CombinedMultiDict
 
 from app.clock import today
+from app.evidence.forms import upload_body_limit, uploads_of
 from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, OrgKind, Task, TaskStatus, TaskUpdate
 from app.pager import paginate, paginate_keyset
 from app.permissions import can, get_or_404, require, units_in_scope
+from app.request_limits import body_limit
 from app.tasks import bp, queries, services
 from app.tasks.classes import class_of
 from app.tasks.forms import AssignmentForm, CoverageStatusForm, NoteForm, StatusForm, TaskFilterForm
+from app.tasks.review_routes import review_context
 from app.teams.coverage import prime_progress
 
 HISTORY_SHOWN = 30  # the task page's latest changes; an htmx change sends back only the new one
@@ -43,12 +47,15 @@ def index():
 def _status_form(task: Task, formdata=None) -> StatusForm:
     """The status form for this task and reader; from the request when posted, else the task's state."""
     form_class = CoverageStatusForm if task.progress_from_coverage else StatusForm
+    may_mark_done = services.may_mark_done(task, current_user)
     if formdata is None:
-        offered = TaskStatus.DONE if services.coverage_reached(task) and task.status != TaskStatus.DONE else task.status
+        # At the coverage target "done" is chosen, where it is final at once (else the completion report is the way).
+        offered = TaskStatus.DONE if (services.coverage_reached(task) and task.status != TaskStatus.DONE
+                                      and may_mark_done) else task.status
         form = form_class(formdata=None, status=offered.value, progress=task.progress, version=task.version)
     else:
         form = form_class(formdata)
-    form.offer_statuses(can(current_user, "task.cancel", task))
+    form.offer_statuses(can(current_user, "task.cancel", task), may_mark_done, current=task.status.value)
     return form
 
 
@@ -57,13 +64,13 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
     history = db.session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                                  .options(selectinload(TaskUpdate.author)).order_by(TaskUpdate.id.desc())
                                  .limit(HISTORY_SHOWN + 1)).all()
-    return {"task": task, "task_class": class_of(task, today()), "history": history[:HISTORY_SHOWN],
-            "history_more": len(history) > HISTORY_SHOWN,
+    return {**review_context(task, history, extra), "task": task, "task_class": class_of(task, today()),
+            "history": history[:HISTORY_SHOWN], "history_more": len(history) > HISTORY_SHOWN,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
             "unit_counts": queries.class_counts(current_user, today(), unit_id=task.lead_unit_id),
-            "oob": is_fragment_request(), **extra}
+            "oob": is_fragment_request()}
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -74,6 +81,7 @@ def show(task_id: int):
 
 
 @bp.post("/tasks/<int:task_id>/status")
+@body_limit(upload_body_limit)
 @require("task.update_status")
 def update_status(task_id: int):
     """Change status and progress; history and counters follow in the same response.
@@ -82,10 +90,10 @@ def update_status(task_id: int):
     current version so one click sends it again (409).
     """
     task = get_or_404(Task, task_id, current_user, "task.update_status")
-    form = _status_form(task, request.form)
+    form = _status_form(task, CombinedMultiDict((request.files, request.form)))  # files too
     entry = submit(form, lambda: services.change_status(
         task, current_user, status=form.status.data, progress=form.progress.data if form.progress else None,
-        note=form.note.data, version=int(form.version.data)))
+        note=form.note.data, version=int(form.version.data), uploads=uploads_of(form.files)))
     if entry is None:
         if getattr(form, "conflict", None) is not None:
             db.session.refresh(task)

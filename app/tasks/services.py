@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.clock import today
+from app.evidence.files import accepted, attach
 from app.extensions import db
 from app.locking import compare_and_set
 from app.models import Item, Organization, Task, TaskStatus, TaskUpdate, User
@@ -28,8 +29,20 @@ def coverage_reached(task: Task) -> bool:
     return bool(task.progress_from_coverage) and task.shown_progress >= coverage_target_of(task.item)
 
 
+def may_mark_done(task: Task, actor: User) -> bool:
+    """Whether "done" is final at once for this actor: the item needs no review, or the actor is the reviewer."""
+    return not task.item.review_required or can(actor, "task.review", None)
+
+
 def _check_status_change(task: Task, actor: User, status: TaskStatus, progress: int, note: str) -> None:
     """The rules of a status change; RuleError for the first one broken."""
+    if task.status == TaskStatus.SUBMITTED:
+        raise RuleError(_l("This task's completion awaits the district office's review: it is accepted or returned "
+                           "first."), field="status")
+    if status == TaskStatus.SUBMITTED or (status == TaskStatus.DONE and status != task.status
+                                          and not may_mark_done(task, actor)):
+        raise RuleError(_l("Report the completion with the form “Report completion”: the district office reviews "
+                           "it."), field="status")
     if (status == TaskStatus.CANCELLED or task.status == TaskStatus.CANCELLED) and status != task.status \
             and not can(actor, "task.cancel", task):
         raise RuleError(_l("Only the district office cancels a task or takes it back from cancelled."),
@@ -49,7 +62,7 @@ def _check_status_change(task: Task, actor: User, status: TaskStatus, progress: 
 
 
 def change_status(task: Task, actor: User, *, status: str, progress: int | None, note: str,
-                  version: int) -> TaskUpdate:
+                  version: int, uploads: list | None = None) -> TaskUpdate:
     """Set status and progress if `version` is still current, and append the history line.
 
     A team-coverage task's progress is computed (Task.shown_progress): a typed value is ignored, nothing
@@ -61,6 +74,7 @@ def change_status(task: Task, actor: User, *, status: str, progress: int | None,
     old_status, old_progress = task.status, task.shown_progress if computed else task.progress
     new_progress = old_progress if computed else progress
     _check_status_change(task, actor, status, new_progress, note)
+    files = accepted(uploads or [])
     values = {"status": status, "completed_on": (task.completed_on or today()) if status == TaskStatus.DONE else None}
     if not computed:
         values["progress"] = new_progress
@@ -68,8 +82,13 @@ def change_status(task: Task, actor: User, *, status: str, progress: int | None,
     entry = TaskUpdate(task_id=task.id, author_id=actor.id, old_status=old_status, new_status=status,
                        old_progress=old_progress, new_progress=new_progress, note=note)
     db.session.add(entry)
-    audit.record("task.update", task, actor=actor,
-                 changes={"status": (old_status, status), "progress": (old_progress, new_progress)})
+    if files:
+        db.session.flush()
+        attach(files, actor=actor, task_update_id=entry.id)
+    changes = {"status": (old_status, status), "progress": (old_progress, new_progress)}
+    if files:
+        changes["file"] = (None, [file.filename for file in files])
+    audit.record("task.update", task, actor=actor, changes=changes)
     db.session.commit()
     db.session.refresh(task)
     return entry

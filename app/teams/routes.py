@@ -72,9 +72,13 @@ def new():
 @require("team.view")
 def show(team_id: int):
     """A team with its members."""
-    team = get_or_404(Team, team_id, current_user)
-    return render("teams/show.html", team=team, form=MemberForm(), standing=services.standing_of(team),
-                  min_members=current_app.config["TEAM_MIN_MEMBERS"])
+    return show_page(get_or_404(Team, team_id, current_user))
+
+
+def show_page(team: Team, status: int = 200, **extra):
+    """The team page (the evidence routes show it again with a refused attach form)."""
+    return render("teams/show.html", team=team, form=MemberForm(formdata=None), standing=services.standing_of(team),
+                  min_members=current_app.config["TEAM_MIN_MEMBERS"], status=status, **extra)
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])

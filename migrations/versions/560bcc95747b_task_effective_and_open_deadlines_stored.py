@@ -4,7 +4,7 @@ Generated columns, so the overdue and due-soon filters are index ranges (no CASE
 STORED generated column with ALTER TABLE: the table is rebuilt (batch recreate).
 
 Revision ID: 560bcc95747b
-Revises: 578b093eb1a2
+Revises: 04878c82ab0c
 Create Date: 2026-12-01 12:12:27.714293
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '560bcc95747b'
-down_revision = '578b093eb1a2'
+down_revision = '04878c82ab0c'
 branch_labels = None
 depends_on = None
 

@@ -84,8 +84,10 @@ def resolve_lookups(database_url: str) -> dict[str, int]:
 _numbers = itertools.count(1)
 
 
-def assign_new_task(database_url: str, username: str, title: str, deadline_in_days: int = 10) -> int:
-    """Have the district office assign a new one-item directive to `username`'s unit; the new task's id."""
+def assign_new_task(database_url: str, username: str, title: str, deadline_in_days: int = 10,
+                    review_required: bool = False) -> int:
+    """Have the district office assign a new one-item directive to `username`'s unit; the new task's id (its item
+    needs no review unless asked: the flows that mark a task done predate completion review)."""
     app = make_app(database_url)
     with app.app_context():
         office = db.session.scalar(select(User).where(User.username == "vanphong"))
@@ -94,7 +96,8 @@ def assign_new_task(database_url: str, username: str, title: str, deadline_in_da
             None, office, number=f"{next(_numbers)}/TB-UBND", doc_type=DocType.NOTICE, issuer="UBND huyện Phú Ninh",
             issued_on=today(), signer="Trần Văn Minh", summary=title, body="", final_deadline=None)
         item = directives.add_item(directive, office, title=title, description="", kpi=None,
-                                   default_deadline=today() + timedelta(days=deadline_in_days))
+                                   default_deadline=today() + timedelta(days=deadline_in_days),
+                                   review_required=review_required)
         [task] = directives.assign_item(item, office, lead_unit_ids=[unit_id], cooperating_unit_ids=[],
                                         deadline=item.default_deadline)
         task_id = task.id
