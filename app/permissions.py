@@ -299,7 +299,11 @@ SUBTREE_SCOPES: dict[type, Callable[[User], Any]] = {
     Item: lambda user: or_(Item.directive_id.in_(select(Directive.id).where(
         in_subtree(Directive.organization_id, user))), Item.id.in_(
         select(Task.item_id).where(in_subtree(Task.lead_unit_id, user)))),
+    ExtensionRequest: lambda user: ExtensionRequest.task_id.in_(
+        select(Task.id).where(in_subtree(Task.lead_unit_id, user))),
 }
+# Every model an officer scope exists for has a subtree scope too (a district reader asks for the same lists).
+assert set(SCOPES) <= set(SUBTREE_SCOPES), set(SCOPES) - set(SUBTREE_SCOPES)
 
 
 def sees_everything(user: User) -> bool:
