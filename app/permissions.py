@@ -20,6 +20,7 @@ from app import audit
 from app.extensions import db, login_manager
 from app.models import (
     TICKET_TRANSITIONS,
+    ApiToken,
     Directive,
     ExtensionRequest,
     Item,
@@ -301,6 +302,7 @@ SUBTREE_SCOPES: dict[type, Callable[[User], Any]] = {
         select(Task.item_id).where(in_subtree(Task.lead_unit_id, user)))),
     ExtensionRequest: lambda user: ExtensionRequest.task_id.in_(
         select(Task.id).where(in_subtree(Task.lead_unit_id, user))),
+    ApiToken: lambda user: ApiToken.user_id.in_(select(User.id).where(in_subtree(User.organization_id, user))),
 }
 # Every model an officer scope exists for has a subtree scope too (a district reader asks for the same lists).
 assert set(SCOPES) <= set(SUBTREE_SCOPES), set(SCOPES) - set(SUBTREE_SCOPES)

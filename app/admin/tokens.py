@@ -2,7 +2,6 @@
 from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.admin import bp
@@ -12,14 +11,14 @@ from app.htmx import redirect_to, render
 from app.models import ApiToken
 from app.models.user import utcnow
 from app.pager import paginate
-from app.permissions import get_or_404, require
+from app.permissions import get_or_404, require, scoped
 
 
 @bp.get("/tokens")
 @require("admin.manage")
 def tokens_index():
-    """Every API token, newest first, with its user and state."""
-    stmt = select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
+    """Every API token of the administrator's district or province, newest first, with its user and state."""
+    stmt = scoped(ApiToken, current_user).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
     return render("admin/tokens.html", page=paginate(stmt), now=utcnow(), revoke_form=Form(formdata=None))
 
 

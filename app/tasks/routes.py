@@ -70,7 +70,7 @@ def _page_context(task: Task, status_form: StatusForm | None = None, note_form: 
             "reader": queries.reader_of(task, current_user), "coverage_target": services.coverage_target_of(task.item),
             "coverage_reached": services.coverage_reached(task),
             "unit_counts": queries.class_counts(current_user, today(), unit_id=task.lead_unit_id),
-            "oob": is_fragment_request()}
+            "oob": is_fragment_request(), "new_entry": extra.get("new_entry", False)}
 
 
 @bp.get("/tasks/<int:task_id>")
