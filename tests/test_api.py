@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.auth import tokens
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, Organization, SupportTicket, Task, User
+from app.models import ApiToken, AuditEvent, Notification, NotificationKind, Organization, SupportTicket, Task, User
 from app.models.user import utcnow
 from tests.conftest import make_app
 
@@ -33,7 +33,8 @@ def task_of(app, short_name: str) -> int:
 
 def test_tamphuoc_reads_and_updates_its_task_over_the_api_and_sees_it_on_the_web(signed_in):
     """Done when: a token made on /account, the commune's tasks read, one updated with If-Match, the change and
-    its history on the web task page, another commune's task not found."""
+    its history on the web task page, a completion reported and the office notified, another commune's task not
+    found."""
     client = signed_in("tamphuoc")
     page = client.post("/account/tokens", data={"name": "Hệ thống tỉnh", "days": "90"})
     assert page.status_code == 200
@@ -61,6 +62,16 @@ def test_tamphuoc_reads_and_updates_its_task_over_the_api_and_sees_it_on_the_web
     assert "Cập nhật qua API" in web.text and "60%" in web.text
     history = api.get(f"/api/v1/tasks/{task_id}/history", headers=bearer(secret)).json["items"]
     assert history[0]["note"] == "Cập nhật qua API" and history[0]["new_progress"] == 60
+    # Reporting completion over the API is the web's completion report: the district office is notified.
+    reported = api.patch(f"/api/v1/tasks/{task_id}", json={"status": "submitted", "note": "Đã xong, báo cáo qua API"},
+                         headers=bearer(secret, **{"If-Match": changed.headers["ETag"]}))
+    assert reported.status_code == 200 and reported.json["status"] == "submitted", reported.json
+    with client.application.app_context():
+        office = db.session.scalar(select(User).where(User.username == "vanphong"))
+        assert db.session.scalar(select(Notification).where(
+            Notification.recipient_id == office.id, Notification.task_id == task_id,
+            Notification.kind == NotificationKind.SUBMITTED)) is not None
+    assert "Đã xong, báo cáo qua API" in client.get(f"/tasks/{task_id}").text
     other = task_of(client.application, "Tam Dân")
     assert api.get(f"/api/v1/tasks/{other}", headers=bearer(secret)).status_code == 404
     assert api.patch(f"/api/v1/tasks/{other}", json={"progress": 1},
@@ -110,8 +121,9 @@ def test_writes_need_if_match_and_a_stale_one_changes_nothing(demo):
     assert stale.status_code == 412 and stale.json["title"] == "Đối tượng đã thay đổi kể từ khi bạn đọc nó."
     refused = client.patch(path, json={"status": "done", "progress": 50, "note": "xong"},
                            headers=bearer(secret, **{"If-Match": etag}))
-    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "progress"
-    assert "100" in refused.json["detail"]
+    # The item needs the office's review: "done" is refused with the service's message on its field.
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "status"
+    assert refused.json["detail"] and refused.json["title"]
     invalid = client.patch(path, json={"progress": 101, "colour": "red"}, headers=bearer(secret, **{"If-Match": etag}))
     assert invalid.status_code == 422 and {e["field"] for e in invalid.json["errors"]} == {"progress", "colour"}
     with demo.app_context():

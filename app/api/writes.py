@@ -9,10 +9,11 @@ from app.api import bp, problems, schemas
 from app.api.auth import token_required
 from app.api.etags import require_if_match, with_etag
 from app.api.routes import _task_out, documented
-from app.models import TICKET_TRANSITIONS, SupportTicket, Task
+from app.models import TICKET_TRANSITIONS, SupportTicket, Task, TaskStatus
 from app.permissions import get_or_404
 from app.rules import Conflict, RuleError
 from app.support import services as support
+from app.tasks import review
 from app.tasks import services as tasks
 
 bp.register_error_handler(RuleError, problems.from_rule_error)
@@ -36,8 +37,11 @@ def update_task(change, task_id: int, *, user):
     version = require_if_match(task.version)
     if "status" not in change and "progress" not in change and not change["note"].strip():
         raise RuleError(NOTHING_TO_CHANGE)
-    tasks.change_status(task, user, status=change.get("status") or task.status,
-                        progress=change.get("progress", task.progress), note=change["note"], version=version)
+    if change.get("status") == TaskStatus.SUBMITTED:  # a completion report, as the web's form sends it
+        review.submit_completion(task, user, note=change["note"], uploads=[], version=version)
+    else:
+        tasks.change_status(task, user, status=change.get("status") or task.status,
+                            progress=change.get("progress", task.progress), note=change["note"], version=version)
     task = _task_out(task)
     return with_etag(schemas.TaskOut().dump(task), task.version, url_for("tasks.show", task_id=task.id))
 
