@@ -48,25 +48,28 @@ class CoverageStatusForm(StatusForm):
 class CompletionForm(Form):
     """The lead unit's completion report: the result, evidence files."""
 
-    note = TextAreaField(_l("Result"), filters=[strip], validators=[Length(max=5000)])
-    files = files_field()
+    # Ids of their own: the task page holds several forms, each with a note (a label finds its input by id).
+    note = TextAreaField(_l("Result"), filters=[strip], validators=[Length(max=5000)], id="completion-note")
+    files = files_field(id="completion-files")
     version = HiddenField(validators=[bounded_version])
 
 
 class ReviewForm(Form):
     """The district office's decision on a reported completion."""
 
-    note = TextAreaField(_l("Comment (required to return it)"), filters=[strip], validators=[Length(max=5000)])
+    note = TextAreaField(_l("Comment (required to return it)"), filters=[strip], validators=[Length(max=5000)],
+                         id="review-note")
     version = HiddenField(validators=[bounded_version])
 
 
 class ExtensionRequestForm(Form):
-    deadline = DateField(_l("New deadline asked for"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=2000)])
+    deadline = DateField(_l("New deadline asked for"), validators=[Optional()], id="extension-deadline")
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=2000)], id="extension-reason")
 
 
 class ExtensionDecisionForm(Form):
-    note = TextAreaField(_l("Comment (required to refuse)"), filters=[strip], validators=[Length(max=2000)])
+    note = TextAreaField(_l("Comment (required to refuse)"), filters=[strip], validators=[Length(max=2000)],
+                         id="decision-note")
 
 
 class NoteForm(Form):
