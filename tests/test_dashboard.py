@@ -19,7 +19,7 @@ def test_coordinator_sees_district_counts_and_the_unit_table(demo, client):
     login(client, "vanphong")
     page = client.get("/").text
     assert "Quá hạn chưa hoàn thành" in page and "Đơn vị theo số nhiệm vụ quá hạn" in page
-    assert page.index("Quá hạn chưa hoàn thành</h2>") < page.index("Sắp đến hạn (3 ngày tới)")
+    assert page.index("Quá hạn chưa hoàn thành</h2>") < page.index("Sắp đến hạn (3 ngày làm việc tới)")
 
 
 def test_officer_sees_only_its_unit(demo, client):
