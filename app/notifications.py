@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import EmailMessage, Notification, NotificationKind, Role, User
+from app.models import EmailMessage, Notification, NotificationKind, Role, Task, User
 from app.models.user import utcnow
 
 
@@ -90,7 +90,10 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 def recent(user: User):
     """The user's notifications, newest first (a SELECT for the pager)."""
     return (select(Notification).where(Notification.recipient_id == user.id)
-            .options(selectinload(Notification.actor)).order_by(Notification.id.desc()))
+            .options(selectinload(Notification.actor),
+                     selectinload(Notification.task).options(joinedload(Task.item), joinedload(Task.lead_unit)),
+                     selectinload(Notification.directive), selectinload(Notification.ticket))
+            .order_by(Notification.id.desc()))
 
 
 def subject_url(notification: Notification) -> str:

@@ -50,3 +50,7 @@ class Notification(db.Model):
 
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    # What the notification is about, for its line in the list.
+    task: Mapped["Task | None"] = relationship("Task")  # noqa: F821 (the models import each other by name)
+    directive: Mapped["Directive | None"] = relationship("Directive")  # noqa: F821
+    ticket: Mapped["SupportTicket | None"] = relationship("SupportTicket")  # noqa: F821
