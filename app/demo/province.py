@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from app.demo import seed as seed_demo
 from app.demo.directives import _at
@@ -235,8 +235,8 @@ def _advance_sequences() -> None:
         return
     for table in db.metadata.sorted_tables:
         if "id" in table.c:
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
-                                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
+            highest = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+            db.session.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest, False)))
 
 
 @click.command("seed-province")

@@ -7,8 +7,8 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree  # an uploaded file's XML: no entity expansion, no external entities
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
