@@ -14,7 +14,7 @@ from app.htmx import redirect_to, render
 from app.models import CalendarDay, Directive, Notification, Organization, Task
 from app.notifications import mark_read, recent, subject_url, unread_count
 from app.pager import paginate
-from app.permissions import get_or_404, require, sees_everything
+from app.permissions import get_or_404, require
 
 
 @bp.get("/notifications")
@@ -90,8 +90,6 @@ def urge_task(task_id: int):
 @require("task.urge")
 def urge_unit(unit_id: int):
     """Confirm, then urge a unit on all its overdue tasks."""
-    if not sees_everything(current_user):
-        abort(404)
     unit = get_or_404(Organization, unit_id, current_user)  # of the user's own district or province
     tasks = services.overdue_of_unit(unit)
     return _urge(tasks, url_for("tasks.index", unit=unit.id), unit=unit, overdue=tasks)
