@@ -3,7 +3,7 @@ no control characters in any text."""
 import re
 from datetime import date
 
-from flask import request
+from flask import flash, request
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from app.clock import today
+from app.htmx import redirect_to
 from app.rules import Conflict, RuleError
 
 
@@ -105,6 +106,16 @@ def form_status(form) -> int:
     if getattr(form, "conflict", None) is not None:
         return 409
     return 422 if form.errors else 200
+
+
+def saved(form, call, message, to):
+    """submit(), and when the service saved: flash `message` and redirect (303) to `to`, each a value or a function
+    of the service's result. None when the form or the service refused: the view shows the form again."""
+    result = submit(form, call)
+    if result is None:
+        return None
+    flash(message(result) if callable(message) else message, "success")
+    return redirect_to(to(result) if callable(to) else to)
 
 
 class NotInFuture:

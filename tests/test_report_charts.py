@@ -4,9 +4,10 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from app.reports.charts import coverage_bars, trend_line, unit_bars
-from app.reports.figures import CoverageRow, UnitRow
+from app.reports.figures import UnitRow
 from app.reports.trends import TrendPoint
 from app.tasks.classes import REPORTED_CLASSES, TaskClass
+from app.teams.coverage import CommuneCoverage
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -38,7 +39,7 @@ def test_the_unit_bars_draw_one_segment_per_class_present(app):
 
 def test_coverage_bars_mark_the_target_with_the_deadline(app):
     with app.test_request_context():
-        chart = coverage_bars([CoverageRow(1, "UBND xã Tam An", 4, 2)], date(2026, 11, 14), date(2026, 12, 31))
+        chart = coverage_bars([CommuneCoverage(1, "UBND xã Tam An", 4, 2)], date(2026, 11, 14), date(2026, 12, 31))
         assert any(s.cls == "target" for s in chart.shapes)
         assert any("31/12/2026" in s.text for s in chart.shapes if s.cls == "target-label")
 

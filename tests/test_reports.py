@@ -160,7 +160,7 @@ def test_an_officer_sees_only_their_own_unit(demo):
         officer = db.session.scalar(select(User).where(User.username == "tamphuoc"))
         report = _figures(officer, today() - timedelta(days=29), today())
         assert [row.name for row in report.unit_rows] == ["UBND xã Tam Phước"]
-        assert [row.commune for row in report.coverage_rows] == ["UBND xã Tam Phước"]
+        assert [row.name for row in report.coverage_rows] == ["UBND xã Tam Phước"]
         assert {row.name for row in report.outreach_by_unit} <= {"UBND xã Tam Phước"}
         assert report.scope_label == "UBND xã Tam Phước"
 

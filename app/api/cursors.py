@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -51,13 +51,17 @@ def _after(keys: Sequence, values: Sequence, descending: bool):
     return or_(beyond, and_(key == value, _after(keys[1:], values[1:], descending)))
 
 
-def keyset_page(stmt: Select, keys: Sequence, cursor: str | None, limit: int, key_of: Callable[[Any], Sequence],
+def keyset_page(stmt: Select, keys: Sequence, args: Mapping, key_of: Callable[[Any], Sequence] | None = None,
                 *, rows: bool = False, descending: bool = False) -> dict:
-    """One page of `stmt` in the order of `keys` (unique together), after `cursor`; `key_of(row)` gives a row's
-    key values. Returns {"items": [...], "next_cursor": str | None}."""
-    if cursor:
+    """One page of `stmt` in the order of `keys` (unique together), after the query's `cursor`, `limit` rows long;
+    `key_of(row)` gives a row's key values (by default the row's attributes named as the keys).
+    Returns {"items": [...], "next_cursor": str | None}."""
+    if key_of is None:
+        key_of = lambda row: [getattr(row, key.key) for key in keys]  # noqa: E731
+    if args.get("cursor"):
         kinds = [datetime if getattr(k.type, "python_type", None) is datetime else int for k in keys]
-        stmt = stmt.where(_after(keys, _decode(cursor, kinds), descending))
+        stmt = stmt.where(_after(keys, _decode(args["cursor"], kinds), descending))
+    limit = args["limit"]
     stmt = stmt.order_by(None).order_by(*(k.desc() if descending else k for k in keys)).limit(limit + 1)
     result = db.session.execute(stmt) if rows else db.session.scalars(stmt)
     items = list(result.all())

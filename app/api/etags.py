@@ -8,10 +8,11 @@ def etag_of(version: int) -> str:
     return f"v{version}"
 
 
-def with_etag(payload: dict, version: int, page_url: str):
-    """A JSON response carrying the version as a strong ETag, and the object's web page as a Link."""
+def with_etag(schema: type, obj, page_url: str):
+    """`obj` dumped by `schema` as JSON, its version as a strong ETag, and its web page as a Link."""
+    payload = schema().dump(obj)
     response = current_app.response_class(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
-    response.set_etag(etag_of(version))
+    response.set_etag(etag_of(obj.version))
     response.headers["Link"] = f'<{page_url}>; rel="alternate"; type="text/html"'
     return response
 

@@ -23,52 +23,54 @@ from app.tasks import queries
 from app.tasks.classes import class_of
 from app.teams import coverage
 
-DOCUMENTED_ERRORS = (401, 403, 404, 422, 429)
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+            "description": "the ETag of the object as last read"}
+ETAG = {"ETag": {"description": "the object's version, to send in If-Match when changing it",
+                 "schema": {"type": "string"}}}
 
 
-def documented(*codes: int):
-    """Document the problem+json answers of an operation."""
+def operation(permission: str, answer, *, query=None, body=None, one: bool = False, etag: bool = False):
+    """One API operation: a token holding `permission`, its query or body schema, its answer, and the problem+json
+    answers that follow from them (422 for input, 404 for one object, 409/412/428 for a write), documented."""
+    codes = {401, 403, 429} | ({422} if query or body else set()) | ({404} if one else set())
+    codes |= {409, 412, 428} if body else set()
+
     def decorator(view):
-        for code in reversed(codes or DOCUMENTED_ERRORS):
+        for code in sorted(codes, reverse=True):
             view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
-        return view
+        if body is not None:
+            view = bp.doc(parameters=[IF_MATCH])(view)
+        view = bp.response(200, answer, headers=ETAG if etag else None)(view)
+        if body is not None:
+            view = bp.arguments(body)(view)
+        if query is not None:
+            view = bp.arguments(query, location="query")(view)
+        return token_required(permission)(view)
     return decorator
 
 
-def _by_id(row) -> list:
-    return [row.id]
-
-
 @bp.get("/directives")
-@token_required("directive.view")
-@bp.arguments(schemas.PageQuery, location="query")
-@bp.response(200, schemas.page_of(schemas.DirectiveOut))
-@documented(401, 403, 422, 429)
+@operation("directive.view", schemas.page_of(schemas.DirectiveOut), query=schemas.PageQuery)
 def list_directives(args, *, user):
     """Directives in the caller's scope, by id."""
-    return keyset_page(scoped(Directive, user), [Directive.id], args.get("cursor"), args["limit"], _by_id)
+    return keyset_page(scoped(Directive, user), [Directive.id], args)
 
 
 @bp.get("/directives/<int:directive_id>")
-@token_required("directive.view")
-@bp.response(200, schemas.DirectiveOut)
-@documented(401, 403, 404, 429)
+@operation("directive.view", schemas.DirectiveOut, one=True)
 def get_directive(directive_id: int, *, user):
     """One directive."""
     return get_or_404(Directive, directive_id, user)
 
 
 @bp.get("/items")
-@token_required("directive.view")
-@bp.arguments(schemas.ItemQuery, location="query")
-@bp.response(200, schemas.page_of(schemas.ItemOut))
-@documented(401, 403, 422, 429)
+@operation("directive.view", schemas.page_of(schemas.ItemOut), query=schemas.ItemQuery)
 def list_items(args, *, user):
     """Items of the directives in the caller's scope (those its unit has a task in, for an officer), by id."""
     stmt = scoped(Item, user)
     if args.get("directive_id"):
         stmt = stmt.where(Item.directive_id == args["directive_id"])
-    return keyset_page(stmt, [Item.id], args.get("cursor"), args["limit"], _by_id)
+    return keyset_page(stmt, [Item.id], args)
 
 
 def _task_out(task: Task, task_class=None) -> Task:
@@ -78,10 +80,7 @@ def _task_out(task: Task, task_class=None) -> Task:
 
 
 @bp.get("/tasks")
-@token_required("task.view")
-@bp.arguments(schemas.TaskQuery, location="query")
-@bp.response(200, schemas.page_of(schemas.TaskOut))
-@documented(401, 403, 422, 429)
+@operation("task.view", schemas.page_of(schemas.TaskOut), query=schemas.TaskQuery)
 def list_tasks(args, *, user):
     """Tasks in the caller's scope, filtered as on /tasks, oldest change first: poll with updated_since."""
     cls = args.get("task_class")
@@ -91,49 +90,38 @@ def list_tasks(args, *, user):
     stmt = queries.task_list_query(user, today(), filters)
     if args.get("updated_since"):
         stmt = stmt.where(Task.updated_at >= args["updated_since"])
-    page = keyset_page(stmt, [Task.updated_at, Task.id], args.get("cursor"), args["limit"],
-                       lambda row: [row[0].updated_at, row[0].id], rows=True)
+    page = keyset_page(stmt, [Task.updated_at, Task.id], args, lambda row: [row[0].updated_at, row[0].id],
+                       rows=True)
     page["items"] = [_task_out(task, task_class) for task, task_class in page["items"]]
     return page
 
 
 @bp.get("/tasks/<int:task_id>")
-@token_required("task.view")
-@bp.response(200, schemas.TaskOut, headers={"ETag": {"description": "the task's version",
-                                                          "schema": {"type": "string"}}})
-@documented(401, 403, 404, 429)
+@operation("task.view", schemas.TaskOut, one=True, etag=True)
 def get_task(task_id: int, *, user):
     """One task, with its version as the ETag to send in If-Match when changing it."""
     task = _task_out(get_or_404(Task, task_id, user))
-    return with_etag(schemas.TaskOut().dump(task), task.version, url_for("tasks.show", task_id=task.id))
+    return with_etag(schemas.TaskOut, task, url_for("tasks.show", task_id=task.id))
 
 
 @bp.get("/tasks/<int:task_id>/history")
-@token_required("task.view")
-@bp.arguments(schemas.PageQuery, location="query")
-@bp.response(200, schemas.page_of(schemas.TaskUpdateOut))
-@documented(401, 403, 404, 422, 429)
+@operation("task.view", schemas.page_of(schemas.TaskUpdateOut), query=schemas.PageQuery, one=True)
 def task_history(args, task_id: int, *, user):
     """A task's history, newest first."""
     task = get_or_404(Task, task_id, user)
     stmt = (select(TaskUpdate).where(TaskUpdate.task_id == task.id).options(selectinload(TaskUpdate.author)))
-    return keyset_page(stmt, [TaskUpdate.id], args.get("cursor"), args["limit"], _by_id, descending=True)
+    return keyset_page(stmt, [TaskUpdate.id], args, descending=True)
 
 
 @bp.get("/coverage")
-@token_required("team.view")
-@bp.response(200, schemas.CoverageReport)
-@documented(401, 403, 429)
+@operation("team.view", schemas.CoverageReport)
 def team_coverage(*, user):
     """Community technology team coverage: the district and each commune (public figures, as on /cong-khai)."""
     return {"district": coverage.district_coverage(user), "communes": coverage.coverage_by_commune(user)}
 
 
 @bp.get("/outreach/totals")
-@token_required("outreach.view")
-@bp.arguments(schemas.OutreachQuery, location="query")
-@bp.response(200, schemas.OutreachReport)
-@documented(401, 403, 422, 429)
+@operation("outreach.view", schemas.OutreachReport, query=schemas.OutreachQuery)
 def outreach_totals(args, *, user):
     """Outreach activities in the caller's scope, summed overall and per kind; filters as on /outreach."""
     month = args.get("month")
@@ -145,26 +133,20 @@ def outreach_totals(args, *, user):
 
 
 @bp.get("/tickets")
-@token_required("support.view")
-@bp.arguments(schemas.TicketQuery, location="query")
-@bp.response(200, schemas.page_of(schemas.TicketOut))
-@documented(401, 403, 422, 429)
+@operation("support.view", schemas.page_of(schemas.TicketOut), query=schemas.TicketQuery)
 def list_tickets(args, *, user):
     """Support tickets in the caller's scope (a commune's own, a partner's own), by id."""
     stmt = scoped(SupportTicket, user).options(selectinload(SupportTicket.commune),
                                                selectinload(SupportTicket.partner))
     if args.get("status"):
         stmt = stmt.where(SupportTicket.status == args["status"])
-    return keyset_page(stmt, [SupportTicket.id], args.get("cursor"), args["limit"], _by_id)
+    return keyset_page(stmt, [SupportTicket.id], args)
 
 
 @bp.get("/tickets/<int:ticket_id>")
-@token_required("support.view")
-@bp.response(200, schemas.TicketOut, headers={"ETag": {"description": "the ticket's version",
-                                                            "schema": {"type": "string"}}})
-@documented(401, 403, 404, 429)
+@operation("support.view", schemas.TicketOut, one=True, etag=True)
 def get_ticket(ticket_id: int, *, user):
     """One support ticket, with its version as the ETag."""
     ticket = get_or_404(SupportTicket, ticket_id, user)
-    return with_etag(schemas.TicketOut().dump(ticket), ticket.version, url_for("support.show", ticket_id=ticket.id))
+    return with_etag(schemas.TicketOut, ticket, url_for("support.show", ticket_id=ticket.id))
 

@@ -8,7 +8,16 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.forms import MAX_ID
-from app.models import TICKET_TRANSITIONS, DocType, OutreachKind, TaskClass, TaskStatus, TicketKind, TicketStatus
+from app.models import (
+    SKILL_COLUMNS,
+    TICKET_TRANSITIONS,
+    DocType,
+    OutreachKind,
+    TaskClass,
+    TaskStatus,
+    TicketKind,
+    TicketStatus,
+)
 
 Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)  # noqa: E731
 
@@ -136,17 +145,12 @@ class OutreachQuery(Strict):
     month = fields.String(validate=validate.Regexp(r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-11"})
 
 
-class OutreachTotals(ma.Schema):
-    kind = fields.Enum(OutreachKind, by_value=True, allow_none=True, required=True,
-                       metadata={"description": "null in the overall row"})
-    activities = fields.Integer(required=True)
-    participants = fields.Integer(required=True)
-    households = fields.Integer(required=True)
-    helped_public_services = fields.Integer(required=True)
-    helped_online_shopping = fields.Integer(required=True)
-    helped_online_payment = fields.Integer(required=True)
-    helped_online_safety = fields.Integer(required=True)
-    helped_local_platforms = fields.Integer(required=True)
+# The overall row and each kind's: counts of activities and people, one per basic digital skill as the model has them.
+OutreachTotals = ma.Schema.from_dict({
+    "kind": fields.Enum(OutreachKind, by_value=True, allow_none=True, required=True,
+                        metadata={"description": "null in the overall row"}),
+    **{count: fields.Integer(required=True) for count in ("activities", "participants", "households", *SKILL_COLUMNS)},
+}, name="OutreachTotals")
 
 
 class OutreachReport(ma.Schema):

@@ -6,9 +6,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app.api import bp, problems, schemas
-from app.api.auth import token_required
 from app.api.etags import require_if_match, with_etag
-from app.api.routes import _task_out, documented
+from app.api.routes import _task_out, operation
 from app.models import TICKET_TRANSITIONS, SupportTicket, Task, TaskStatus
 from app.permissions import get_or_404
 from app.rules import Conflict, RuleError
@@ -19,18 +18,11 @@ from app.tasks import services as tasks
 bp.register_error_handler(RuleError, problems.from_rule_error)
 bp.register_error_handler(Conflict, problems.from_conflict)
 
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
-            "description": "the ETag of the object as last read"}
 NOTHING_TO_CHANGE = _l("Send a status, a progress or a note: the request changes nothing.")
-WRITE_ERRORS = (401, 403, 404, 409, 412, 422, 428, 429)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["PATCH"])
-@token_required("task.update_status")
-@bp.arguments(schemas.TaskChange)
-@bp.response(200, schemas.TaskOut)
-@bp.doc(parameters=[IF_MATCH])
-@documented(*WRITE_ERRORS)
+@operation("task.update_status", schemas.TaskOut, body=schemas.TaskChange, one=True, etag=True)
 def update_task(change, task_id: int, *, user):
     """Change a task's status, progress and note (a user of its lead unit, or the district office)."""
     task = get_or_404(Task, task_id, user, "task.update_status")
@@ -43,15 +35,11 @@ def update_task(change, task_id: int, *, user):
         tasks.change_status(task, user, status=change.get("status") or task.status,
                             progress=change.get("progress", task.progress), note=change["note"], version=version)
     task = _task_out(task)
-    return with_etag(schemas.TaskOut().dump(task), task.version, url_for("tasks.show", task_id=task.id))
+    return with_etag(schemas.TaskOut, task, url_for("tasks.show", task_id=task.id))
 
 
 @bp.post("/tickets/<int:ticket_id>/transitions")
-@token_required("support.view")
-@bp.arguments(schemas.TicketMove)
-@bp.response(200, schemas.TicketOut)
-@bp.doc(parameters=[IF_MATCH])
-@documented(*WRITE_ERRORS)
+@operation("support.view", schemas.TicketOut, body=schemas.TicketMove, one=True, etag=True)
 def move_ticket(move, ticket_id: int, *, user):
     """Move a ticket: the partner takes it or marks it done, the commune confirms or reopens it."""
     action = move["action"]
@@ -59,4 +47,4 @@ def move_ticket(move, ticket_id: int, *, user):
     ticket = get_or_404(SupportTicket, ticket_id, user, side)
     version = require_if_match(ticket.version)
     ticket = support.move(ticket, action, actor=user, version=version, note=move["note"])
-    return with_etag(schemas.TicketOut().dump(ticket), ticket.version, url_for("support.show", ticket_id=ticket.id))
+    return with_etag(schemas.TicketOut, ticket, url_for("support.show", ticket_id=ticket.id))

@@ -51,10 +51,16 @@ def create_token():
 def revoke_token(token_id: int):
     """Revoke one of one's own tokens; another user's token is not found."""
     token = tokens.own_token(current_user, token_id) or abort(404)
+    return revoke(token, url_for("auth.account"))
+
+
+def revoke(token, back: str):
+    """Revoke a token on the confirmed form and go back to `back`, saying whether it was done (the account page
+    and the administrators' list of tokens both do it this way)."""
     form = Form()
     if submit(form, lambda: tokens.revoke_token(token, actor=current_user)) is not None:
         flash(_("Token revoked."), "success")
     else:
         for error in form.form_errors:
             flash(error, "error")
-    return redirect_to(url_for("auth.account"))
+    return redirect_to(back)

@@ -2,23 +2,23 @@
 
 Each change is asked for on a confirmation page (a plain form: it works without JavaScript) and audited.
 """
-from flask import flash, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.clock import today
 from app.directives import bp, services
 from app.directives.forms import CancelForm, ConfirmForm, ItemForm
-from app.forms import form_status, submit
-from app.htmx import redirect_to, render
+from app.forms import form_status, saved
+from app.htmx import render
 from app.models import Directive, Item, Task
 from app.permissions import get_or_404, require
 
 MANAGE = "directive.manage"
 
 
-def _show(directive_id: int):
-    return redirect_to(url_for("directives.show", directive_id=directive_id))
+def _directive_page(directive_id: int) -> str:
+    return url_for("directives.show", directive_id=directive_id)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -28,14 +28,11 @@ def edit_item(item_id: int):
     item = get_or_404(Item, item_id, current_user, MANAGE)
     form = ItemForm(obj=item, kpi=item.kpi.value if item.kpi else "",
                     recurrence=item.recurrence.value if item.recurrence else "")
-    saved = submit(form, lambda: services.update_item(item, current_user, **{
-        name: form[name].data for name in services.ITEM_FIELDS}))
-    if saved is not None:
-        flash(_("Item saved."), "success")
-        return _show(item.directive_id)
-    reported = services.reported_task_ids(item)
-    return render("directives/item_form.html", "form", form=form, item=item, reported=reported,
-                  status=form_status(form))
+    done = saved(form, lambda: services.update_item(item, current_user, **{
+        name: form[name].data for name in services.ITEM_FIELDS}), _("Item saved."),
+        _directive_page(item.directive_id))
+    return done or render("directives/item_form.html", "form", form=form, item=item,
+                          reported=services.reported_task_ids(item), status=form_status(form))
 
 
 @bp.get("/items/<int:item_id>/delete")
@@ -57,11 +54,9 @@ def delete_item(item_id: int):
     """Delete an item recorded by mistake, with its tasks (only while nobody has reported on them)."""
     item = get_or_404(Item, item_id, current_user, MANAGE)
     form = ConfirmForm()
-    directive = submit(form, lambda: services.delete_item(item, current_user))
-    if directive is None:
-        return _item_confirmation(item, form, CancelForm(), form_status(form))
-    flash(_("Item deleted."), "success")
-    return _show(directive.id)
+    done = saved(form, lambda: services.delete_item(item, current_user), _("Item deleted."),
+                 _directive_page(item.directive_id))
+    return done or _item_confirmation(item, form, CancelForm(), form_status(form))
 
 
 @bp.post("/items/<int:item_id>/cancel")
@@ -70,11 +65,10 @@ def cancel_item(item_id: int):
     """Cancel the item's open tasks with a reason."""
     item = get_or_404(Item, item_id, current_user, MANAGE)
     form = CancelForm()
-    cancelled = submit(form, lambda: services.cancel_item(item, current_user, form.reason.data))
-    if cancelled is None:
-        return _item_confirmation(item, ConfirmForm(), form, form_status(form))
-    flash(_("%(count)d open tasks cancelled.", count=len(cancelled)), "success")
-    return _show(item.directive_id)
+    done = saved(form, lambda: services.cancel_item(item, current_user, form.reason.data),
+                 lambda cancelled: _("%(count)d open tasks cancelled.", count=len(cancelled)),
+                 _directive_page(item.directive_id))
+    return done or _item_confirmation(item, ConfirmForm(), form, form_status(form))
 
 
 @bp.get("/directives/<int:directive_id>/cancel")
@@ -91,12 +85,11 @@ def cancel(directive_id: int):
     """Cancel a directive: its open tasks are cancelled with the reason."""
     directive = get_or_404(Directive, directive_id, current_user, MANAGE)
     form = CancelForm()
-    cancelled = submit(form, lambda: services.cancel_directive(directive, current_user, form.reason.data, today()))
-    if cancelled is None:
-        return render("directives/confirm.html", obj=directive, kind="directive", cancel_form=form,
-                      status=form_status(form))
-    flash(_("Directive cancelled; %(count)d open tasks cancelled.", count=len(cancelled)), "success")
-    return _show(directive.id)
+    done = saved(form, lambda: services.cancel_directive(directive, current_user, form.reason.data, today()),
+                 lambda cancelled: _("Directive cancelled; %(count)d open tasks cancelled.", count=len(cancelled)),
+                 _directive_page(directive.id))
+    return done or render("directives/confirm.html", obj=directive, kind="directive", cancel_form=form,
+                          status=form_status(form))
 
 
 @bp.get("/tasks/<int:task_id>/unassign")
@@ -114,9 +107,7 @@ def unassign(task_id: int):
     """Take a task back from its unit (assigned by mistake), while nobody has reported on it."""
     task = get_or_404(Task, task_id, current_user, MANAGE)
     form = ConfirmForm()
-    item = submit(form, lambda: services.unassign_task(task, current_user))
-    if item is None:
-        return render("directives/confirm.html", obj=task, kind="task", form=form, deletable=False,
-                      status=form_status(form))
-    flash(_("Task unassigned."), "success")
-    return redirect_to(url_for("directives.edit_item", item_id=item.id))
+    done = saved(form, lambda: services.unassign_task(task, current_user), _("Task unassigned."),
+                 lambda item: url_for("directives.edit_item", item_id=item.id))
+    return done or render("directives/confirm.html", obj=task, kind="task", form=form, deletable=False,
+                          status=form_status(form))

@@ -9,7 +9,7 @@ from app.directives import bp, services
 from app.directives.forms import AssignForm, DirectiveForm, ItemForm, unit_groups
 from app.directives.grid import TOTAL_CLASSES, directive_grid
 from app.extensions import db
-from app.forms import form_status, submit
+from app.forms import form_status, saved, submit
 from app.htmx import redirect_to, render
 from app.models import Directive, Item
 from app.pager import paginate
@@ -50,13 +50,14 @@ def edit(directive_id: int):
 
 
 def _save_directive(form: DirectiveForm, directive: Directive | None):
-    saved = submit(form, lambda: services.save_directive(
+    done = saved(form, lambda: services.save_directive(
         directive, current_user, submission_key=form.submission_key.data,
-        **{name: form[name].data for name in services.DIRECTIVE_FIELDS}))
-    if saved is not None:
-        flash(_("Directive saved."), "success")
-        return redirect_to(url_for("directives.show", directive_id=saved.id))
-    return render("directives/form.html", "form", form=form, directive=directive, status=form_status(form))
+        **{name: form[name].data for name in services.DIRECTIVE_FIELDS}), _("Directive saved."), _directive_page)
+    return done or render("directives/form.html", "form", form=form, directive=directive, status=form_status(form))
+
+
+def _directive_page(directive: Directive) -> str:
+    return url_for("directives.show", directive_id=directive.id)
 
 
 @bp.get("/directives/<int:directive_id>")

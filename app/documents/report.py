@@ -24,6 +24,7 @@ from app.documents.decree30 import (
 from app.labels import label
 from app.reports.figures import Report, UnitRow
 from app.tasks.classes import TaskClass
+from app.teams.coverage import coverage_percent
 
 # STT, unit, total, done on time / late, open on time / overdue, no deadline, on-time rate, rank: 15.5 cm
 UNIT_WIDTHS = (Cm(1.0), Cm(3.6), Cm(1.3), Cm(1.4), Cm(1.4), Cm(1.4), Cm(1.4), Cm(1.3), Cm(1.5), Cm(1.2))
@@ -99,10 +100,10 @@ def _coverage(document, report: Report) -> None:
     villages = sum(row.villages for row in report.coverage_rows)
     covered = sum(row.covered for row in report.coverage_rows)
     add_section_heading(document, "2. Tổ công nghệ cộng đồng", before=6)
-    percent = covered * 100 // villages if villages else 0
+    percent = coverage_percent(covered, villages)
     add_paragraph(document, f"Đến ngày {report.as_of:%d/%m/%Y}, {covered}/{villages} thôn, khối phố đã có Tổ công "
                             f"nghệ cộng đồng (đạt {percent}%).", keep_with_next=True)
-    rows = [(n, row.commune, row.villages, row.covered, row.percent)
+    rows = [(n, row.name, row.villages, row.covered, row.percent)
             for n, row in enumerate(report.coverage_rows, start=1)]
     add_grid(document, ("STT", "Xã, thị trấn", "Số thôn, khối phố", "Đã có Tổ", "Tỷ lệ (%)"), rows,
              COVERAGE_WIDTHS, numeric_from=2, size=11)

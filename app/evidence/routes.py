@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, send_file, url_for
+from flask import abort, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import undefer
@@ -56,13 +56,19 @@ def preview(attachment_id: int):
     return _sandboxed(send_file(io.BytesIO(blob.preview), mimetype="image/jpeg", max_age=0))
 
 
-def _add(owner, back: str, page):
-    """Store the files and go back to the owner's page; refused: that page again with the form's message (422)."""
+def _add(model: type, owner_id: int, page):
+    """Store the files on the owner (the action OWNERS names allowing it) and go back to its page, whose URL takes
+    the same id as this one; refused: `page` again with the form's message (422)."""
+    owner = get_or_404(model, owner_id, current_user, services.OWNERS[model][1])
     form = AttachForm()
     if submit(form, lambda: services.add_files(owner, current_user, uploads_of(form.files))) is None:
-        return page(form)
+        return page(owner, attach_form=form, status=form_status(form))
     flash(_("Files attached."), "success")
-    return redirect_to(back)
+    return redirect_to(url_for(OWNER_PAGES[model], **request.view_args))
+
+
+# The page each owner's files are listed on.
+OWNER_PAGES = {Directive: "directives.show", Team: "teams.show", OutreachActivity: "outreach.edit"}
 
 
 @bp.post("/directives/<int:directive_id>/files")
@@ -71,9 +77,7 @@ def _add(owner, back: str, page):
 def add_to_directive(directive_id: int):
     """Attach files (the signed document) to a directive."""
     from app.directives.routes import show_page
-    directive = get_or_404(Directive, directive_id, current_user, "directive.manage")
-    return _add(directive, url_for("directives.show", directive_id=directive.id),
-                lambda form: show_page(directive, attach_form=form, status=form_status(form)))
+    return _add(Directive, directive_id, show_page)
 
 
 @bp.post("/teams/<int:team_id>/files")
@@ -82,9 +86,7 @@ def add_to_directive(directive_id: int):
 def add_to_team(team_id: int):
     """Attach files (the founding decision) to a team."""
     from app.teams.routes import show_page
-    team = get_or_404(Team, team_id, current_user, "team.manage")
-    return _add(team, url_for("teams.show", team_id=team.id),
-                lambda form: show_page(team, attach_form=form, status=form_status(form)))
+    return _add(Team, team_id, show_page)
 
 
 @bp.post("/outreach/<int:activity_id>/files")
@@ -93,9 +95,7 @@ def add_to_team(team_id: int):
 def add_to_activity(activity_id: int):
     """Attach files (photos, attendance lists) to an outreach activity."""
     from app.outreach.routes import edit_page
-    activity = get_or_404(OutreachActivity, activity_id, current_user, "outreach.log")
-    return _add(activity, url_for("outreach.edit", activity_id=activity.id),
-                lambda form: edit_page(activity, attach_form=form, status=form_status(form)))
+    return _add(OutreachActivity, activity_id, edit_page)
 
 
 @bp.app_template_global()

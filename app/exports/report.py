@@ -39,10 +39,10 @@ def report_tables(report: Report, today: date) -> list[Table]:
                     Column(_("Rank"), 8), Column(_("Change"), 9)]
     unit_rows = [_unit_values(n, row) for n, row in enumerate(report.unit_rows, start=1)]
     unit_rows.append(_unit_values(None, report.totals)[:-2] + (None, None))
-    coverage = [(row.commune, row.villages, row.covered, row.percent) for row in report.coverage_rows]
+    coverage = [(row.name, row.villages, row.covered, row.percent) for row in report.coverage_rows]
     if report.coverage_total:
         total = report.coverage_total
-        coverage.append((total.commune, total.villages, total.covered, total.percent))
+        coverage.append((total.name, total.villages, total.covered, total.percent))
     sums = [Column(_("Activities"), 11), Column(_("Participants"), 12), Column(_("Households reached"), 13),
             *(Column(str(text), 14, wrap=True) for text in SKILL_LABELS.values())]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Text, text
+from sqlalchemy import Date, DateTime, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.directive import Task
-from app.models.org import _enum
+from app.models.org import _enum, unique_where
 from app.models.user import User, utcnow
 
 
@@ -23,9 +23,7 @@ class ExtensionRequest(db.Model):
 
     __tablename__ = "extension_request"
     __table_args__ = (
-        # One pending request per task: the database refuses a second, whoever sends it.
-        Index("uq_extension_request_pending", "task_id", unique=True,
-              sqlite_where=text("decision IS NULL"), postgresql_where=text("decision IS NULL")),
+        unique_where("uq_extension_request_pending", "task_id", "decision IS NULL"),  # one pending per task
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

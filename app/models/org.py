@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Enum,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     and_,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship, validates
@@ -63,6 +65,12 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
     """Store an enum as its value in a VARCHAR with a CHECK, portable across SQLite and PostgreSQL."""
     return Enum(cls, name=name, native_enum=False, create_constraint=True,
                 values_callable=lambda e: [m.value for m in e], length=32)
+
+
+def unique_where(name: str, column: str, condition: str) -> Index:
+    """A unique index over the rows meeting `condition` (SQL), the same on SQLite and PostgreSQL: the database
+    refuses a second such row, whoever writes it."""
+    return Index(name, column, unique=True, sqlite_where=text(condition), postgresql_where=text(condition))
 
 
 class Organization(db.Model):

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     String,
     Table,
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.directive import Task
-from app.models.org import Organization, Village, _enum
+from app.models.org import Organization, Village, _enum, unique_where
 from app.models.user import User, utcnow
 
 
@@ -48,8 +47,7 @@ class Team(db.Model):
 
     __tablename__ = "team"
     __table_args__ = (
-        Index("uq_team_active_village", "village_id", unique=True,
-              sqlite_where=db.text("active"), postgresql_where=db.text("active")),
+        unique_where("uq_team_active_village", "village_id", "active"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,6 @@ from app.pager import paginate
 from app.permissions import public
 from app.public import bp, queries
 from app.reports.charts import coverage_bars
-from app.reports.figures import CoverageRow
 
 MAX_QUERY = 60  # characters of a search: no village name is longer
 CACHE_SECONDS = 300
@@ -42,9 +41,8 @@ def index():
         figures = queries.overview(None, today())
         search = _search(figures.communes)
         page = paginate(queries.villages(None, search), args=search.as_args(), rows=True)
-        rows = [CoverageRow(c.commune_id, c.name, c.villages, c.covered) for c in figures.communes]
         target = figures.target
-        chart = coverage_bars(rows, figures.as_of, target.deadline if target else None,
+        chart = coverage_bars(figures.communes, figures.as_of, target.deadline if target else None,
                               target.percent if target else 100)
         response = render("public/index.html", "villages", figures=figures, chart=chart, page=page, search=search)
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"

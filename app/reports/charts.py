@@ -11,9 +11,10 @@ from datetime import date
 from flask_babel import gettext as _
 
 from app.labels import label
-from app.reports.figures import CoverageRow, UnitRow
+from app.reports.figures import UnitRow
 from app.reports.trends import TrendPoint
 from app.tasks.classes import REPORTED_CLASSES
+from app.teams.coverage import CommuneCoverage
 
 WIDTH = 480
 LABEL_WIDTH = 128
@@ -100,7 +101,7 @@ def _axis(chart: Chart, ticks: list[int], per_unit: float, bottom: float, suffix
         chart.shapes.append(Shape("text", "tick", x=x, y=bottom + 16, text=f"{tick}{suffix}", anchor="middle"))
 
 
-def coverage_bars(rows: list[CoverageRow], as_of: date, deadline: date | None, target: int = 100) -> Chart:
+def coverage_bars(rows: list[CommuneCoverage], as_of: date, deadline: date | None, target: int = 100) -> Chart:
     """Bars: each commune's coverage against the 100 % target, the deadline in the target's mark."""
     plot = WIDTH - LABEL_WIDTH - RIGHT
     per_percent = plot / 100
@@ -113,17 +114,17 @@ def coverage_bars(rows: list[CoverageRow], as_of: date, deadline: date | None, t
     bottom = TOP + ROW * len(rows)
     chart = Chart("coverage", _("Team coverage per commune"), desc, bottom + AXIS,
                   [_("Commune"), _("Villages"), _("With a team"), _("Coverage") + " (%)"],
-                  [[row.commune, row.villages, row.covered, row.percent] for row in rows])
+                  [[row.name, row.villages, row.covered, row.percent] for row in rows])
     _axis(chart, [0, 25, 50, 75, 100], per_percent, bottom, " %")
     for index, row in enumerate(rows):
         y = TOP + index * ROW
         chart.shapes.append(Shape("text", "chart-label", x=LABEL_WIDTH - 6, y=y + BAR - 3,
-                                  text=_short(row.commune), anchor="end", tip=row.commune))
+                                  text=_short(row.name), anchor="end", tip=row.name))
         chart.shapes.append(Shape("rect", "bar track", x=LABEL_WIDTH, y=y, w=plot, h=BAR))
         if row.covered:
             cls = "bar coverage-done" if row.percent >= target else "bar coverage-part"
             chart.shapes.append(Shape("rect", cls, x=LABEL_WIDTH, y=y, w=row.percent * per_percent, h=BAR,
-                                      tip=f"{row.commune}: {row.covered}/{row.villages} ({row.percent} %)"))
+                                      tip=f"{row.name}: {row.covered}/{row.villages} ({row.percent} %)"))
     x = LABEL_WIDTH + target * per_percent
     chart.shapes.append(Shape("line", "target", x=x, y=TOP - 8, x2=x, y2=bottom))
     chart.shapes.append(Shape("text", "target-label", x=x, y=TOP - 12, text=mark, anchor="end"))

@@ -31,6 +31,7 @@ from app.outreach.services import totals_by_kind, totals_by_unit
 from app.permissions import reported_units, scope_root, scoped, sees_everything
 from app.reports import history
 from app.tasks.classes import REPORTED_CLASSES, TaskClass
+from app.teams.coverage import CommuneCoverage
 
 DUE_CLASSES = (TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE, TaskClass.OPEN_OVERDUE)
 MAX_DIRECTIVES = 50
@@ -72,21 +73,6 @@ class UnitRow:
         return self._rate(TaskClass.OPEN_OVERDUE)
 
 
-@dataclass(frozen=True)
-class CoverageRow:
-    """A commune's villages and those with a team on a day."""
-
-    commune_id: int | None
-    commune: str
-    villages: int
-    covered: int
-
-    @property
-    def percent(self) -> int:
-        """Whole percent, rounded down so that 100 means every village (as the teams page counts)."""
-        return self.covered * 100 // self.villages if self.villages else 0
-
-
 @dataclass
 class Report:
     """What a period report shows; the export and Word documents read the same object."""
@@ -96,13 +82,13 @@ class Report:
     end: date
     unit_rows: list[UnitRow]
     totals: UnitRow
-    coverage_rows: list[CoverageRow]
+    coverage_rows: list[CommuneCoverage]
     outreach_by_unit: list  # rows of app.outreach.services.totals_by_unit: name, activities, participants, ...
     outreach_by_kind: list  # rows of totals_by_kind: kind, activities, participants, ...
     tickets_by_status: dict[TicketStatus, int]
     as_of: date | None = None  # the day the figures describe: the end, or today for a period still running
     directives: list[Directive] = field(default_factory=list)  # the directives chosen; empty means all
-    coverage_total: CoverageRow | None = None
+    coverage_total: CommuneCoverage | None = None
     previous_start: date | None = None
     previous_end: date | None = None
 
@@ -170,7 +156,7 @@ def _totals(rows: list[UnitRow]) -> UnitRow:
     return total
 
 
-def coverage_at(user: User, day: date, *earlier: date) -> list[CoverageRow]:
+def coverage_at(user: User, day: date, *earlier: date) -> list[CommuneCoverage]:
     """Per active commune-level unit in the user's scope: villages, and those with a team at the end of the day.
 
     With `earlier` days: tuples (row, covered on each earlier day), from the same query."""
@@ -182,12 +168,12 @@ def coverage_at(user: User, day: date, *earlier: date) -> list[CoverageRow]:
             .group_by(Organization.id, Organization.name, Organization.sort_key).order_by(Organization.sort_key))
     stmt = stmt.where(reported_units(Organization.id, user))
     if earlier:
-        return [(CoverageRow(*row[:4]), *row[4:]) for row in db.session.execute(stmt)]
-    return [CoverageRow(*row) for row in db.session.execute(stmt)]
+        return [(CommuneCoverage(*row[:4]), *row[4:]) for row in db.session.execute(stmt)]
+    return [CommuneCoverage(*row) for row in db.session.execute(stmt)]
 
 
-def _coverage_total(rows: list[CoverageRow]) -> CoverageRow:
-    return CoverageRow(None, str(_l("Whole district")), sum(r.villages for r in rows), sum(r.covered for r in rows))
+def _coverage_total(rows: list[CommuneCoverage]) -> CommuneCoverage:
+    return CommuneCoverage(None, str(_l("Whole district")), sum(r.villages for r in rows), sum(r.covered for r in rows))
 
 
 def tickets_at(user: User, day: date) -> dict[TicketStatus, int]:

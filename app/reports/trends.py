@@ -11,9 +11,9 @@ from app.extensions import db
 from app.models import COMMUNE_LEVEL, Item, Organization, Task, User, Village
 from app.permissions import reported_units
 from app.reports import history
-from app.reports.figures import CoverageRow, coverage_at
+from app.reports.figures import coverage_at
 from app.tasks.classes import TaskClass
-from app.teams.coverage import CoverageTarget, coverage_targets
+from app.teams.coverage import CommuneCoverage, CoverageTarget, coverage_percent, coverage_targets
 
 PACE_DAYS = 28  # the pace of coverage is measured over the last four weeks
 
@@ -29,7 +29,7 @@ class TrendPoint:
 
     @property
     def percent(self) -> int:
-        return self.covered * 100 // self.villages if self.villages else 0
+        return coverage_percent(self.covered, self.villages)
 
 
 def _series(days: list[date]):
@@ -74,7 +74,7 @@ def _count(rows: dict, day: date) -> int:
 class Projection:
     """A commune's coverage now, its pace, and whether it will reach 100 % by the deadline at that pace."""
 
-    row: CoverageRow
+    row: CommuneCoverage
     per_week: float  # villages covered per week over the last PACE_DAYS
     reaches_on: date | None  # when it would reach every village at that pace; None when it does not move
     deadline: date
@@ -95,7 +95,7 @@ class CoverageOutlook:
     """Coverage today in the user's scope, the goal (target and deadline) and the communes that will miss it."""
 
     goal: CoverageTarget | None
-    rows: list[CoverageRow]
+    rows: list[CommuneCoverage]
     behind: list[Projection]
 
     @property

@@ -2,14 +2,13 @@
 extension. Plain forms (no JavaScript needed); a refusal shows the page again with the message (422)."""
 from __future__ import annotations
 
-from flask import flash, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.evidence.files import attachments_by_update
 from app.evidence.forms import files_hint, upload_body_limit, uploads_of
-from app.forms import form_status, submit
-from app.htmx import redirect_to
+from app.forms import form_status, saved
 from app.models import ExtensionRequest, Task
 from app.permissions import get_or_404, require
 from app.request_limits import body_limit
@@ -30,15 +29,14 @@ def review_context(task: Task, history, forms: dict) -> dict:
     }
 
 
-def _again(task: Task, form_name: str, form):
-    """The task page with the refused form and its message."""
+def _decided(task: Task, form_name: str, form, call, message: str):
+    """Run the service on the valid form and go back to the task page with `message`; refused: the task page with
+    the form (by its name on the page) and its message, 422 or 409."""
+    done = saved(form, call, message, url_for("tasks.show", task_id=task.id))
+    if done is not None:
+        return done
     from app.tasks.routes import _page_context
     return render_template("tasks/show.html", **_page_context(task, **{form_name: form})), form_status(form)
-
-
-def _done(task: Task, message: str):
-    flash(message, "success")
-    return redirect_to(url_for("tasks.show", task_id=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/completion")
@@ -48,11 +46,9 @@ def submit_completion(task_id: int):
     """The lead unit reports the task complete, with the result and evidence files."""
     task = get_or_404(Task, task_id, current_user)
     form = CompletionForm()
-    if submit(form, lambda: review.submit_completion(task, current_user, note=form.note.data,
-                                                     uploads=uploads_of(form.files),
-                                                     version=int(form.version.data))) is None:
-        return _again(task, "completion_form", form)
-    return _done(task, _("Completion reported: the district office will review it."))
+    return _decided(task, "completion_form", form, lambda: review.submit_completion(
+        task, current_user, note=form.note.data, uploads=uploads_of(form.files), version=int(form.version.data)),
+        _("Completion reported: the district office will review it."))
 
 
 @bp.post("/tasks/<int:task_id>/review/<any(accept, return):decision>")
@@ -62,9 +58,9 @@ def review_completion(task_id: int, decision: str):
     task = get_or_404(Task, task_id, current_user)
     form = ReviewForm()
     call = review.accept_completion if decision == "accept" else review.return_completion
-    if submit(form, lambda: call(task, current_user, note=form.note.data, version=int(form.version.data))) is None:
-        return _again(task, "review_form", form)
-    return _done(task, _("Completion accepted.") if decision == "accept" else _("Completion returned to the unit."))
+    return _decided(task, "review_form", form,
+                    lambda: call(task, current_user, note=form.note.data, version=int(form.version.data)),
+                    _("Completion accepted.") if decision == "accept" else _("Completion returned to the unit."))
 
 
 @bp.post("/tasks/<int:task_id>/extension")
@@ -73,10 +69,9 @@ def request_extension(task_id: int):
     """The lead unit asks for a later deadline, with the reason."""
     task = get_or_404(Task, task_id, current_user)
     form = ExtensionRequestForm()
-    if submit(form, lambda: extensions.request_extension(task, current_user, deadline=form.deadline.data,
-                                                         reason=form.reason.data)) is None:
-        return _again(task, "extension_form", form)
-    return _done(task, _("Extension requested: the district office will decide."))
+    return _decided(task, "extension_form", form, lambda: extensions.request_extension(
+        task, current_user, deadline=form.deadline.data, reason=form.reason.data),
+        _("Extension requested: the district office will decide."))
 
 
 @bp.post("/extensions/<int:request_id>/<any(approve, reject):decision>")
@@ -85,7 +80,6 @@ def decide_extension(request_id: int, decision: str):
     """The district office approves the extension (the deadline moves) or refuses it with a reason."""
     request = get_or_404(ExtensionRequest, request_id, current_user)
     form = ExtensionDecisionForm()
-    if submit(form, lambda: extensions.decide_extension(request, current_user, approve=decision == "approve",
-                                                        note=form.note.data)) is None:
-        return _again(request.task, "decision_form", form)
-    return _done(request.task, _("Extension approved.") if decision == "approve" else _("Extension refused."))
+    return _decided(request.task, "decision_form", form, lambda: extensions.decide_extension(
+        request, current_user, approve=decision == "approve", note=form.note.data),
+        _("Extension approved.") if decision == "approve" else _("Extension refused."))

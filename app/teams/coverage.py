@@ -53,6 +53,11 @@ def has_active_team(village_id_column):
     return exists().where(Team.village_id == village_id_column, Team.active.is_(True))
 
 
+def coverage_percent(covered: int, villages: int) -> int:
+    """Whole percent, rounded down so that 100 means every village; 0 when there are no villages."""
+    return covered * 100 // villages if villages else 0
+
+
 @dataclass(frozen=True)
 class CommuneCoverage:
     """How many of a commune's villages (or the district's) have a team that counts."""
@@ -65,8 +70,7 @@ class CommuneCoverage:
 
     @property
     def percent(self) -> int:
-        """Whole percent, rounded down so that 100 means every village; 0 when there are no villages."""
-        return self.covered * 100 // self.villages if self.villages else 0
+        return coverage_percent(self.covered, self.villages)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.clock import today
 from app.extensions import db
-from app.forms import form_status, id_arg, submit
+from app.forms import form_status, id_arg, saved, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Team, TeamMember, Village
 from app.pager import paginate
@@ -59,13 +59,14 @@ def new():
     """Register the team of a village that has none."""
     form = TeamForm(village_id=id_arg("village"))
     form.village_id.choices = _village_choices(coverage.villages_without_team(current_user, _offered_communes(form)))
-    team = submit(form, lambda: services.register_team(
+    done = saved(form, lambda: services.register_team(
         actor=current_user, village_id=form.village_id.data, established_on=form.established_on.data,
-        decision_number=form.decision_number.data))
-    if team:
-        flash(_("Team registered. Now add its members."), "success")
-        return redirect_to(url_for("teams.show", team_id=team.id))
-    return render("teams/form.html", "form", form=form, team=None, status=form_status(form))
+        decision_number=form.decision_number.data), _("Team registered. Now add its members."), _team_page)
+    return done or render("teams/form.html", "form", form=form, team=None, status=form_status(form))
+
+
+def _team_page(team: Team) -> str:
+    return url_for("teams.show", team_id=team.id)
 
 
 @bp.get("/teams/<int:team_id>")
@@ -87,11 +88,9 @@ def edit(team_id: int):
     """Correct a team's date or decision number."""
     team = get_or_404(Team, team_id, current_user, "team.manage")
     form = TeamEditForm(obj=team)
-    if submit(form, lambda: services.update_team(team, actor=current_user, established_on=form.established_on.data,
-                                                 decision_number=form.decision_number.data)):
-        flash(_("Saved."), "success")
-        return redirect_to(url_for("teams.show", team_id=team.id))
-    return render("teams/form.html", "form", form=form, team=team, status=form_status(form))
+    done = saved(form, lambda: services.update_team(team, actor=current_user, established_on=form.established_on.data,
+                                                    decision_number=form.decision_number.data), _("Saved."), _team_page)
+    return done or render("teams/form.html", "form", form=form, team=team, status=form_status(form))
 
 
 @bp.post("/teams/<int:team_id>/members")
@@ -118,11 +117,10 @@ def edit_member(member_id: int):
     """Change a member's name, position, affiliation, phone or consent to publication."""
     member = get_or_404(TeamMember, member_id, current_user, "team.manage")
     form = MemberForm(obj=member)
-    if submit(form, lambda: services.update_member(
-            member, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS})):
-        flash(_("Saved."), "success")
-        return redirect_to(url_for("teams.show", team_id=member.team_id))
-    return render("teams/member_form.html", "form", form=form, member=member, status=form_status(form))
+    done = saved(form, lambda: services.update_member(
+        member, actor=current_user, **{name: getattr(form, name).data for name in MEMBER_FIELDS}),
+        _("Saved."), _team_page(member.team))
+    return done or render("teams/member_form.html", "form", form=form, member=member, status=form_status(form))
 
 
 @bp.get("/teams/<int:team_id>/deactivate")
