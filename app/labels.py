@@ -160,6 +160,8 @@ def choices(labels: dict) -> list[tuple[str, str]]:
     return [(member.value, label) for member, label in labels.items()]
 
 
+
+
 # The groups of unit pickers and tables, by Organization.kind_group() (app.models.org.KIND_GROUPS).
 UNIT_GROUP_LABELS = {
     0: _l("District offices"), 1: _l("Departments"), 2: _l("Communes and the town"), 3: _l("Unions"),
@@ -177,6 +179,12 @@ LABELS_BY_ENUM = {
 }
 # Names for plain stored values whose enum the template cannot know (a class computed in SQL).
 ENUMS_BY_NAME = {enum_type.__name__: enum_type for enum_type in LABELS_BY_ENUM}
+
+
+def register(enum_type: type, labels: dict) -> None:
+    """Give `|label` an area's own enum (one the models do not hold, such as a report's period kind)."""
+    LABELS_BY_ENUM[enum_type] = labels
+    ENUMS_BY_NAME[enum_type.__name__] = enum_type
 
 
 def label(value, enum_name: str | None = None) -> str:

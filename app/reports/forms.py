@@ -9,18 +9,19 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from app import labels
 from app.forms import MAX_ID, parse_date
 from app.reports.figures import MAX_DIRECTIVES
 from app.reports.periods import MAX_DAYS, Period, PeriodKind, bounded, period_containing
 
-PERIOD_LABELS = {
+labels.register(PeriodKind, {
     PeriodKind.WEEK: _l("Week"),
     PeriodKind.MONTH: _l("Month"),
     PeriodKind.QUARTER: _l("Quarter"),
     PeriodKind.HALF_YEAR: _l("6 months"),
     PeriodKind.YEAR: _l("Year"),
     PeriodKind.CUSTOM: _l("Custom dates"),
-}
+})
 DEFAULT_KIND = PeriodKind.MONTH
 MAX_TEXT = 40
 

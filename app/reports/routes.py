@@ -8,7 +8,7 @@ from app.permissions import require
 from app.reports import bp
 from app.reports.charts import report_charts
 from app.reports.figures import counted_directive_ids, report_figures, visible_directives
-from app.reports.forms import PERIOD_LABELS, read_choice
+from app.reports.forms import read_choice
 from app.reports.periods import PeriodKind, period_containing
 from app.reports.trends import coverage_outlook, weekly_trend
 
@@ -27,5 +27,5 @@ def index():
     quick = {kind: period_containing(kind, now) for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)}
     charts = report_charts(report, trend, outlook.deadline, outlook.target)
     return render("reports/index.html", choice=choice, report=report, charts=charts,
-                  directives=visible_directives(current_user), period_labels=PERIOD_LABELS, quick=quick,
+                  directives=visible_directives(current_user), period_kinds=list(PeriodKind), quick=quick,
                   behind=outlook.behind, deadline=outlook.deadline, today=now)
