@@ -6,7 +6,7 @@ after the last row shown, read from the index, so a deep page costs what the fir
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -89,8 +89,17 @@ class Keyset:
 
     def after(self, cursor: tuple[date, int]):
         """SQL: rows after the cursor, as a condition the (key, id) index serves."""
-        key, row_id = cursor
-        return or_(self.key > key, and_(self.key == key, self.id > row_id))
+        return rows_after(self.order_by(), cursor)
+
+
+def rows_after(keys: Sequence, values: Sequence, descending: bool = False):
+    """SQL: the row comes after `values` in the order of `keys` (written out, so every database uses the index);
+    the one keyset condition of the web's lists and the API's cursors."""
+    key, value = keys[0], values[0]
+    beyond = key < value if descending else key > value
+    if len(keys) == 1:
+        return beyond
+    return or_(beyond, and_(key == value, rows_after(keys[1:], values[1:], descending)))
 
 
 def parse_after(value: str | None) -> tuple[date, int] | None:

@@ -1,5 +1,6 @@
-"""Keyset pagination for the API: an opaque cursor holds the sort key of a page's last row; the next page
-starts after it, so deep pages cost what the first does and rows added meanwhile are not skipped."""
+"""Keyset pagination for the API: an opaque cursor holds the sort key of a page's last row; the next page starts
+after it (the web pager's condition, app.pager.rows_after), so deep pages cost what the first does and rows added
+meanwhile are not skipped."""
 from __future__ import annotations
 
 import base64
@@ -10,9 +11,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select
 
 from app.extensions import db
+from app.pager import rows_after
 from app.rules import RuleError
 
 BAD_CURSOR = _l("The cursor is not valid: use the next_cursor of the previous page as it was given.")
@@ -42,15 +44,6 @@ def _decode(cursor: str, kinds: Sequence[type]) -> list:
         raise RuleError(BAD_CURSOR, field="cursor") from None
 
 
-def _after(keys: Sequence, values: Sequence, descending: bool):
-    """SQL: the row comes after `values` in the order of `keys` (written out, so every database uses the index)."""
-    key, value = keys[0], values[0]
-    beyond = key < value if descending else key > value
-    if len(keys) == 1:
-        return beyond
-    return or_(beyond, and_(key == value, _after(keys[1:], values[1:], descending)))
-
-
 def keyset_page(stmt: Select, keys: Sequence, args: Mapping, key_of: Callable[[Any], Sequence] | None = None,
                 *, rows: bool = False, descending: bool = False) -> dict:
     """One page of `stmt` in the order of `keys` (unique together), after the query's `cursor`, `limit` rows long;
@@ -60,7 +53,7 @@ def keyset_page(stmt: Select, keys: Sequence, args: Mapping, key_of: Callable[[A
         key_of = lambda row: [getattr(row, key.key) for key in keys]  # noqa: E731
     if args.get("cursor"):
         kinds = [datetime if getattr(k.type, "python_type", None) is datetime else int for k in keys]
-        stmt = stmt.where(_after(keys, _decode(args["cursor"], kinds), descending))
+        stmt = stmt.where(rows_after(keys, _decode(args["cursor"], kinds), descending))
     limit = args["limit"]
     stmt = stmt.order_by(None).order_by(*(k.desc() if descending else k for k in keys)).limit(limit + 1)
     result = db.session.execute(stmt) if rows else db.session.scalars(stmt)
