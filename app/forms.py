@@ -65,9 +65,30 @@ def db_id(value: str) -> int:
     return number
 
 
-def id_arg(name: str) -> int | None:
-    """An id from the query string, or None when it is absent, not a number, or no id at all."""
-    return request.args.get(name, type=db_id)
+def id_arg(name: str, args=None) -> int | None:
+    """An id from the query string (or `args`), or None when it is absent, not a number, or no id at all."""
+    return (request.args if args is None else args).get(name, type=db_id)
+
+
+def text_arg(name: str, max_length: int, args=None) -> str:
+    """Typed search text from the query string (or `args`): trimmed, cut to `max_length`, without control characters
+    (PostgreSQL refuses NUL in text)."""
+    return CONTROL_CHARACTERS.sub("", (request.args if args is None else args).get(name, "")).strip()[:max_length]
+
+
+def enum_arg(name: str, enum_type: type, args=None):
+    """A member of `enum_type` named by its value in the query string (or `args`); None for anything else."""
+    value = (request.args if args is None else args).get(name, "")
+    return enum_type(value) if value in {member.value for member in enum_type} else None
+
+
+MONTH = re.compile(r"([1-9][0-9]{3})-(0[1-9]|1[0-2])")  # 2026-11, as links and the API write a month
+
+
+def parse_month(text: str | None) -> date | None:
+    """The first day of the month `YYYY-MM`; None when the text is not one."""
+    match = MONTH.fullmatch(text or "")
+    return date(int(match[1]), int(match[2]), 1) if match else None
 
 
 def strip(value):

@@ -4,7 +4,6 @@ Each loads through scoped() or get_or_404() like the web, so a unit's scope is t
 """
 from __future__ import annotations
 
-from datetime import date
 from http import HTTPStatus
 
 from flask import url_for
@@ -16,6 +15,7 @@ from app.api.auth import token_required
 from app.api.cursors import keyset_page
 from app.api.etags import with_etag
 from app.clock import today
+from app.forms import parse_month
 from app.models import Directive, Item, SupportTicket, Task, TaskClass, TaskUpdate
 from app.outreach import services as outreach
 from app.permissions import get_or_404, scoped
@@ -124,9 +124,8 @@ def team_coverage(*, user):
 @operation("outreach.view", schemas.OutreachReport, query=schemas.OutreachQuery)
 def outreach_totals(args, *, user):
     """Outreach activities in the caller's scope, summed overall and per kind; filters as on /outreach."""
-    month = args.get("month")
     flt = outreach.OutreachFilter(unit_id=args.get("unit_id"), kind=args.get("kind"),
-                                  month=date(int(month[:4]), int(month[5:]), 1) if month else None)
+                                  month=parse_month(args.get("month")))
     overall = outreach.overall_totals(user, flt)._asdict()
     return {"overall": {"kind": None, **overall},
             "by_kind": [row._asdict() for row in outreach.totals_by_kind(user, flt)]}

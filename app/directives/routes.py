@@ -1,5 +1,5 @@
 """Directive register: list, record, edit, items, assignment, the unit × item grid."""
-from flask import flash, request, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from app.directives import bp, services
 from app.directives.forms import AssignForm, DirectiveForm, ItemForm, unit_groups
 from app.directives.grid import TOTAL_CLASSES, directive_grid
 from app.extensions import db
-from app.forms import form_status, saved, submit
+from app.forms import form_status, saved, submit, text_arg
 from app.htmx import redirect_to, render
 from app.models import Directive, Item
 from app.pager import paginate
@@ -21,11 +21,14 @@ def _active_units():
     return db.session.scalars(assignable_units(current_user)).all()
 
 
+MAX_SEARCH = 100  # characters of a search by number or summary
+
+
 @bp.get("/directives")
 @require("directive.view")
 def index():
     """The directive register, searchable by number or summary (case and diacritics ignored)."""
-    q = (request.args.get("q") or "").strip()[:100]
+    q = text_arg("q", MAX_SEARCH)
     stmt = scoped(Directive, current_user).order_by(Directive.issued_on.desc(), Directive.id.desc())
     if q:
         stmt = stmt.where(like_contains(Directive.search_text, q))

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.forms import form_status, id_arg, submit
+from app.forms import enum_arg, form_status, id_arg, parse_month, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import OutreachActivity
+from app.models import OutreachActivity, OutreachKind
 from app.outreach import bp, services
 from app.outreach.forms import COUNT_FIELDS, NO_TASK, ActivityForm
 from app.pager import paginate
@@ -62,7 +62,9 @@ def _filter_args():
 
 def _page_context(form=None, villages=()) -> dict:
     """Everything the page shows for its filters."""
-    flt = services.OutreachFilter.from_args(_filter_args())
+    args = _filter_args()
+    flt = services.OutreachFilter(unit_id=id_arg("unit", args), kind=enum_arg("kind", OutreachKind, args),
+                                  month=parse_month(args.get("month")))
     page = paginate(services.activities(current_user, flt), args=flt.as_args())
     by_unit = services.totals_by_unit(current_user, flt, limit=SHOWN_UNITS + 1)
     return dict(flt=flt, page=page, rows=page.items, form=form, villages=villages,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +12,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app import submissions
 from app.audit import record
 from app.extensions import db
-from app.forms import db_id
 from app.models import (
     COMMUNE_LEVEL,
     SKILL_COLUMNS,
@@ -32,7 +30,6 @@ from app.rules import RuleError
 
 # The units that carry out outreach: the unions and the commune-level units.
 OUTREACH_UNIT_KINDS = (OrgKind.UNION, *COMMUNE_LEVEL)
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 
@@ -44,17 +41,6 @@ class OutreachFilter:
     unit_id: int | None = None
     kind: OutreachKind | None = None
     month: date | None = None
-
-    @classmethod
-    def from_args(cls, args) -> OutreachFilter:
-        """From a query string; values that do not parse are ignored."""
-        kind = args.get("kind", "")
-        match = MONTH_PATTERN.match(args.get("month", ""))
-        month = None
-        if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
-            month = date(int(match[1]), int(match[2]), 1)
-        return cls(unit_id=args.get("unit", type=db_id), kind=OutreachKind(kind) if kind in set(OutreachKind) else None,
-                   month=month)
 
     def as_args(self) -> dict:
         """Query-string arguments that reproduce the filter."""

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from app.auth.rate_limit import public_limit
 from app.clock import today
 from app.extensions import limiter
-from app.forms import CONTROL_CHARACTERS, id_arg
+from app.forms import id_arg, text_arg
 from app.htmx import render
 from app.pager import paginate
 from app.permissions import public
@@ -23,8 +23,7 @@ def _search(communes) -> queries.VillageSearch:
     the district's is ignored."""
     commune_id = id_arg("commune")
     known = {commune.commune_id for commune in communes}
-    typed = CONTROL_CHARACTERS.sub("", request.args.get("q", ""))  # PostgreSQL refuses NUL in text
-    return queries.VillageSearch(q=typed.strip()[:MAX_QUERY],
+    return queries.VillageSearch(q=text_arg("q", MAX_QUERY),
                                  commune_id=commune_id if commune_id in known else None)
 
 

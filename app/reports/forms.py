@@ -4,13 +4,14 @@ Anything that does not parse gives a message and the default (the current month 
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from app import labels
-from app.forms import MAX_ID, parse_date
+from app.forms import db_id, parse_date
 from app.reports.figures import MAX_DIRECTIVES
 from app.reports.periods import MAX_DAYS, Period, PeriodKind, bounded, period_containing
 
@@ -33,10 +34,11 @@ def parse_day(text: str) -> date | None:
 
 
 def _ids(values: list[str]) -> list[int]:
+    """The values that are ids (as forms.db_id reads them), the first MAX_DIRECTIVES of them."""
     ids = []
     for value in values[:MAX_DIRECTIVES]:
-        if value.isdigit() and 0 < int(value) <= MAX_ID:
-            ids.append(int(value))
+        with suppress(ValueError):
+            ids.append(db_id(value))
     return ids
 
 
