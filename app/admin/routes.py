@@ -36,10 +36,11 @@ def _parent_choices(unit: Organization | None):
 def _level_names() -> list[str]:
     """Level names already in use, offered while typing (they are data: "tỉnh", "huyện", "phường", ...)."""
     return list(db.session.scalars(select(Organization.level_name).where(Organization.level_name != "")
-                                   .distinct().order_by(Organization.level_name).limit(50)))
+                                   .distinct().order_by(Organization.level_name).limit(LEVEL_NAMES_OFFERED)))
 
 
 UNIT_FIELDS = ("name", "short_name", "kind", "parent_id", "level_name")
+LEVEL_NAMES_OFFERED = 50  # suggestions while typing a level name; any other can be typed
 
 
 def _save(form, template: str, save, done_endpoint: str, **context):

@@ -19,6 +19,9 @@ from app.models import (
     TicketStatus,
 )
 
+API_PAGE_SIZE = 25  # rows of a page when the client asks for no limit, as on the web
+API_MAX_PAGE_SIZE = 100  # the most a client may ask for: one page stays one quick query
+
 Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)  # noqa: E731
 
 
@@ -46,7 +49,7 @@ class Strict(ma.Schema):
 class PageQuery(Strict):
     cursor = fields.String(validate=validate.Length(max=200),
                            metadata={"description": "next_cursor of the previous page; absent for the first page"})
-    limit = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    limit = fields.Integer(load_default=API_PAGE_SIZE, validate=validate.Range(1, API_MAX_PAGE_SIZE))
 
 
 class UnitRef(ma.Schema):

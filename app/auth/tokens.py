@@ -24,6 +24,7 @@ SHOWN_PREFIX = 10  # characters of the secret kept for display
 LIFETIMES = (30, 90, 365)  # days a user may choose
 MAX_ACTIVE_TOKENS = 10  # per user
 LAST_USED_RESOLUTION = timedelta(minutes=5)  # last_used_at is written at most this often
+OWN_TOKENS_SHOWN = 100  # the account page lists the newest; older revoked and expired ones are of no use
 
 
 def hash_secret(secret: str) -> str:
@@ -34,7 +35,7 @@ def hash_secret(secret: str) -> str:
 def tokens_of(user: User) -> list[ApiToken]:
     """The user's tokens, newest first (bounded by MAX_ACTIVE_TOKENS active ones and what was revoked)."""
     return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                   .order_by(ApiToken.id.desc()).limit(100)))
+                                   .order_by(ApiToken.id.desc()).limit(OWN_TOKENS_SHOWN)))
 
 
 def own_token(user: User, token_id: int) -> ApiToken | None:

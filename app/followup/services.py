@@ -22,13 +22,14 @@ from app.notifications import notify
 from app.rules import RuleError
 
 URGE_LIMIT = 500  # one click urges at most this many tasks (a unit never has nearly so many overdue)
+INSTRUCTIONS_SHOWN = 200  # the newest instructions on a task or directive; more are never given on one
 
 
 def instructions_of(*, task: Task | None = None, directive: Directive | None = None) -> list[Instruction]:
     """The instructions on a task or a directive, newest first (a page shows them all: a few per object)."""
     column, value = (Instruction.task_id, task.id) if task is not None else (Instruction.directive_id, directive.id)
     return list(db.session.scalars(select(Instruction).where(column == value).order_by(Instruction.id.desc())
-                                   .limit(200)))
+                                   .limit(INSTRUCTIONS_SHOWN)))
 
 
 def instruct(*, actor: User, body: str, task: Task | None = None, directive: Directive | None = None) -> Instruction:
