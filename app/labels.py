@@ -136,8 +136,10 @@ EXTENSION_DECISION_LABELS = {
 
 NOTIFICATION_KIND_LABELS = {
     NotificationKind.ASSIGNED: _l("New task for your unit"),
+    NotificationKind.SUBMITTED: _l("Completion reported: waiting for your review"),
     NotificationKind.RETURNED: _l("Reported completion returned"),
     NotificationKind.ACCEPTED: _l("Reported completion accepted"),
+    NotificationKind.EXTENSION_REQUESTED: _l("Extension requested: waiting for your decision"),
     NotificationKind.EXTENSION_DECIDED: _l("Extension request decided"),
     NotificationKind.INSTRUCTION: _l("Instruction received"),
     NotificationKind.URGED: _l("Urged by the district office"),

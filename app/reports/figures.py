@@ -28,10 +28,10 @@ from app.models import (
     Village,
 )
 from app.outreach.services import totals_by_kind, totals_by_unit
-from app.permissions import reported_units, scope_root, scoped, sees_everything
+from app.permissions import reported_units, scoped, sees_everything
 from app.reports import history
 from app.tasks.classes import REPORTED_CLASSES, TaskClass
-from app.teams.coverage import CommuneCoverage
+from app.teams.coverage import CommuneCoverage, area_name
 
 DUE_CLASSES = (TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE, TaskClass.OPEN_OVERDUE)
 MAX_DIRECTIVES = 50
@@ -172,8 +172,8 @@ def coverage_at(user: User, day: date, *earlier: date) -> list[CommuneCoverage]:
     return [CommuneCoverage(*row) for row in db.session.execute(stmt)]
 
 
-def _coverage_total(rows: list[CommuneCoverage]) -> CommuneCoverage:
-    return CommuneCoverage(None, str(_l("Whole district")), sum(r.villages for r in rows), sum(r.covered for r in rows))
+def _coverage_total(user: User, rows: list[CommuneCoverage]) -> CommuneCoverage:
+    return CommuneCoverage(None, area_name(user), sum(r.villages for r in rows), sum(r.covered for r in rows))
 
 
 def tickets_at(user: User, day: date) -> dict[TicketStatus, int]:
@@ -203,8 +203,7 @@ def scope_label(user: User) -> str:
     """Whose figures these are: the whole district, or the officer's unit."""
     if not sees_everything(user):
         return user.organization.name
-    root = scope_root(user)
-    return root.name if root is not None else str(_l("Whole district"))
+    return area_name(user)
 
 
 def counted_directive_ids(directives: list[Directive], directive_ids: list[int] | None) -> list[int] | None:
@@ -231,5 +230,5 @@ def report_figures(user: User, *, directive_ids: list[int] | None, start: date, 
     return Report(scope_label=scope_label(user), start=start, end=end, unit_rows=rows, totals=_totals(rows),
                   coverage_rows=coverage, outreach_by_unit=totals_by_unit(user, held),
                   outreach_by_kind=totals_by_kind(user, held), tickets_by_status=tickets_at(user, day), as_of=day,
-                  directives=directives, coverage_total=_coverage_total(coverage) if len(coverage) > 1 else None,
+                  directives=directives, coverage_total=_coverage_total(user, coverage) if len(coverage) > 1 else None,
                   previous_start=previous_start, previous_end=previous_end)

@@ -133,9 +133,15 @@ def district_coverage(user=None, *within) -> CommuneCoverage:
     stmt = subtree_scoped(Organization, user, select(*_counts()).select_from(Organization).join(
         Village, Village.commune_id == Organization.id)).where(_active_commune_level(), *within)
     row = db.session.execute(stmt).one()
-    root = scope_root(user)
-    name = root.name if root is not None else str(_l("Whole district"))
+    name = area_name(user)
     return CommuneCoverage(commune_id=None, name=name, villages=row.villages, covered=row.covered, short_name=name)
+
+
+def area_name(user) -> str:
+    """The name of the area whose figures these are: the user's district or province (its node's name), or the
+    whole district of a one-district instance (no node above its units)."""
+    root = scope_root(user)
+    return root.name if root is not None else str(_l("Whole district"))
 
 
 def coverage_targets(user=None) -> list[CoverageTarget]:
