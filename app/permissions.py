@@ -151,9 +151,14 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
 }
 
 
+def ticket_side(action: str) -> str:
+    """The side a ticket's transition belongs to: the partner's work or the commune's review (a permission, and the
+    endpoint that applies it)."""
+    return "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
+
+
 def _ticket_transition(action: str) -> Callable[[User, SupportTicket], bool]:
-    transition = TICKET_TRANSITIONS[action]
-    side = OBJECT_RULES["support.work" if transition.by_partner else "support.review"]
+    transition, side = TICKET_TRANSITIONS[action], OBJECT_RULES[ticket_side(action)]
     return lambda user, ticket: side(user, ticket) and ticket.status in transition.sources
 
 

@@ -13,7 +13,8 @@ import config
 from app import labels
 from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
 from app.clock import DISTRICT_TIMEZONE
-from app.permissions import can
+from app.models import TICKET_TRANSITIONS
+from app.permissions import can, ticket_side
 from app.tasks.classes import REPORTED_CLASSES
 
 # (endpoint, label, permission): the menu shows each user what their role can open.
@@ -88,7 +89,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(labels.label, "label")
     app.jinja_env.globals.update(
-        can=can, htmx_config=HTMX_CONFIG, reported_classes=REPORTED_CLASSES,
+        can=can, ticket_side=ticket_side, ticket_transitions=TICKET_TRANSITIONS,
+        htmx_config=HTMX_CONFIG, reported_classes=REPORTED_CLASSES,
         enums=labels.ENUMS_BY_NAME, skill_labels=labels.SKILL_LABELS, audit_changes=described_changes,
         audit_action_labels=ACTION_LABELS, audit_object_labels=OBJECT_LABELS, audit_detail_labels=DETAIL_LABELS)
     app.jinja_env.trim_blocks = True

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from app.api import bp, problems, schemas
 from app.api.etags import require_if_match, with_etag
 from app.api.routes import _task_out, operation
-from app.models import TICKET_TRANSITIONS, SupportTicket, Task, TaskStatus
-from app.permissions import get_or_404
+from app.models import SupportTicket, Task, TaskStatus
+from app.permissions import get_or_404, ticket_side
 from app.rules import Conflict, RuleError
 from app.support import services as support
 from app.tasks import review
@@ -43,8 +43,7 @@ def update_task(change, task_id: int, *, user):
 def move_ticket(move, ticket_id: int, *, user):
     """Move a ticket: the partner takes it or marks it done, the commune confirms or reopens it."""
     action = move["action"]
-    side = "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
-    ticket = get_or_404(SupportTicket, ticket_id, user, side)
+    ticket = get_or_404(SupportTicket, ticket_id, user, ticket_side(action))
     version = require_if_match(ticket.version)
     ticket = support.move(ticket, action, actor=user, version=version, note=move["note"])
     return with_etag(schemas.TicketOut, ticket, url_for("support.show", ticket_id=ticket.id))

@@ -151,11 +151,12 @@ class TicketStatus(enum.StrEnum):
 
 
 class TicketTransition(NamedTuple):
-    """Which side moves a ticket, from which statuses, to which."""
+    """Which side moves a ticket, from which statuses, to which, and whether it says why (a note)."""
 
     by_partner: bool
     sources: frozenset[TicketStatus]
     target: TicketStatus
+    needs_note: bool = False
 
 
 # The ticket's state machine, the one place it is written: app.permissions answers "may this user do this to this
@@ -164,9 +165,9 @@ class TicketTransition(NamedTuple):
 TICKET_TRANSITIONS = {
     "take": TicketTransition(True, frozenset({TicketStatus.REQUESTED, TicketStatus.REOPENED}),
                              TicketStatus.IN_PROGRESS),
-    "done": TicketTransition(True, frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.DONE),
+    "done": TicketTransition(True, frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.DONE, needs_note=True),
     "confirm": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.CONFIRMED),
-    "reopen": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.REOPENED),
+    "reopen": TicketTransition(False, frozenset({TicketStatus.DONE}), TicketStatus.REOPENED, needs_note=True),
 }
 
 

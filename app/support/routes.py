@@ -7,9 +7,9 @@ from flask_login import current_user
 from app.clock import today
 from app.forms import form_status, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import TICKET_TRANSITIONS, SupportTicket
+from app.models import SupportTicket
 from app.pager import paginate
-from app.permissions import get_or_404, require
+from app.permissions import get_or_404, require, ticket_side
 from app.support import bp, services
 from app.support.forms import WHOLE_COMMUNE, TicketForm, TransitionForm
 
@@ -77,8 +77,7 @@ def review(ticket_id: int, action: str):
 def _transition(ticket_id: int, action: str):
     """Load (404), authorise the side (403), apply (a status moved meanwhile: 409); htmx gets the ticket's row back,
     a plain form a redirect or the page."""
-    side = "support.work" if TICKET_TRANSITIONS[action].by_partner else "support.review"
-    ticket = get_or_404(SupportTicket, ticket_id, current_user, side)
+    ticket = get_or_404(SupportTicket, ticket_id, current_user, ticket_side(action))
     form = TransitionForm()
     moved = submit(form, lambda: services.move(ticket, action, actor=current_user, version=form.version.data,
                                                note=form.note.data))

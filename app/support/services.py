@@ -37,7 +37,7 @@ OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.
 
 
 # The transitions that need a note, with the message shown when it is missing.
-NOTE_REQUIRED = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}
+NOTE_MESSAGES = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}  # needs_note
 
 
 def overdue_condition(today: date):
@@ -134,8 +134,8 @@ def move(ticket: SupportTicket, action: str, *, actor: User, version: int, note:
     if ticket.status not in transition.sources:
         raise Conflict()
     note = (note or "").strip()
-    if action in NOTE_REQUIRED and not note:
-        raise RuleError(NOTE_REQUIRED[action], "note")
+    if transition.needs_note and not note:
+        raise RuleError(NOTE_MESSAGES[action], "note")
     before = ticket.status
     compare_and_set(SupportTicket, ticket.id, version, status=transition.target)
     db.session.add(TicketEvent(ticket_id=ticket.id, actor_id=actor.id, from_status=before,
