@@ -11,6 +11,7 @@ from app.models import AuditEvent, Directive, DocType, Item, Kpi, OrgKind, Role,
 from app.rules import RuleError
 from app.teams import services
 from app.teams.coverage import coverage_of
+from tests.conftest import login
 from tests.factories import PASSWORD, make_member, make_team, make_unit, make_user, make_village
 
 
@@ -53,9 +54,8 @@ def _add_members(client, team_url, count=3):
         client.post(f"{team_url}/members", data=_member_form(full_name=name, position=position, phone=phone))
 
 
-def test_commune_officer_registers_a_team_and_its_coverage_rises_once_it_has_three_members(app, client, auth,
-                                                                                           registry):
-    auth.login("tamdann", PASSWORD)
+def test_commune_officer_registers_a_team_and_its_coverage_rises_once_it_has_three_members(app, client, registry):
+    login(client, "tamdann", PASSWORD)
     assert "0%" in client.get("/teams").text
     response = client.post("/teams/new", data=_team_form(registry["village"]))
     assert response.status_code == 303
@@ -72,8 +72,8 @@ def test_commune_officer_registers_a_team_and_its_coverage_rises_once_it_has_thr
     assert "33%" in page and "1/4 thôn, khối phố đã có tổ đủ điều kiện" in page
 
 
-def test_the_teams_page_lists_the_teams_that_do_not_count_yet_and_why(client, auth, registry):
-    auth.login("vanphong", PASSWORD)
+def test_the_teams_page_lists_the_teams_that_do_not_count_yet_and_why(client, registry):
+    login(client, "vanphong", PASSWORD)
     response = client.post("/teams/new", data=_team_form(registry["village"]))
     _add_members(client, response.headers["Location"], count=2)
     page = client.get("/teams").text
@@ -91,13 +91,12 @@ def test_the_teams_page_lists_the_teams_that_do_not_count_yet_and_why(client, au
     ("2020-06-02", "Không thể thành lập tổ trước ngày 03/06/2020"),
     ("2019-12-31", "Không thể thành lập tổ trước ngày 03/06/2020"),
 ])
-def test_a_founding_date_before_the_national_programme_is_refused(app, client, auth, registry, established_on,
-                                                                  message):
-    auth.login("tamdann", PASSWORD)
+def test_a_founding_date_before_the_national_programme_is_refused(app, client, registry, established_on, message):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/teams/new", data=_team_form(registry["village"], established_on=established_on))
     assert response.status_code == 422 and message in response.text
     assert _count(app, Team) == 1
-    auth.login("taman", PASSWORD)
+    login(client, "taman", PASSWORD)
     edited = client.post(f"/teams/{registry['other_team']}/edit",
                          data={"established_on": established_on, "decision_number": "46/QĐ-UBND"})
     assert edited.status_code == 422 and message in edited.text
@@ -105,8 +104,8 @@ def test_a_founding_date_before_the_national_programme_is_refused(app, client, a
         assert db.session.get(Team, registry["other_team"]).decision_number == "12/QĐ-UBND"
 
 
-def test_the_first_day_of_the_programme_is_accepted(app, client, auth, registry):
-    auth.login("tamdann", PASSWORD)
+def test_the_first_day_of_the_programme_is_accepted(app, client, registry):
+    login(client, "tamdann", PASSWORD)
     assert client.post("/teams/new", data=_team_form(registry["village"], established_on="2020-06-03")).status_code \
         == 303
 
@@ -120,8 +119,8 @@ def test_the_service_itself_refuses_a_founding_date_in_the_future(app, registry)
     assert _count(app, Team) == 1
 
 
-def test_the_same_person_cannot_be_in_one_team_twice(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_the_same_person_cannot_be_in_one_team_twice(app, client, registry):
+    login(client, "taman", PASSWORD)
     url = f"/teams/{registry['other_team']}/members"
     assert client.post(url, data=_member_form()).status_code == 303
     again = client.post(url, data=_member_form(full_name="  nguyễn thị  HOA ", phone="0905.123.456"))
@@ -133,8 +132,8 @@ def test_the_same_person_cannot_be_in_one_team_twice(app, client, auth, registry
     assert _count(app, TeamMember) == 4
 
 
-def test_a_member_cannot_be_edited_into_a_copy_of_another(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_a_member_cannot_be_edited_into_a_copy_of_another(app, client, registry):
+    login(client, "taman", PASSWORD)
     client.post(f"/teams/{registry['other_team']}/members", data=_member_form())
     response = client.post(f"/teams/members/{registry['leader']}/edit",
                            data=_member_form(position="leader"))
@@ -143,8 +142,8 @@ def test_a_member_cannot_be_edited_into_a_copy_of_another(app, client, auth, reg
         assert db.session.get(TeamMember, registry["leader"]).full_name == "Võ Văn Tổ Trưởng"
 
 
-def test_someone_who_left_can_join_again(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_someone_who_left_can_join_again(app, client, registry):
+    login(client, "taman", PASSWORD)
     url = f"/teams/{registry['other_team']}/members"
     client.post(f"/teams/members/{registry['leader']}/deactivate")
     data = _member_form(full_name="Võ Văn Tổ Trưởng", position="leader")
@@ -160,15 +159,15 @@ def test_someone_who_left_can_join_again(app, client, auth, registry):
     ({"village_id": "424242"}, "Lựa chọn không hợp lệ."),
     ({"village_id": "abc"}, "Lựa chọn không hợp lệ"),
 ])
-def test_bad_team_is_refused_with_a_message_and_not_saved(app, client, auth, registry, overrides, message):
-    auth.login("tamdann", PASSWORD)
+def test_bad_team_is_refused_with_a_message_and_not_saved(app, client, registry, overrides, message):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/teams/new", data=_team_form(registry["village"], **overrides))
     assert response.status_code == 422 and message in response.text
     assert _count(app, Team) == 1
 
 
-def test_a_team_cannot_be_registered_in_another_communes_village(app, client, auth, registry):
-    auth.login("tamdann", PASSWORD)
+def test_a_team_cannot_be_registered_in_another_communes_village(app, client, registry):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/teams/new", data=_team_form(registry["other_village"]))
     assert response.status_code == 422 and "Lựa chọn không hợp lệ." in response.text
     assert _count(app, Team) == 1
@@ -191,8 +190,8 @@ def test_the_database_itself_refuses_two_active_teams_in_a_village(app, registry
         db.session.rollback()
 
 
-def test_after_deactivation_the_village_can_register_a_new_team(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_after_deactivation_the_village_can_register_a_new_team(app, client, registry):
+    login(client, "taman", PASSWORD)
     confirm = client.get(f"/teams/{registry['other_team']}/deactivate")
     assert confirm.status_code == 200 and "Xác nhận" in confirm.text
     assert _count(app, Team, Team.active.is_(True)) == 1  # the GET changed nothing
@@ -202,16 +201,16 @@ def test_after_deactivation_the_village_can_register_a_new_team(app, client, aut
     assert _count(app, Team) == 2 and _count(app, Team, Team.active.is_(True)) == 1
 
 
-def test_coordinator_manages_any_communes_team(app, client, auth, registry):
-    auth.login("vanphong", PASSWORD)
+def test_coordinator_manages_any_communes_team(app, client, registry):
+    login(client, "vanphong", PASSWORD)
     assert client.post("/teams/new", data=_team_form(registry["village"])).status_code == 303
     assert client.post(f"/teams/{registry['other_team']}/members", data=_member_form()).status_code == 303
     assert _count(app, TeamMember) == 2
 
 
 @pytest.mark.parametrize("username", ["tamdann", "doanthanhnien"])
-def test_another_communes_team_and_members_are_404_and_unchanged(app, client, auth, registry, username):
-    auth.login(username, PASSWORD)
+def test_another_communes_team_and_members_are_404_and_unchanged(app, client, registry, username):
+    login(client, username, PASSWORD)
     team, leader = registry["other_team"], registry["leader"]
     for url in (f"/teams/{team}", f"/teams/{team}/edit", f"/teams/{team}/deactivate",
                 f"/teams/members/{leader}/edit", f"/teams/members/{leader}/deactivate"):
@@ -223,16 +222,16 @@ def test_another_communes_team_and_members_are_404_and_unchanged(app, client, au
     assert _count(app, TeamMember, TeamMember.active.is_(True)) == 1 and _count(app, Team, Team.active.is_(True)) == 1
 
 
-def test_monitor_sees_teams_but_changes_nothing(app, client, auth, registry):
-    auth.login("lanhdao", PASSWORD)
+def test_monitor_sees_teams_but_changes_nothing(app, client, registry):
+    login(client, "lanhdao", PASSWORD)
     assert client.get(f"/teams/{registry['other_team']}").status_code == 200
     assert client.post(f"/teams/{registry['other_team']}/members", data=_member_form()).status_code == 403
     assert client.post("/teams/new", data=_team_form(registry["village"])).status_code == 403
     assert _count(app, TeamMember) == 1 and _count(app, Team) == 1
 
 
-def test_adding_a_member_over_htmx_returns_the_member_list_with_a_fresh_form(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_adding_a_member_over_htmx_returns_the_member_list_with_a_fresh_form(app, client, registry):
+    login(client, "taman", PASSWORD)
     response = client.post(f"/teams/{registry['other_team']}/members", data=_member_form(),
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -252,16 +251,16 @@ def test_adding_a_member_over_htmx_returns_the_member_list_with_a_fresh_form(app
     ({"affiliation": "army"}, "Lựa chọn không hợp lệ."),
     ({"position": "leader"}, "Tổ đã có tổ trưởng."),
 ])
-def test_bad_member_is_refused_with_a_message_and_not_saved(app, client, auth, registry, overrides, message):
-    auth.login("taman", PASSWORD)
+def test_bad_member_is_refused_with_a_message_and_not_saved(app, client, registry, overrides, message):
+    login(client, "taman", PASSWORD)
     response = client.post(f"/teams/{registry['other_team']}/members", data=_member_form(**overrides),
                            headers={"HX-Request": "true"})
     assert response.status_code == 422 and message in response.text
     assert _count(app, TeamMember) == 1
 
 
-def test_a_member_is_edited_then_marked_as_left_but_never_deleted(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_a_member_is_edited_then_marked_as_left_but_never_deleted(app, client, registry):
+    login(client, "taman", PASSWORD)
     leader = registry["leader"]
     edited = client.post(f"/teams/members/{leader}/edit", data=_member_form(full_name="Võ Văn Mới", position="leader"))
     assert edited.status_code == 303
@@ -277,8 +276,8 @@ def test_a_member_is_edited_then_marked_as_left_but_never_deleted(app, client, a
     assert again.status_code == 422 and "đã thôi tham gia tổ" in again.text
 
 
-def test_a_deactivated_team_takes_no_new_members_and_drops_out_of_coverage(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_a_deactivated_team_takes_no_new_members_and_drops_out_of_coverage(app, client, registry):
+    login(client, "taman", PASSWORD)
     client.post(f"/teams/{registry['other_team']}/deactivate")
     response = client.post(f"/teams/{registry['other_team']}/members", data=_member_form())
     assert response.status_code == 422 and "Tổ này đã ngừng hoạt động" in response.text
@@ -288,8 +287,8 @@ def test_a_deactivated_team_takes_no_new_members_and_drops_out_of_coverage(app, 
     assert _count(app, TeamMember) == 1
 
 
-def test_team_date_and_decision_can_be_corrected(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_team_date_and_decision_can_be_corrected(app, client, registry):
+    login(client, "taman", PASSWORD)
     response = client.post(f"/teams/{registry['other_team']}/edit",
                            data={"established_on": "2022-06-20", "decision_number": "46/QĐ-UBND"})
     assert response.status_code == 303
@@ -297,8 +296,8 @@ def test_team_date_and_decision_can_be_corrected(app, client, auth, registry):
         assert db.session.get(Team, registry["other_team"]).decision_number == "46/QĐ-UBND"
 
 
-def test_teams_page_lists_villages_without_a_team(client, auth, registry):
-    auth.login("tamdann", PASSWORD)
+def test_teams_page_lists_villages_without_a_team(client, registry):
+    login(client, "tamdann", PASSWORD)
     page = client.get("/teams").text
     assert "Thạnh Hòa" in page and "Xuân Định" in page and "An Mỹ</a>" not in page
     assert client.get("/teams/new").status_code == 200
@@ -313,8 +312,8 @@ def _coverage_directive(number, issued_on, deadline, **item):
     db.session.commit()
 
 
-def test_the_targets_show_each_kpi_items_directive_target_and_deadline(app, client, auth, registry):
-    auth.login("tamdann", PASSWORD)
+def test_the_targets_show_each_kpi_items_directive_target_and_deadline(app, client, registry):
+    login(client, "tamdann", PASSWORD)
     assert "Chưa có văn bản nào đặt chỉ tiêu bao phủ." in client.get("/teams").text
     with app.app_context():
         _coverage_directive("1234/UBND-VP", today(), today() + timedelta(days=10))
@@ -324,8 +323,8 @@ def test_the_targets_show_each_kpi_items_directive_target_and_deadline(app, clie
     assert "còn 10 ngày" in page
 
 
-def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, client, auth, registry):
-    auth.login("tamdann", PASSWORD)
+def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, client, registry):
+    login(client, "tamdann", PASSWORD)
     with app.app_context():
         _coverage_directive("1234/UBND-VP", today() - timedelta(days=30), today() - timedelta(days=1))
         _coverage_directive("45/KH-BCĐ", today(), None, kpi_target=80)
@@ -336,8 +335,8 @@ def test_a_second_coverage_item_shows_beside_the_first_and_changes_neither(app, 
     assert page.index("45/KH-BCĐ") < page.index("1234/UBND-VP")  # newest directive first
 
 
-def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(app, client, registry):
+    login(client, "taman", PASSWORD)
     url = f"/teams/{registry['other_team']}"
     page = client.get(url).text
     assert "Chưa được tính" in page and "Chưa đủ thành viên: 1 người đang tham gia, cần ít nhất 3" in page
@@ -349,15 +348,15 @@ def test_the_team_page_says_when_the_team_starts_to_count_as_members_are_added(a
     assert "Được tính vào tỷ lệ bao phủ" in standing and "Chưa đủ" not in standing
 
 
-def test_the_audit_log_shows_what_changed_in_a_team_with_labels_and_dates(app, client, auth, registry):
-    auth.login("taman", PASSWORD)
+def test_the_audit_log_shows_what_changed_in_a_team_with_labels_and_dates(app, client, registry):
+    login(client, "taman", PASSWORD)
     client.post(f"/teams/{registry['other_team']}/edit",
                 data={"established_on": "2022-06-20", "decision_number": "46/QĐ-UBND"})
     client.post(f"/teams/members/{registry['leader']}/edit",
                 data=_member_form(full_name="Võ Văn Tổ Trưởng", position="leader", affiliation="police"))
     with app.app_context():
         make_user("quantri", role=Role.ADMIN)
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     page = client.get("/admin/audit").text
     assert "01/06/2022" in page and "20/06/2022" in page and "46/QĐ-UBND" in page
     assert "Công an" in page and "team " not in page
