@@ -1,4 +1,4 @@
-"""Fixtures in the flaskr manner: app, client, runner, auth; one schema per run, emptied after each test."""
+"""Fixtures in the flaskr manner: app, client, runner, signed_in; one schema per run, emptied after each test."""
 from __future__ import annotations
 
 import os
@@ -114,6 +114,13 @@ def login(client, username: str, password: str = DEMO_PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
 
 
+def fresh_client(app, username: str, password: str = DEMO_PASSWORD):
+    """A new browser on `app`, signed in as `username`."""
+    client = app.test_client()
+    assert login(client, username, password).status_code == 303, f"{username} could not sign in"
+    return client
+
+
 @pytest.fixture
 def signed_in(demo, client):
     """A function giving the test client signed in as a demo user: `signed_in("tamphuoc").get(...)`."""
@@ -122,19 +129,3 @@ def signed_in(demo, client):
         assert response.status_code == 303, f"{username} could not sign in"
         return client
     return sign_in
-
-
-class AuthActions:
-    def __init__(self, client):
-        self._client = client
-
-    def login(self, username: str, password: str = DEMO_PASSWORD, **kwargs):
-        return login(self._client, username, password, **kwargs)
-
-    def logout(self):
-        return self._client.post("/logout")
-
-
-@pytest.fixture
-def auth(client):
-    return AuthActions(client)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OrgKind, Role, User
-from tests.conftest import login
+from tests.conftest import fresh_client, login
 from tests.factories import PASSWORD, make_unit, make_user
 
 NEW_PASSWORD = "đồng-lúa-chín-vàng-42"
@@ -15,12 +15,6 @@ def officer(app):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
         return make_user("canbo").id
-
-
-def _signed_in(app, username="canbo", password=PASSWORD):
-    client = app.test_client()
-    assert login(client, username, password).status_code == 303
-    return client
 
 
 def _change(client, current=PASSWORD, new=NEW_PASSWORD, again=None):
@@ -34,12 +28,12 @@ def _hash(app, username="canbo"):
 
 
 def test_every_page_offers_the_password_change(app, officer):
-    page = _signed_in(app).get("/")
+    page = fresh_client(app, "canbo", PASSWORD).get("/")
     assert 'href="/account/password"' in page.text and "Đổi mật khẩu" in page.text
 
 
 def test_a_user_changes_their_password_and_other_devices_are_signed_out(app, officer):
-    client, other_device = _signed_in(app), _signed_in(app)
+    client, other_device = fresh_client(app, "canbo", PASSWORD), fresh_client(app, "canbo", PASSWORD)
     response = _change(client)
     assert response.status_code == 303
     assert client.get("/").status_code == 200  # this browser stays signed in
@@ -62,7 +56,7 @@ def test_a_user_changes_their_password_and_other_devices_are_signed_out(app, off
     ("", NEW_PASSWORD, None, "Nhập mật khẩu hiện tại."),
 ])
 def test_a_refused_password_change_says_why_and_changes_nothing(app, officer, current, new, again, message):
-    client, before = _signed_in(app), _hash(app)
+    client, before = fresh_client(app, "canbo", PASSWORD), _hash(app)
     response = _change(client, current, new, again)
     assert response.status_code == 422
     assert message in response.text
@@ -71,21 +65,21 @@ def test_a_refused_password_change_says_why_and_changes_nothing(app, officer, cu
 
 
 def test_wrong_current_passwords_count_toward_the_lockout(app, officer):
-    client = _signed_in(app)
+    client = fresh_client(app, "canbo", PASSWORD)
     for _ in range(5):
         assert _change(client, current="wrong-password-000").status_code == 422
     assert login(app.test_client(), "canbo", PASSWORD).status_code == 422
 
 
 def _reset_by_admin(app, user_id) -> str:
-    admin = _signed_in(app, "quantri")
+    admin = fresh_client(app, "quantri", PASSWORD)
     response = admin.post(f"/admin/users/{user_id}/reset-password")
     return response.text.split("<code>")[1].split("</code>")[0]
 
 
 def test_after_a_reset_every_page_leads_to_the_password_change_until_it_is_done(app, officer):
     temporary = _reset_by_admin(app, officer)
-    client = _signed_in(app, password=temporary)
+    client = fresh_client(app, "canbo", temporary)
     for path in ("/", "/tasks", "/villages"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == "/account/password"
@@ -102,6 +96,6 @@ def test_after_a_reset_every_page_leads_to_the_password_change_until_it_is_done(
 
 def test_signing_out_is_possible_before_the_forced_change(app, officer):
     temporary = _reset_by_admin(app, officer)
-    client = _signed_in(app, password=temporary)
+    client = fresh_client(app, "canbo", temporary)
     assert client.post("/logout").status_code == 303
     assert client.get("/").headers["Location"].startswith("/login")

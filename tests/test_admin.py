@@ -9,10 +9,10 @@ from tests.factories import PASSWORD, make_unit, make_user
 
 
 @pytest.fixture
-def admin_client(app, client, auth):
+def admin_client(app, client):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     return client
 
 
@@ -22,10 +22,10 @@ def _count(app, model):
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MONITOR, Role.OFFICER])
-def test_only_admins_reach_administration(app, client, auth, role):
+def test_only_admins_reach_administration(app, client, role):
     with app.app_context():
         make_user("khac", role=role)
-    auth.login("khac", PASSWORD)
+    login(client, "khac", PASSWORD)
     assert client.get("/admin/users").status_code == 403
     assert client.post("/admin/units/new", data={"name": "X", "short_name": "X", "kind": "commune"}).status_code == 403
     assert _count(app, Organization) == 1

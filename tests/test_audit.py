@@ -8,8 +8,9 @@ from app.audit import record
 from app.extensions import db
 from app.models import AuditEvent, Organization, OrgKind, Role, Village
 from app.permissions import get_or_404, require
-from tests.conftest import empty_tables, login, make_app
+from tests.conftest import empty_tables, fresh_client, login, make_app
 from tests.factories import PASSWORD, make_unit, make_user, make_village
+from tests.url_map import page_token
 
 
 @pytest.fixture
@@ -24,9 +25,7 @@ def ids(app):
 
 @pytest.fixture
 def admin(app, ids):
-    client = app.test_client()
-    login(client, "quantri", PASSWORD)
-    return client
+    return fresh_client(app, "quantri", PASSWORD)
 
 
 def _events(app, *actions):
@@ -77,8 +76,8 @@ def test_a_refused_change_leaves_no_change_row(app, admin, ids):
     assert _events(app, "unit.create") == []
 
 
-def test_a_role_refusal_is_audited(app, client, auth, ids):
-    auth.login("canbo", PASSWORD)
+def test_a_role_refusal_is_audited(app, client, ids):
+    login(client, "canbo", PASSWORD)
     assert client.get("/admin/users?x=secret").status_code == 403
     assert client.post("/admin/units/new", data={"name": "X"}).status_code == 403
     events = _events(app, "access.forbidden")
@@ -162,8 +161,7 @@ def test_the_audit_page_is_paginated_and_htmx_gets_the_rows(database_url, _schem
         for n in range(7):
             record("login.failure", actor=None, username=f"khach{n}")
         db.session.commit()
-    client = app.test_client()
-    login(client, "quantri", PASSWORD)
+    client = fresh_client(app, "quantri", PASSWORD)
     first = client.get("/admin/audit")
     assert "Trang 1" in first.text and "khach6" in first.text and "khach3" not in first.text
     second = client.get("/admin/audit?page=2&action=&user=", headers={"HX-Request": "true"})
@@ -181,10 +179,10 @@ def test_a_bad_filter_comes_back_422_with_a_message(admin, query):
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MONITOR, Role.OFFICER])
-def test_only_admins_read_the_audit_trail(app, client, auth, role):
+def test_only_admins_read_the_audit_trail(app, client, role):
     with app.app_context():
         make_user("khac", role=role)
-    auth.login("khac", PASSWORD)
+    login(client, "khac", PASSWORD)
     assert client.get("/admin/audit").status_code == 403
 
 
@@ -200,14 +198,12 @@ def test_no_password_or_token_ever_reaches_the_audit_table(database_url, _schema
     client = app.test_client()
 
     def token():
-        page = client.get("/login", follow_redirects=True).text
-        value = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
-        secrets.append(value)
-        return value
+        secrets.append(page_token(client))
+        return secrets[-1]
 
     for _ in range(5):
-        client.post("/login", data={"username": "canbo", "password": secrets[0], "csrf_token": token()})
-    client.post("/login", data={"username": "quantri", "password": PASSWORD, "csrf_token": token()})
+        login(client, "canbo", secrets[0], headers={"X-CSRFToken": token()})
+    login(client, "quantri", PASSWORD, headers={"X-CSRFToken": token()})
     client.post("/admin/users/new", data={"username": "moi", "full_name": "Người Mới", "role": "officer",
                                           "organization_id": unit_id, "password": secrets[2],
                                           "csrf_token": token()})

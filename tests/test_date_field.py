@@ -55,9 +55,8 @@ def test_every_date_field_of_every_form_is_the_shared_one():
     ("vanphong", "/directives/new", "issued_on"),
     ("tamdann", "/teams/new", "established_on"),
 ])
-def test_date_inputs_are_text_boxes_in_dd_mm_yyyy(demo, client, auth, user, path, field):
-    auth.login(user)
-    page = client.get(path).text
+def test_date_inputs_are_text_boxes_in_dd_mm_yyyy(signed_in, user, path, field):
+    page = signed_in(user).get(path).text
     assert 'type="date"' not in page
     tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', page).group(0)
     assert 'type="text"' in tag and 'placeholder="dd/mm/yyyy"' in tag and 'inputmode="numeric"' in tag
@@ -74,8 +73,8 @@ def _ticket_form(demo, wanted_by):
             "description": "Cấp chữ ký số cho tổ trưởng", "wanted_by": wanted_by}
 
 
-def test_a_date_typed_as_dd_mm_yyyy_is_saved(demo, client, auth):
-    auth.login("tamphuoc")
+def test_a_date_typed_as_dd_mm_yyyy_is_saved(demo, signed_in):
+    client = signed_in("tamphuoc")
     wanted_by = today() + timedelta(days=9)
     response = client.post("/support/new", data=_ticket_form(demo, wanted_by.strftime("%d/%m/%Y")))
     assert response.status_code == 303
@@ -84,8 +83,8 @@ def test_a_date_typed_as_dd_mm_yyyy_is_saved(demo, client, auth):
         assert db.session.scalar(latest) == wanted_by
 
 
-def test_a_date_not_understood_says_how_to_type_it_and_keeps_what_was_typed(demo, client, auth):
-    auth.login("tamphuoc")
+def test_a_date_not_understood_says_how_to_type_it_and_keeps_what_was_typed(demo, signed_in):
+    client = signed_in("tamphuoc")
     with demo.app_context():
         before = db.session.scalar(select(db.func.count(SupportTicket.id)))
     response = client.post("/support/new", data=_ticket_form(demo, "31/02/2030"))

@@ -3,18 +3,25 @@ nothing. The routes come from app.url_map; the objects from the OBJECT_ROUTES ta
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import db
-from app.models import Organization, OrgKind, Role
+from app.models import OrgKind, Role
 from app.permissions import PERMISSIONS
 from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
-from tests.url_map import OBJECT_ROUTES, by_token, policy_of, snapshot, takes_object_id, token_of, url
+from tests.url_map import (
+    API_BODIES,
+    OBJECT_ROUTES,
+    by_token,
+    object_route_cases,
+    policy_of,
+    snapshot,
+    takes_object_id,
+    token_of,
+    url,
+)
 
 MISSING_ID = 987654321
 # Officers of each kind of unit that has officers: a commune, a union, a partner enterprise.
 OFFICER_UNIT_KINDS = [OrgKind.COMMUNE, OrgKind.UNION, OrgKind.PARTNER]
-# API writes with a body that passes validation, so that the answer is the object's.
-API_BODIES = {"api.update_task": {"progress": 50}, "api.move_ticket": {"action": "take"}}
 
 
 def test_every_route_with_an_object_id_has_a_row_in_the_table(app):
@@ -34,10 +41,7 @@ def test_an_officer_gets_the_same_answer_for_another_units_object_as_for_none_an
     with app.app_context():
         secret = token_of(make_user("canbo", role=Role.OFFICER, unit=make_unit(kind=kind)))
         foreign = make_unit("UBND xã Láng Giềng")
-        cases = [(rule, method, values)
-                 for rule in app.url_map.iter_rules() if takes_object_id(rule) and rule.endpoint in OBJECT_ROUTES
-                 for values in OBJECT_ROUTES[rule.endpoint](db.session.get(Organization, foreign.id))
-                 for method in ("GET", "POST", "PATCH") if method in rule.methods]
+        cases = object_route_cases(app, foreign)
     login(client, "canbo", PASSWORD)
     assert cases
     # The token's first use is noted now, so that the walk below leaves even its last-used time unchanged.

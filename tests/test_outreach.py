@@ -19,6 +19,7 @@ from app.models import (
 )
 from app.models.directive import Directive, DocType, Item
 from app.outreach.services import OutreachFilter, totals_by_kind, totals_by_unit
+from tests.conftest import login
 from tests.factories import PASSWORD, make_activity, make_unit, make_user, make_village
 
 
@@ -53,8 +54,8 @@ def _count(app, model=OutreachActivity):
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_union_logs_an_activity_naming_villages_of_any_commune(app, client, auth, units):
-    auth.login("doanthanhnien", PASSWORD)
+def test_union_logs_an_activity_naming_villages_of_any_commune(app, client, units):
+    login(client, "doanthanhnien", PASSWORD)
     response = client.post("/outreach", data=_form(units["own"], units["foreign"]))
     assert response.status_code == 303
     with app.app_context():
@@ -64,8 +65,8 @@ def test_union_logs_an_activity_naming_villages_of_any_commune(app, client, auth
             (48, 0, 7)
 
 
-def test_htmx_log_returns_a_fresh_form_and_the_list_with_its_totals_out_of_band(app, client, auth, units):
-    auth.login("tamdann", PASSWORD)
+def test_htmx_log_returns_a_fresh_form_and_the_list_with_its_totals_out_of_band(app, client, units):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/outreach", data=_form(units["own"]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.text
@@ -79,8 +80,8 @@ def test_htmx_log_returns_a_fresh_form_and_the_list_with_its_totals_out_of_band(
     assert "<html" not in body and _count(app) == 2
 
 
-def test_the_out_of_band_totals_keep_the_filters_of_the_page(app, client, auth, units):
-    auth.login("vanphong", PASSWORD)
+def test_the_out_of_band_totals_keep_the_filters_of_the_page(app, client, units):
+    login(client, "vanphong", PASSWORD)
     data = _form(organization_id=units["youth"])
     page = f"http://localhost/outreach?unit={units['tam_an']}&month=2022-07"
     response = client.post("/outreach", data=data, headers={"HX-Request": "true", "HX-Current-URL": page})
@@ -91,15 +92,15 @@ def test_the_out_of_band_totals_keep_the_filters_of_the_page(app, client, auth, 
     assert _count(app) == 2
 
 
-def test_the_full_page_neither_refetches_its_totals_nor_carries_out_of_band_blocks(client, auth, units):
-    auth.login("tamdann", PASSWORD)
+def test_the_full_page_neither_refetches_its_totals_nor_carries_out_of_band_blocks(client, units):
+    login(client, "tamdann", PASSWORD)
     page = client.get("/outreach").text
     assert "hx-trigger=\"outreach-logged" not in page and "hx-swap-oob" not in page
     assert page.count('id="outreach-results"') == 1
 
 
-def test_a_commune_cannot_name_another_communes_village(app, client, auth, units):
-    auth.login("tamdann", PASSWORD)
+def test_a_commune_cannot_name_another_communes_village(app, client, units):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/outreach", data=_form(units["foreign"]))
     # The form offers only the commune's villages; the service refuses any other posted.
     assert response.status_code == 422 and "Hoạt động của xã chỉ được chọn thôn, khối phố của xã đó." in response.text
@@ -117,37 +118,37 @@ def test_a_commune_cannot_name_another_communes_village(app, client, auth, units
     ({"village_ids": ["999999"]}, "Chỉ chọn thôn, khối phố trong danh sách."),
     ({"village_ids": ["abc"]}, "Chỉ chọn thôn, khối phố trong danh sách."),
 ])
-def test_bad_activity_is_refused_with_a_message_and_not_saved(app, client, auth, units, overrides, message):
-    auth.login("doanthanhnien", PASSWORD)
+def test_bad_activity_is_refused_with_a_message_and_not_saved(app, client, units, overrides, message):
+    login(client, "doanthanhnien", PASSWORD)
     response = client.post("/outreach", data=_form(units["own"], **overrides), headers={"HX-Request": "true"})
     assert response.status_code == 422 and message in response.text
     assert response.text.lstrip().startswith('<form id="outreach-form"')
     assert _count(app) == 1
 
 
-def test_without_javascript_a_bad_activity_shows_the_whole_page_again(app, client, auth, units):
-    auth.login("doanthanhnien", PASSWORD)
+def test_without_javascript_a_bad_activity_shows_the_whole_page_again(app, client, units):
+    login(client, "doanthanhnien", PASSWORD)
     response = client.post("/outreach", data=_form(participants="-1"))
     assert response.status_code == 422 and response.text.startswith("<!doctype html>")
     assert "Nhập số nguyên từ 0 đến 100000." in response.text
 
 
-def test_a_partner_neither_sees_the_form_nor_logs(app, client, auth, units):
-    auth.login("vnpt", PASSWORD)
+def test_a_partner_neither_sees_the_form_nor_logs(app, client, units):
+    login(client, "vnpt", PASSWORD)
     assert 'id="outreach-form"' not in client.get("/outreach").text
     assert client.post("/outreach", data=_form()).status_code == 404
     assert _count(app) == 1
 
 
-def test_a_monitor_sees_every_units_activities_but_logs_nothing(app, client, auth, units):
-    auth.login("lanhdao", PASSWORD)
+def test_a_monitor_sees_every_units_activities_but_logs_nothing(app, client, units):
+    login(client, "lanhdao", PASSWORD)
     page = client.get("/outreach").text
     assert "Họp dân thôn An Mỹ" in page and 'id="outreach-form"' not in page
     assert client.post("/outreach", data=_form()).status_code == 403
 
 
-def test_an_officer_sees_and_edits_only_its_own_units_activities(app, client, auth, units):
-    auth.login("tamdann", PASSWORD)
+def test_an_officer_sees_and_edits_only_its_own_units_activities(app, client, units):
+    login(client, "tamdann", PASSWORD)
     assert "Họp dân thôn An Mỹ" not in client.get("/outreach").text
     other = units["other_activity"]
     assert client.get(f"/outreach/{other}/edit").status_code == 404
@@ -156,8 +157,8 @@ def test_an_officer_sees_and_edits_only_its_own_units_activities(app, client, au
         assert db.session.get(OutreachActivity, other).title == "Họp dân thôn An Mỹ"
 
 
-def test_the_owner_corrects_its_activity(app, client, auth, units):
-    auth.login("tamdann", PASSWORD)
+def test_the_owner_corrects_its_activity(app, client, units):
+    login(client, "tamdann", PASSWORD)
     client.post("/outreach", data=_form(units["own"]))
     with app.app_context():
         activity_id = db.session.scalar(select(OutreachActivity.id).where(
@@ -170,15 +171,15 @@ def test_the_owner_corrects_its_activity(app, client, auth, units):
         assert activity.title == "Họp dân thôn Thạnh Hòa" and activity.villages == []
 
 
-def test_a_coordinator_logs_for_a_chosen_unit_within_that_communes_villages(app, client, auth, units):
-    auth.login("vanphong", PASSWORD)
+def test_a_coordinator_logs_for_a_chosen_unit_within_that_communes_villages(app, client, units):
+    login(client, "vanphong", PASSWORD)
     refused = client.post("/outreach", data=_form(units["foreign"], organization_id=units["tam_dan"]))
     assert refused.status_code == 422 and "Hoạt động của xã chỉ được chọn thôn, khối phố của xã đó." in refused.text
     assert client.post("/outreach", data=_form(units["own"], organization_id=units["tam_dan"])).status_code == 303
     assert _count(app) == 2
 
 
-def test_an_activity_counts_only_towards_a_task_of_its_unit(app, client, auth, units):
+def test_an_activity_counts_only_towards_a_task_of_its_unit(app, client, units):
     with app.app_context():
         directive = Directive(number="1/UBND-VP", doc_type=DocType.PLAN, issuer="UBND huyện",
                               issued_on=date(2022, 7, 1), signer="Chủ tịch", summary="Chuyển đổi số")
@@ -188,7 +189,7 @@ def test_an_activity_counts_only_towards_a_task_of_its_unit(app, client, auth, u
         db.session.add_all([directive, own, foreign])
         db.session.commit()
         own_id, foreign_id = own.id, foreign.id
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     assert client.post("/outreach", data=_form(task_id=str(foreign_id))).status_code == 422
     assert client.post("/outreach", data=_form(task_id=str(own_id))).status_code == 303
     with app.app_context():
@@ -234,8 +235,8 @@ def test_an_officers_totals_count_only_its_own_unit(app, history):
             [("UBND xã Tam Đàn", 2, 17)]
 
 
-def test_the_url_carries_the_filters_and_htmx_gets_only_the_results(client, auth, history):
-    auth.login("vanphong", PASSWORD)
+def test_the_url_carries_the_filters_and_htmx_gets_only_the_results(client, history):
+    login(client, "vanphong", PASSWORD)
     url = f"/outreach?unit={history['youth']}&kind=household_visits&month=2022-07"
     page = client.get(url)
     assert page.text.startswith("<!doctype html>") and "Tổng hợp tháng 07/2022" in page.text
@@ -248,6 +249,6 @@ def test_the_url_carries_the_filters_and_htmx_gets_only_the_results(client, auth
 @pytest.mark.parametrize("query", ["month=2022-13", "month=abc", "month=0000-01", "month=99999-01", "kind=party",
                                    "unit=x", "unit=99999999999999999999", "page=-4", "page=999",
                                    "page=99999999999999999999"])
-def test_filters_that_do_not_parse_are_ignored(client, auth, history, query):
-    auth.login("vanphong", PASSWORD)
+def test_filters_that_do_not_parse_are_ignored(client, history, query):
+    login(client, "vanphong", PASSWORD)
     assert client.get(f"/outreach?{query}").status_code == 200

@@ -6,6 +6,7 @@ from app.admin.services import generate_password
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
 from app.passwords import common_passwords, password_problem
+from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 
 
@@ -54,10 +55,10 @@ def test_generated_passwords_pass_the_rule(app):
 
 
 @pytest.fixture
-def admin_client(app, client, auth):
+def admin_client(app, client):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN, unit=make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE))
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     return client
 
 

@@ -1,7 +1,7 @@
 """The rate limit on POST /login (the rest of the suite runs with it off)."""
 import pytest
 
-from tests.conftest import empty_tables, make_app
+from tests.conftest import empty_tables, login, make_app
 from tests.factories import PASSWORD, make_user
 
 
@@ -15,8 +15,7 @@ def limited_app(database_url, _schema):
 
 
 def _post(client, password="wrong-password-42", address="192.0.2.10"):
-    return client.post("/login", data={"username": "canbo", "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return login(client, "canbo", password, environ_base={"REMOTE_ADDR": address})
 
 
 def test_posts_beyond_the_limit_get_429_with_the_error_page(limited_app):

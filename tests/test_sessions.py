@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OrgKind, Role, User
-from tests.conftest import login
+from tests.conftest import fresh_client, login
 from tests.factories import PASSWORD, make_unit, make_user
 
 START = datetime(2024, 3, 4, 8, 0, tzinfo=timezone.utc)
@@ -21,12 +21,6 @@ def users(app):
         office = make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE)
         make_user("quantri", role=Role.ADMIN, unit=office)
         return {"officer": make_user("canbo").id}
-
-
-def _signed_in(app, username="canbo"):
-    client = app.test_client()
-    assert login(client, username, PASSWORD).status_code == 303
-    return client
 
 
 def _copy(app, client):
@@ -55,7 +49,7 @@ def test_sign_in_issues_a_new_session_cookie(app, client, users):
 
 
 def test_a_copied_cookie_is_refused_after_sign_out(app, users):
-    client = _signed_in(app)
+    client = fresh_client(app, "canbo", PASSWORD)
     thief = _copy(app, client)
     assert client.post("/logout").status_code == 303
     assert _is_signed_out(client) and _is_signed_out(thief)
@@ -63,25 +57,25 @@ def test_a_copied_cookie_is_refused_after_sign_out(app, users):
 
 def test_sign_out_ends_the_users_sessions_on_other_devices_too(app, users):
     """The chosen trade-off: one session version per user, so sign-out voids every device's session."""
-    office, phone = _signed_in(app), _signed_in(app)
+    office, phone = fresh_client(app, "canbo", PASSWORD), fresh_client(app, "canbo", PASSWORD)
     office.post("/logout")
     assert _is_signed_out(phone)
-    assert not _is_signed_out(_signed_in(app))  # signing in again works at once
+    assert not _is_signed_out(fresh_client(app, "canbo", PASSWORD))  # signing in again works at once
 
 
 def test_a_copied_cookie_is_refused_after_a_password_reset(app, users):
-    client = _signed_in(app)
+    client = fresh_client(app, "canbo", PASSWORD)
     thief = _copy(app, client)
-    admin = _signed_in(app, "quantri")
+    admin = fresh_client(app, "quantri", PASSWORD)
     assert admin.post(f"/admin/users/{users['officer']}/reset-password").status_code == 200
     assert _is_signed_out(client) and _is_signed_out(thief)
     assert not _is_signed_out(admin)
 
 
 def test_a_copied_cookie_is_refused_after_deactivation(app, users):
-    client = _signed_in(app)
+    client = fresh_client(app, "canbo", PASSWORD)
     thief = _copy(app, client)
-    admin = _signed_in(app, "quantri")
+    admin = fresh_client(app, "quantri", PASSWORD)
     assert admin.post(f"/admin/users/{users['officer']}/deactivate").status_code == 303
     assert _is_signed_out(client) and _is_signed_out(thief)
     admin.post(f"/admin/users/{users['officer']}/activate")
@@ -89,7 +83,7 @@ def test_a_copied_cookie_is_refused_after_deactivation(app, users):
 
 
 def test_sign_out_is_audited(app, users):
-    _signed_in(app).post("/logout")
+    fresh_client(app, "canbo", PASSWORD).post("/logout")
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "logout"))
         assert (event.username, event.user_id, event.object_type) == ("canbo", users["officer"], "")
@@ -97,7 +91,7 @@ def test_sign_out_is_audited(app, users):
 
 def test_signing_out_twice_or_anonymously_is_harmless(app, client, users):
     assert client.post("/logout").status_code == 303
-    signed_in = _signed_in(app)
+    signed_in = fresh_client(app, "canbo", PASSWORD)
     signed_in.post("/logout")
     assert signed_in.post("/logout").status_code == 303
     with app.app_context():
@@ -106,7 +100,7 @@ def test_signing_out_twice_or_anonymously_is_harmless(app, client, users):
 
 def test_an_idle_session_ends_after_30_minutes(app, users):
     with time_machine.travel(START, tick=False) as clock:
-        client = _signed_in(app)
+        client = fresh_client(app, "canbo", PASSWORD)
         clock.move_to(START + timedelta(minutes=29))
         assert client.get("/").status_code == 200
         clock.move_to(START + timedelta(minutes=58))  # 29 minutes after the last request: still active
@@ -119,7 +113,7 @@ def test_an_idle_session_ends_after_30_minutes(app, users):
 
 def test_an_idle_session_stays_ended_even_for_a_copy_of_the_cookie(app, users):
     with time_machine.travel(START, tick=False) as clock:
-        client = _signed_in(app)
+        client = fresh_client(app, "canbo", PASSWORD)
         thief = _copy(app, client)
         clock.move_to(START + timedelta(minutes=31))
         assert _is_signed_out(thief)
@@ -131,14 +125,14 @@ def test_the_idle_timeout_is_configurable(database_url, _schema, users):
     from tests.conftest import make_app
     app = make_app(database_url, IDLE_TIMEOUT_MINUTES=5)
     with time_machine.travel(START, tick=False) as clock:
-        client = _signed_in(app)
+        client = fresh_client(app, "canbo", PASSWORD)
         clock.move_to(START + timedelta(minutes=6))
         assert _is_signed_out(client)
 
 
 def test_a_session_ends_after_12_hours_however_active(app, users):
     with time_machine.travel(START, tick=False) as clock:
-        client = _signed_in(app)
+        client = fresh_client(app, "canbo", PASSWORD)
         for minutes in range(20, 12 * 60, 20):  # never idle for long
             clock.move_to(START + timedelta(minutes=minutes))
             assert client.get("/").status_code == 200
@@ -152,7 +146,7 @@ def test_the_absolute_session_lifetime_is_configurable(database_url, _schema, us
     from tests.conftest import make_app
     app = make_app(database_url, SESSION_LIFETIME_HOURS=1)
     with time_machine.travel(START, tick=False) as clock:
-        client = _signed_in(app)
+        client = fresh_client(app, "canbo", PASSWORD)
         clock.move_to(START + timedelta(minutes=25))
         assert not _is_signed_out(client)
         clock.move_to(START + timedelta(minutes=50))
@@ -162,8 +156,8 @@ def test_the_absolute_session_lifetime_is_configurable(database_url, _schema, us
 
 
 def test_users_of_a_deactivated_unit_cannot_sign_in_and_their_sessions_stop(app, users):
-    client = _signed_in(app)
-    admin = _signed_in(app, "quantri")
+    client = fresh_client(app, "canbo", PASSWORD)
+    admin = fresh_client(app, "quantri", PASSWORD)
     with app.app_context():
         unit_id = db.session.get(User, users["officer"]).organization_id
     assert admin.post(f"/admin/units/{unit_id}/deactivate").status_code == 303
@@ -174,7 +168,7 @@ def test_users_of_a_deactivated_unit_cannot_sign_in_and_their_sessions_stop(app,
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failure")).one()
         assert event.detail == "inactive_unit"
     admin.post(f"/admin/units/{unit_id}/activate")
-    assert not _is_signed_out(_signed_in(app))
+    assert not _is_signed_out(fresh_client(app, "canbo", PASSWORD))
 
 
 @pytest.mark.parametrize("header", ["HX-Current-URL", "Referer"])

@@ -8,6 +8,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import AuditEvent, Organization, OrgKind, Role, SupportTicket, TicketEvent, TicketStatus, User
 from app.support.services import overdue_tickets_for
+from tests.conftest import login
 from tests.factories import PASSWORD, make_ticket, make_unit, make_user, make_village
 
 S = TicketStatus
@@ -52,8 +53,8 @@ def _ticket_form(parties, **overrides):
             **overrides}
 
 
-def test_a_commune_files_a_ticket_with_its_first_event(app, client, auth, parties):
-    auth.login("tamdann", PASSWORD)
+def test_a_commune_files_a_ticket_with_its_first_event(app, client, parties):
+    login(client, "tamdann", PASSWORD)
     response = client.post("/support/new", data=_ticket_form(parties))
     assert response.status_code == 303
     with app.app_context():
@@ -75,10 +76,10 @@ def test_a_commune_files_a_ticket_with_its_first_event(app, client, auth, partie
     ({"description": "  "}, "Nhập nội dung cần hỗ trợ."),
     ({"kind": "free_phone"}, "Lựa chọn không hợp lệ."),
 ])
-def test_bad_ticket_is_refused_with_a_message_and_not_saved(app, client, auth, parties, overrides, message):
+def test_bad_ticket_is_refused_with_a_message_and_not_saved(app, client, parties, overrides, message):
     replacements = {"FOREIGN": parties["foreign"], "TAM_AN": parties["tam_an"]}
     overrides = {key: replacements.get(value, value) for key, value in overrides.items()}
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     response = client.post("/support/new", data=_ticket_form(parties, **overrides))
     assert response.status_code == 422 and message in response.text
     with app.app_context():
@@ -87,14 +88,14 @@ def test_bad_ticket_is_refused_with_a_message_and_not_saved(app, client, auth, p
 
 @pytest.mark.parametrize("username, status", [("vnpt", 404), ("doanthanhnien", 404), ("lanhdao", 403),
                                               ("vanphong", 403)])
-def test_only_communes_and_admins_file_tickets(app, client, auth, parties, username, status):
-    auth.login(username, PASSWORD)
+def test_only_communes_and_admins_file_tickets(app, client, parties, username, status):
+    login(client, username, PASSWORD)
     assert client.get("/support/new").status_code == status
     assert client.post("/support/new", data=_ticket_form(parties)).status_code == status
 
 
-def test_an_admin_files_for_a_chosen_commune_with_that_communes_village(app, client, auth, parties):
-    auth.login("quantri", PASSWORD)
+def test_an_admin_files_for_a_chosen_commune_with_that_communes_village(app, client, parties):
+    login(client, "quantri", PASSWORD)
     refused = client.post("/support/new", data=_ticket_form(parties, commune_id=parties["tam_an"]))
     assert refused.status_code == 422 and "Chọn thôn, khối phố thuộc xã." in refused.text
     assert client.post("/support/new", data=_ticket_form(parties, commune_id=parties["tam_dan"])).status_code == 303
@@ -112,10 +113,10 @@ ALLOWED = [
 
 
 @pytest.mark.parametrize("username, action, before, note, after", ALLOWED)
-def test_allowed_transition_moves_the_ticket_and_records_who_and_when(app, client, auth, parties, username, action,
+def test_allowed_transition_moves_the_ticket_and_records_who_and_when(app, client, parties, username, action,
                                                                       before, note, after):
     ticket_id = _ticket(app, parties, before)
-    auth.login(username, PASSWORD)
+    login(client, username, PASSWORD)
     response = client.post(f"/support/{ticket_id}/{action}", data={"version": 1, "note": note})
     assert response.status_code == 303
     assert _state(app, ticket_id) == (after, 2, 1)
@@ -150,25 +151,25 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("username, action, before, note, code", REFUSED)
-def test_refused_transition_changes_nothing(app, client, auth, parties, username, action, before, note, code):
+def test_refused_transition_changes_nothing(app, client, parties, username, action, before, note, code):
     ticket_id = _ticket(app, parties, before)
-    auth.login(username, PASSWORD)
+    login(client, username, PASSWORD)
     response = client.post(f"/support/{ticket_id}/{action}", data={"version": 1, "note": note})
     assert response.status_code == code
     assert _state(app, ticket_id) == (before, 1, 0)
 
 
-def test_missing_reason_is_explained_in_vietnamese(app, client, auth, parties):
+def test_missing_reason_is_explained_in_vietnamese(app, client, parties):
     ticket_id = _ticket(app, parties, S.DONE)
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     response = client.post(f"/support/{ticket_id}/reopen", data={"version": 1, "note": ""},
                            headers={"HX-Request": "true"})
     assert response.status_code == 422 and "Nhập lý do mở lại." in response.text
 
 
-def test_a_stale_version_gets_409_with_the_current_state(app, client, auth, parties):
+def test_a_stale_version_gets_409_with_the_current_state(app, client, parties):
     ticket_id = _ticket(app, parties, S.REQUESTED)
-    auth.login("vnpt", PASSWORD)
+    login(client, "vnpt", PASSWORD)
     assert client.post(f"/support/{ticket_id}/take", data={"version": 1}).status_code == 303
     stale = client.post(f"/support/{ticket_id}/done", data={"version": 1, "note": "xong"},
                         headers={"HX-Request": "true"})
@@ -177,9 +178,9 @@ def test_a_stale_version_gets_409_with_the_current_state(app, client, auth, part
     assert _state(app, ticket_id) == (S.IN_PROGRESS, 2, 1)
 
 
-def test_htmx_marks_done_in_one_click_and_gets_the_row_back(app, client, auth, parties):
+def test_htmx_marks_done_in_one_click_and_gets_the_row_back(app, client, parties):
     ticket_id = _ticket(app, parties, S.IN_PROGRESS)
-    auth.login("vnpt", PASSWORD)
+    login(client, "vnpt", PASSWORD)
     response = client.post(f"/support/{ticket_id}/done", data={"version": 1, "note": "Đã cài đặt"},
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -187,25 +188,25 @@ def test_htmx_marks_done_in_one_click_and_gets_the_row_back(app, client, auth, p
     assert "Đã xong, chờ xác nhận" in response.text and "<html" not in response.text
 
 
-def test_the_whole_workflow_from_request_to_confirmation(app, client, auth, parties):
-    auth.login("tamdann", PASSWORD)
+def test_the_whole_workflow_from_request_to_confirmation(app, client, parties):
+    login(client, "tamdann", PASSWORD)
     client.post("/support/new", data=_ticket_form(parties))
     with app.app_context():
         ticket_id = db.session.scalar(select(SupportTicket.id))
-    auth.logout()
-    auth.login("vnpt", PASSWORD)
+    client.post("/logout")
+    login(client, "vnpt", PASSWORD)
     assert "Nhận xử lý" in client.get("/support").text
     client.post(f"/support/{ticket_id}/take", data={"version": 1})
     client.post(f"/support/{ticket_id}/done", data={"version": 2, "note": "Đã cấp chữ ký số"})
-    auth.logout()
-    auth.login("tamdann", PASSWORD)
+    client.post("/logout")
+    login(client, "tamdann", PASSWORD)
     client.post(f"/support/{ticket_id}/reopen", data={"version": 3, "note": "Chưa ký được văn bản"})
-    auth.logout()
-    auth.login("vnpt", PASSWORD)
+    client.post("/logout")
+    login(client, "vnpt", PASSWORD)
     client.post(f"/support/{ticket_id}/take", data={"version": 4})
     client.post(f"/support/{ticket_id}/done", data={"version": 5, "note": "Đã cài lại"})
-    auth.logout()
-    auth.login("tamdann", PASSWORD)
+    client.post("/logout")
+    login(client, "tamdann", PASSWORD)
     assert client.post(f"/support/{ticket_id}/confirm", data={"version": 6, "back": "ticket"}).headers[
         "Location"].endswith(f"/support/{ticket_id}")
     assert _state(app, ticket_id) == (S.CONFIRMED, 7, 7)
@@ -213,23 +214,23 @@ def test_the_whole_workflow_from_request_to_confirmation(app, client, auth, part
     assert "Chưa ký được văn bản" in page and "Đã cài lại" in page
 
 
-def test_each_side_sees_only_its_own_tickets(app, client, auth, parties):
+def test_each_side_sees_only_its_own_tickets(app, client, parties):
     mine = _ticket(app, parties)
     with app.app_context():
         other = make_ticket(db.session.get(Organization, parties["tam_an"]),
                             db.session.get(Organization, parties["viettel"])).id
     for username, visible, hidden in (("tamdann", mine, other), ("vnpt", mine, other), ("viettel", other, mine)):
-        auth.login(username, PASSWORD)
+        login(client, username, PASSWORD)
         page = client.get("/support").text
         assert f'id="ticket-{visible}"' in page and f'id="ticket-{hidden}"' not in page
         assert client.get(f"/support/{hidden}").status_code == 404
-        auth.logout()
-    auth.login("lanhdao", PASSWORD)
+        client.post("/logout")
+    login(client, "lanhdao", PASSWORD)
     page = client.get("/support").text
     assert f'id="ticket-{mine}"' in page and f'id="ticket-{other}"' in page
 
 
-def test_overdue_tickets_are_those_past_their_date_and_still_owed(app, client, auth, parties):
+def test_overdue_tickets_are_those_past_their_date_and_still_owed(app, client, parties):
     yesterday = today() - timedelta(days=1)
     late = _ticket(app, parties, S.IN_PROGRESS, wanted_by=yesterday)
     late_reopened = _ticket(app, parties, S.REOPENED, wanted_by=yesterday)
@@ -241,7 +242,7 @@ def test_overdue_tickets_are_those_past_their_date_and_still_owed(app, client, a
         assert [t.id for t in overdue_tickets_for(users["vnpt"])] == [late, late_reopened]
         assert overdue_tickets_for(users["viettel"]) == [] and overdue_tickets_for(users["taman"]) == []
         assert len(overdue_tickets_for(users["vanphong"])) == 2
-    auth.login("vnpt", PASSWORD)
+    login(client, "vnpt", PASSWORD)
     page = client.get("/support").text
     assert f'<tr id="ticket-{late}" class="overdue">' in page
     assert f'<tr id="ticket-{done_late}">' in page and f'<tr id="ticket-{due_today}">' in page
@@ -285,9 +286,9 @@ def test_can_answers_which_transition_each_side_may_make_now(app, parties, statu
         assert {a for a in actions if can(users["quantri"], f"support.{a}", ticket)} == partner_may | commune_may
 
 
-def test_the_list_and_the_ticket_page_offer_the_same_buttons_and_the_same_badge(app, client, auth, parties):
+def test_the_list_and_the_ticket_page_offer_the_same_buttons_and_the_same_badge(app, client, parties):
     ticket_id = _ticket(app, parties, status=S.DONE)
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     row = client.get("/support").text
     page = client.get(f"/support/{ticket_id}").text
     for html in (row, page):

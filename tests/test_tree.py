@@ -3,11 +3,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import TICKET_TRANSITIONS, Organization, OrgKind, Role, Task, User
+from app.models import Organization, OrgKind, Role, Task, User
 from app.permissions import PERMISSIONS, scoped
 from tests.conftest import login
 from tests.factories import PASSWORD, make_task, make_unit, make_user
-from tests.url_map import OBJECT_ROUTES, by_token, policy_of, snapshot, takes_object_id, token_of, url
+from tests.url_map import API_BODIES, by_token, object_route_cases, policy_of, snapshot, token_of, url
 
 
 def _area(name: str, level: str, parent=None) -> Organization:
@@ -51,7 +51,6 @@ def test_a_district_coordinator_sees_only_their_district_and_the_province_office
 
 # The working-day calendar is the country's (Tết, the Government's moved days), shared by every district.
 COUNTRY_WIDE = {"followup.remove_calendar_day"}
-API_BODIES = {"api.update_task": {"note": "x"}, "api.move_ticket": {"action": sorted(TICKET_TRANSITIONS)[0]}}
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR, Role.MONITOR])
@@ -61,11 +60,7 @@ def test_another_districts_objects_are_404_on_every_object_route_and_nothing_cha
         units = _two_districts()
         bearer = {"Authorization": f"Bearer {token_of(make_user('huyenb', role=role, unit=units['b_office']))}"}
         foreign = db.session.get(Organization, units["a_commune"].id)
-        cases = [(rule, method, values)
-                 for rule in app.url_map.iter_rules() if takes_object_id(rule) and rule.endpoint in OBJECT_ROUTES
-                 and rule.endpoint not in COUNTRY_WIDE
-                 for values in OBJECT_ROUTES[rule.endpoint](foreign)
-                 for method in ("GET", "POST", "PATCH") if method in rule.methods]
+        cases = object_route_cases(app, foreign, skip=COUNTRY_WIDE)
     login(client, "huyenb", PASSWORD)
     before = snapshot(app, exclude=("audit_event", "api_token"))
     for rule, method, values in cases:

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Organization, OrgKind, Role, Village
+from tests.conftest import login
 from tests.factories import PASSWORD, make_counting_team, make_team, make_unit, make_user, make_village
 
 
@@ -29,21 +30,21 @@ def _edit(client, village_id, name="Thạnh Hòa Mới", kind="village"):
     return client.post(f"/villages/{village_id}/edit", data={"name": name, "kind": kind})
 
 
-def test_commune_officer_sees_only_its_own_villages(client, auth, places):
-    auth.login("tamdann", PASSWORD)
+def test_commune_officer_sees_only_its_own_villages(client, places):
+    login(client, "tamdann", PASSWORD)
     page = client.get("/villages").text
     assert "Thạnh Hòa" in page and "Xuân Định" in page and "An Mỹ" not in page
 
 
-def test_coordinator_sees_every_commune_and_can_filter(client, auth, places):
-    auth.login("vanphong", PASSWORD)
+def test_coordinator_sees_every_commune_and_can_filter(client, places):
+    login(client, "vanphong", PASSWORD)
     assert "An Mỹ" in client.get("/villages").text
     filtered = client.get(f"/villages?commune={places['tam_dan']}", headers={"HX-Request": "true"})
     assert filtered.text.lstrip().startswith('<div id="village-rows"') and "An Mỹ" not in filtered.text
 
 
-def test_commune_officer_edits_its_own_villages_details(app, client, auth, places):
-    auth.login("tamdann", PASSWORD)
+def test_commune_officer_edits_its_own_villages_details(app, client, places):
+    login(client, "tamdann", PASSWORD)
     assert _edit(client, places["own"]).status_code == 303
     assert _name(app, places["own"]) == "Thạnh Hòa Mới"
     with app.app_context():
@@ -51,36 +52,36 @@ def test_commune_officer_edits_its_own_villages_details(app, client, auth, place
             "village.update"
 
 
-def test_commune_officer_cannot_move_a_village_to_another_commune(app, client, auth, places):
-    auth.login("tamdann", PASSWORD)
+def test_commune_officer_cannot_move_a_village_to_another_commune(app, client, places):
+    login(client, "tamdann", PASSWORD)
     client.post(f"/villages/{places['own']}/edit", data={"name": "Thạnh Hòa", "kind": "village", "commune_id": 999})
     with app.app_context():
         assert db.session.get(Village, places["own"]).commune_id == places["tam_dan"]
 
 
 @pytest.mark.parametrize("username", ["tamdann", "doanthanhnien"])
-def test_another_units_village_is_404_and_unchanged(app, client, auth, places, username):
-    auth.login(username, PASSWORD)
+def test_another_units_village_is_404_and_unchanged(app, client, places, username):
+    login(client, username, PASSWORD)
     assert client.get(f"/villages/{places['other']}/edit").status_code == 404
     assert _edit(client, places["other"]).status_code == 404
     assert _name(app, places["other"]) == "An Mỹ"
 
 
-def test_monitor_may_look_but_not_edit(client, auth, places):
-    auth.login("lanhdao", PASSWORD)
+def test_monitor_may_look_but_not_edit(client, places):
+    login(client, "lanhdao", PASSWORD)
     assert client.get("/villages").status_code == 200
     assert _edit(client, places["own"]).status_code == 403
 
 
-def test_coordinator_edits_any_village(app, client, auth, places):
-    auth.login("vanphong", PASSWORD)
+def test_coordinator_edits_any_village(app, client, places):
+    login(client, "vanphong", PASSWORD)
     assert _edit(client, places["other"], name="An Mỹ 2").status_code == 303
     assert _name(app, places["other"]) == "An Mỹ 2"
 
 
 @pytest.mark.parametrize("name, message", [("   ", "Nhập tên thôn"), ("Xuân Định", "Tên này đã có.")])
-def test_bad_village_name_is_refused_with_a_message(app, client, auth, places, name, message):
-    auth.login("tamdann", PASSWORD)
+def test_bad_village_name_is_refused_with_a_message(app, client, places, name, message):
+    login(client, "tamdann", PASSWORD)
     response = _edit(client, places["own"], name=name)
     assert response.status_code == 422 and message in response.text
     assert _name(app, places["own"]) == "Thạnh Hòa"
@@ -89,17 +90,17 @@ def test_bad_village_name_is_refused_with_a_message(app, client, auth, places, n
 
 
 @pytest.mark.parametrize("commune", ["abc", "-1", "99999999999999999999"])
-def test_a_commune_filter_that_does_not_parse_shows_every_village(client, auth, places, commune):
-    auth.login("vanphong", PASSWORD)
+def test_a_commune_filter_that_does_not_parse_shows_every_village(client, places, commune):
+    login(client, "vanphong", PASSWORD)
     response = client.get(f"/villages?commune={commune}")
     assert response.status_code == 200 and "An Mỹ" in response.text
 
 
 @pytest.fixture
-def admin_client(app, client, auth, places):
+def admin_client(app, client, places):
     with app.app_context():
         make_user("quantri", role=Role.ADMIN)
-    auth.login("quantri", PASSWORD)
+    login(client, "quantri", PASSWORD)
     return client
 
 
@@ -111,8 +112,8 @@ def _audit_rows(app, village_id=None):
         return list(db.session.scalars(stmt))
 
 
-def test_each_change_of_a_village_writes_exactly_one_audit_row(app, client, auth, places):
-    auth.login("tamdann", PASSWORD)
+def test_each_change_of_a_village_writes_exactly_one_audit_row(app, client, places):
+    login(client, "tamdann", PASSWORD)
     assert _edit(client, places["own"], name="Thạnh Hòa Mới").status_code == 303
     assert [row.action for row in _audit_rows(app, places["own"])] == ["village.update"]
     assert _edit(client, places["own"], name="Thạnh Hòa Mới", kind="urban_block").status_code == 303
@@ -146,8 +147,8 @@ def test_the_admin_moves_a_village_to_another_commune(app, admin_client, places)
 
 
 @pytest.mark.parametrize("username", ["tamdann", "vanphong"])
-def test_only_those_who_may_move_villages_see_the_commune_field_or_add_villages(app, client, auth, places, username):
-    auth.login(username, PASSWORD)
+def test_only_those_who_may_move_villages_see_the_commune_field_or_add_villages(app, client, places, username):
+    login(client, username, PASSWORD)
     assert 'name="commune_id"' not in client.get(f"/villages/{places['own']}/edit").text
     assert client.get("/villages/new").status_code == 403
     assert client.post("/villages/new", data={"commune_id": places["tam_dan"], "name": "Thôn Mới",
@@ -186,12 +187,12 @@ def test_the_service_refuses_a_unit_that_is_not_a_commune(app, places):
         assert refused.value.field == "commune_id"
 
 
-def test_correcting_a_placeholder_name_confirms_it(app, client, auth, places):
+def test_correcting_a_placeholder_name_confirms_it(app, client, places):
     with app.app_context():
         village = db.session.get(Village, places["own"])
         village.name_confirmed = False
         db.session.commit()
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     assert _edit(client, places["own"], name="Thạnh Hòa Thật").status_code == 303
     with app.app_context():
         village = db.session.get(Village, places["own"])
@@ -202,10 +203,10 @@ def test_the_admin_screens_have_no_village_routes_left(app):
     assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/villages")]
 
 
-def test_the_village_list_tells_a_team_that_counts_from_one_that_does_not_yet(app, client, auth, places):
+def test_the_village_list_tells_a_team_that_counts_from_one_that_does_not_yet(app, client, places):
     with app.app_context():
         make_counting_team(db.session.get(Village, places["own"]))
         make_team(db.session.scalar(select(Village).where(Village.name == "Xuân Định")))
-    auth.login("tamdann", PASSWORD)
+    login(client, "tamdann", PASSWORD)
     page = client.get("/villages").text
     assert page.count("Đã có tổ") == 1 and page.count("Chưa được tính") == 1

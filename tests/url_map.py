@@ -6,7 +6,7 @@ A route whose URL holds an object id needs a row in OBJECT_ROUTES; a test fails 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from flask import Flask, url_for
 from sqlalchemy import select
@@ -234,6 +234,20 @@ def urls(app: Flask, rule: Rule, unit_id: int | None = None) -> list[str]:
         return [url(app, rule)]
     unit = db.session.get(Organization, unit_id)
     return [url(app, rule, **values) for values in OBJECT_ROUTES[rule.endpoint](unit)]
+
+
+# API writes with a body that passes validation, so that the answer is the object's.
+API_BODIES = {"api.update_task": {"progress": 50}, "api.move_ticket": {"action": "take"}}
+
+
+def object_route_cases(app: Flask, unit: Organization, skip: Collection[str] = ()) -> list[tuple[Rule, str, dict]]:
+    """(rule, method, URL values) for every route that takes an object id (but `skip`), with objects of `unit` made
+    now, and each of GET, POST and PATCH the rule answers. Call inside an app context."""
+    return [(rule, method, values)
+            for rule in app.url_map.iter_rules()
+            if takes_object_id(rule) and rule.endpoint in OBJECT_ROUTES and rule.endpoint not in skip
+            for values in OBJECT_ROUTES[rule.endpoint](unit)
+            for method in ("GET", "POST", "PATCH") if method in rule.methods]
 
 
 def foreign_unit_id() -> int:
