@@ -254,3 +254,17 @@ def test_coverage_progress_is_read_once_per_page_whatever_the_number_of_communes
     with app.app_context():
         tasks = db.session.scalars(select(Task)).all()
         assert {task.shown_progress for task in tasks} == {50} and all(t.progress_from_coverage for t in tasks)
+
+
+def test_the_administrators_unit_and_user_lists_come_a_page_at_a_time(app, client):
+    with app.app_context():
+        office = make_unit("Văn phòng", kind=OrgKind.DISTRICT_OFFICE)
+        make_user("quantri", role=Role.ADMIN, unit=office)
+        for n in range(app.config["PAGE_SIZE"] + 5):
+            make_user(f"canbo{n:02d}", unit=make_unit(f"UBND xã Thử {n:02d}"))
+    login(client, "quantri", PASSWORD)
+    for path in ("/admin/units", "/admin/users"):  # 31 of each: the office or its admin, and 30 more
+        first = client.get(path).get_data(as_text=True)
+        assert first.count('<td class="actions">') == app.config["PAGE_SIZE"] and 'rel="next"' in first
+        second = client.get(f"{path}?page=2").get_data(as_text=True)
+        assert second.count('<td class="actions">') == 6 and 'rel="prev"' in second and 'rel="next"' not in second

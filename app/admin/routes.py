@@ -60,10 +60,10 @@ def _form_data(form, *names):
 @bp.get("/units")
 @require("admin.manage")
 def units():
-    """All units, by kind and name."""
-    rows = db.session.scalars(scoped(Organization, current_user).options(selectinload(Organization.parent))
-                              .order_by(*Organization.picker_order()))
-    return render("admin/units.html", units=rows)
+    """The units of the administrator's area, by kind and name, a page at a time."""
+    page = paginate(scoped(Organization, current_user).options(selectinload(Organization.parent))
+                    .order_by(*Organization.picker_order(), Organization.id))
+    return render("admin/units.html", page=page)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -100,10 +100,10 @@ USER_FIELDS = ("full_name", "email", "phone", "role", "organization_id")
 @bp.get("/users")
 @require("admin.manage")
 def users():
-    """All users with their unit and role."""
-    rows = db.session.scalars(scoped(User, current_user, select(User).join(User.organization))
-                              .order_by(Organization.sort_key, User.username))
-    return render("admin/users.html", users=rows)
+    """The users of the administrator's area with their unit and role, a page at a time."""
+    page = paginate(scoped(User, current_user, select(User).join(User.organization))
+                    .order_by(Organization.sort_key, User.username, User.id))
+    return render("admin/users.html", page=page)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
