@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
@@ -12,7 +12,7 @@ from flask_login import current_user
 import config
 from app import labels
 from app.audit import ACTION_LABELS, DETAIL_LABELS, OBJECT_LABELS, described_changes
-from app.clock import DISTRICT_TIMEZONE
+from app.clock import local
 from app.models import TICKET_TRANSITIONS
 from app.permissions import can, ticket_side
 from app.tasks.classes import REPORTED_CLASSES
@@ -62,11 +62,7 @@ def format_date(value: date | None) -> str:
 
 def format_datetime(value: datetime | None) -> str:
     """dd/mm/yyyy HH:MM in the district's time zone."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(DISTRICT_TIMEZONE).strftime("%d/%m/%Y %H:%M")
+    return local(value).strftime("%d/%m/%Y %H:%M") if value is not None else ""
 
 
 def _navigation() -> dict[str, list]:

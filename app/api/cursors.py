@@ -7,12 +7,13 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
+from app.clock import as_utc
 from app.extensions import db
 from app.pager import rows_after
 from app.rules import RuleError
@@ -34,7 +35,7 @@ def _decode(cursor: str, kinds: Sequence[type]) -> list:
         for value, kind in zip(values, kinds, strict=True):
             if kind is datetime:
                 moment = datetime.fromisoformat(value)
-                decoded.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+                decoded.append(as_utc(moment))
             elif kind is int and isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31:
                 decoded.append(value)
             else:

@@ -7,6 +7,7 @@ from datetime import timezone
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.clock import as_utc
 from app.forms import MAX_ID
 from app.models import (
     SKILL_COLUMNS,
@@ -36,9 +37,7 @@ class UtcDateTime(fields.AwareDateTime):
         return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(as_utc(value) if value is not None else None, attr, obj, **kwargs)
 
 
 class Strict(ma.Schema):

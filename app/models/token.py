@@ -1,11 +1,12 @@
 """Personal API tokens: only a hash of the secret is kept; the secret is shown once, when the token is made."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import as_utc
 from app.extensions import db
 from app.models.user import User, utcnow
 
@@ -36,9 +37,4 @@ class ApiToken(db.Model):
 
     def is_valid(self, now: datetime) -> bool:
         """Not revoked, not expired, and its user may still sign in."""
-        return self.revoked_at is None and _aware(self.expires_at) > now and self.user.can_sign_in
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return self.revoked_at is None and as_utc(self.expires_at) > now and self.user.can_sign_in

@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import as_utc
 from app.extensions import db
 from app.models.org import Organization, _enum
 
@@ -92,10 +93,7 @@ class User(UserMixin, db.Model):
 
     def is_locked(self, now: datetime) -> bool:
         """Whether sign-in is refused until locked_until (SQLite gives naive UTC datetimes back)."""
-        until = self.locked_until
-        if until is not None and until.tzinfo is None:
-            until = until.replace(tzinfo=timezone.utc)
-        return until is not None and until > now
+        return self.locked_until is not None and as_utc(self.locked_until) > now
 
     def end_sessions(self) -> None:
         """Invalidate every session cookie issued so far."""

@@ -2,14 +2,14 @@
 (done on the day it was reported) or returns it with a reason. Each step one history row, one audit row, a notice."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import audit
-from app.clock import DISTRICT_TIMEZONE
+from app.clock import local
 from app.evidence.files import Upload, accepted, attach
 from app.extensions import db
 from app.locking import compare_and_set
@@ -25,7 +25,7 @@ NOT_REPORTABLE = _l("This task cannot be reported complete now: only its lead un
 
 def local_date(moment: datetime) -> date:
     """The district's date of a stored time (SQLite gives it back without its zone: UTC)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(DISTRICT_TIMEZONE).date()
+    return local(moment).date()
 
 
 def _history(task: Task, actor: User, old_status: TaskStatus, new_status: TaskStatus, old_progress: int,
