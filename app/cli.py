@@ -76,10 +76,11 @@ def create_admin(username: str) -> None:
     password = admin_services.generate_password()
     try:
         if unit is None:
-            unit = admin_services.save_unit(None, actor=None, name="Quản trị hệ thống", short_name="Quản trị",
-                                   kind=OrgKind.DISTRICT_OFFICE.value)
+            # An empty database: the first administrator needs a unit, named in the interface's language.
+            unit = admin_services.save_unit(None, actor=None, name=_("System administration"),
+                                            short_name=_("Administration"), kind=OrgKind.DISTRICT_OFFICE.value)
         admin_services.create_user(username=username, password=password, full_name=username, email=None, phone=None,
-                          role=Role.ADMIN.value, organization_id=unit.id, actor=None)
+                                   role=Role.ADMIN.value, organization_id=unit.id, actor=None)
     except RuleError as error:
         raise CommandError(str(error.message)) from error
     click.echo(_("Administrator %(username)s created. Password: %(password)s", username=username, password=password))
@@ -127,8 +128,9 @@ def deliver() -> None:
     from app.scheduled import deliver as run
 
     result = run(utcnow(), today())
-    click.echo(f"periodic tasks {result.periodic_tasks}, reminders {result.reminders}, digests {result.digests}, "
-               f"emails sent {result.sent}, failed attempts {result.failed}")
+    click.echo(_("Periodic tasks %(tasks)d, reminders %(reminders)d, digests %(digests)d, emails sent %(sent)d, "
+                 "failed attempts %(failed)d.", tasks=result.periodic_tasks, reminders=result.reminders,
+                 digests=result.digests, sent=result.sent, failed=result.failed))
 
 
 def register_cli(app: Flask) -> None:
