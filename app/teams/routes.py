@@ -9,7 +9,7 @@ from app.forms import form_status, id_arg, saved, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, Team, TeamMember, Village
 from app.pager import paginate
-from app.permissions import get_or_404, require, sees_everything
+from app.permissions import get_or_404, require, scoped, sees_everything
 from app.teams import bp, coverage, services
 from app.teams.forms import MemberForm, TeamEditForm, TeamForm
 
@@ -30,11 +30,13 @@ def _offered_communes(form: TeamForm) -> list[int] | None:
     the chosen (or posted) village's commune, else the first page of /teams' communes: a bounded select."""
     if not sees_everything(current_user):
         return None
-    village = db.session.get(Village, form.village_id.data) if isinstance(form.village_id.data, int) else None
+    chosen = form.village_id.data
+    village = (db.session.scalar(scoped(Village, current_user).where(Village.id == chosen))
+               if isinstance(chosen, int) else None)
     if village is not None:
         return [village.commune_id]
-    return list(db.session.scalars(coverage.coverage_by_commune_query().with_only_columns(Organization.id)
-                                   .limit(COMMUNES_PER_PAGE)))
+    return list(db.session.scalars(coverage.coverage_by_commune_query(current_user)
+                                   .with_only_columns(Organization.id).limit(COMMUNES_PER_PAGE)))
 
 
 @bp.get("/teams")
