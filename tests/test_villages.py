@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Organization, OrgKind, Role, Village
+from app.models import AuditEvent, Organization, OrgKind, Role, User, Village
 from tests.conftest import login
 from tests.factories import PASSWORD, make_counting_team, make_team, make_unit, make_user, make_village
 
@@ -210,3 +210,49 @@ def test_the_village_list_tells_a_team_that_counts_from_one_that_does_not_yet(ap
     login(client, "tamdann", PASSWORD)
     page = client.get("/villages").text
     assert page.count("Đã có tổ") == 1 and page.count("Chưa được tính") == 1
+
+
+@pytest.mark.parametrize("username", ["tamdann", "vanphong"])
+def test_the_service_refuses_to_move_a_village_for_those_who_may_not_move_villages(app, places, username):
+    from app.rules import RuleError
+    from app.villages.services import update_village
+    with app.app_context():
+        village = db.session.get(Village, places["own"])
+        tam_an = db.session.get(Village, places["other"]).commune_id
+        actor = db.session.scalar(select(User).where(User.username == username))
+        with pytest.raises(RuleError) as refused:
+            update_village(village, actor=actor, name="Thạnh Hòa", kind="village", commune_id=tam_an)
+        assert refused.value.field == "commune_id"
+        db.session.expire_all()
+        assert db.session.get(Village, places["own"]).commune_id == places["tam_dan"]
+
+
+def test_the_service_refuses_a_commune_outside_the_admins_district(app):
+    from app.rules import RuleError
+    from app.villages.services import create_village, update_village
+    from tests.test_tree import _two_districts
+    with app.app_context():
+        units = _two_districts()
+        admin_b = make_user(role=Role.ADMIN, unit=units["b_office"])
+        village = make_village(units["b_commune"], "Thôn B")
+        for write in (lambda: update_village(village, actor=admin_b, name="Thôn B", kind="village",
+                                             commune_id=units["a_commune"].id),
+                      lambda: create_village(actor=admin_b, commune_id=units["a_commune"].id, name="Thôn Mới",
+                                             kind="village")):
+            with pytest.raises(RuleError) as refused:
+                write()
+            assert refused.value.field == "commune_id"
+        db.session.expire_all()
+        assert db.session.get(Village, village.id).commune_id == units["b_commune"].id
+        assert db.session.scalar(select(func.count()).select_from(Village)) == 1
+
+
+def test_the_village_list_is_paged_and_the_pager_keeps_the_commune_filter(app, client, places):
+    with app.app_context():
+        for n in range(30):
+            make_village(db.session.get(Organization, places["tam_dan"]), f"Thôn Thêm {n:02}")
+    login(client, "vanphong", PASSWORD)
+    first = client.get(f"/villages?commune={places['tam_dan']}").text
+    assert first.count("/edit\"") == 25 and f'href="/villages?commune={places["tam_dan"]}&amp;page=2"' in first
+    second = client.get(f"/villages?commune={places['tam_dan']}&page=2").text
+    assert second.count("/edit\"") == 7 and "An Mỹ" not in second

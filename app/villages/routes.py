@@ -8,6 +8,7 @@ from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import redirect_to, render
 from app.models import Organization, Team, Village
+from app.pager import paginate
 from app.permissions import can, get_or_404, require, scoped, sees_everything, units_in_scope
 from app.teams.coverage import team_counts
 from app.villages import bp, services
@@ -37,12 +38,12 @@ def index():
     stmt = (scoped(Village, current_user, select(Village, Team, team_counts().label("counts")))
             .join(Village.commune)
             .outerjoin(Team, and_(Team.village_id == Village.id, Team.active.is_(True)))
-            .order_by(Organization.sort_key, Village.sort_key))
+            .order_by(Organization.sort_key, Village.commune_id, Village.sort_key, Village.id))
     if commune_id:
         stmt = stmt.where(Village.commune_id == commune_id)
-    rows = db.session.execute(stmt).all()
+    page = paginate(stmt, args={"commune": commune_id}, rows=True)
     communes = _communes() if sees_everything(current_user) else []
-    return render("villages/index.html", "village_rows", rows=rows, communes=communes, commune_id=commune_id)
+    return render("villages/index.html", "village_rows", page=page, communes=communes, commune_id=commune_id)
 
 
 @bp.route("/villages/new", methods=["GET", "POST"])

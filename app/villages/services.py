@@ -8,14 +8,17 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Organization, User, Village, VillageKind
+from app.permissions import can, units_in_scope
 from app.rules import RuleError
 
 NAME_TAKEN = _l("This name is already used.")
 NOT_A_COMMUNE = _l("Not a valid choice.")
+MAY_NOT_MOVE = _l("You may not move a village to another commune.")
 
 
-def _check(village: Village | None, commune_id: int, name: str) -> Organization:
-    commune = db.session.get(Organization, commune_id)
+def _check(village: Village | None, commune_id: int, name: str, actor: User | None) -> Organization:
+    """The commune, of the actor's subtree (another district's is refused as if it did not exist), and a free name."""
+    commune = db.session.scalar(units_in_scope(actor).where(Organization.id == commune_id))
     if commune is None or commune.kind not in COMMUNE_LEVEL:
         raise RuleError(NOT_A_COMMUNE, "commune_id")
     clash = select(Village.id).where(Village.commune_id == commune_id, func.lower(Village.name) == name.lower())
@@ -40,7 +43,7 @@ def _save(village: Village, action: str, actor: User, changes: dict) -> Village:
 
 def create_village(*, actor: User, commune_id: int, name: str, kind: str) -> Village:
     """A new village of a commune; its name is confirmed since someone typed it."""
-    commune = _check(None, commune_id, name)
+    commune = _check(None, commune_id, name, actor)
     village = Village(commune_id=commune_id, name=name, kind=VillageKind(kind), name_confirmed=True)
     return _save(village, "village.create", actor,
                  {"commune": (None, commune), "name": (None, name), "kind": (None, VillageKind(kind))})
@@ -49,7 +52,9 @@ def create_village(*, actor: User, commune_id: int, name: str, kind: str) -> Vil
 def update_village(village: Village, *, actor: User, name: str, kind: str, commune_id: int | None = None) -> Village:
     """Correct a village's name or kind, and move it to `commune_id` when given; a corrected name is confirmed."""
     commune_id = commune_id or village.commune_id
-    commune = _check(village, commune_id, name)
+    if commune_id != village.commune_id and not can(actor, "village.move"):
+        raise RuleError(MAY_NOT_MOVE, "commune_id")
+    commune = _check(village, commune_id, name, actor)
     changes = {"commune": (village.commune, commune), "name": (village.name, name),
                "kind": (village.kind, VillageKind(kind))}
     if village.name != name:
