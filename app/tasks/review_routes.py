@@ -1,5 +1,6 @@
 """The task page's review and extension forms: report completion, accept or return it, ask for and decide on an
-extension. Plain forms (no JavaScript needed); a refusal shows the page again with the message (422)."""
+extension. Plain forms (no JavaScript needed); a refusal shows the page again with the message (422). Who may do
+what to which task is the object rule of each action (403); the services ask it again."""
 from __future__ import annotations
 
 from flask import render_template, url_for
@@ -44,7 +45,7 @@ def _decided(task: Task, form_name: str, form, call, message: str):
 @require("task.submit")
 def submit_completion(task_id: int):
     """The lead unit reports the task complete, with the result and evidence files."""
-    task = get_or_404(Task, task_id, current_user)
+    task = get_or_404(Task, task_id, current_user, "task.submit")
     form = CompletionForm()
     return _decided(task, "completion_form", form, lambda: review.submit_completion(
         task, current_user, note=form.note.data, uploads=uploads_of(form.files), version=int(form.version.data)),
@@ -55,7 +56,7 @@ def submit_completion(task_id: int):
 @require("task.review")
 def review_completion(task_id: int, decision: str):
     """The district office accepts the reported completion or returns it with a reason."""
-    task = get_or_404(Task, task_id, current_user)
+    task = get_or_404(Task, task_id, current_user, "task.review")
     form = ReviewForm()
     call = review.accept_completion if decision == "accept" else review.return_completion
     return _decided(task, "review_form", form,
@@ -67,7 +68,7 @@ def review_completion(task_id: int, decision: str):
 @require("task.request_extension")
 def request_extension(task_id: int):
     """The lead unit asks for a later deadline, with the reason."""
-    task = get_or_404(Task, task_id, current_user)
+    task = get_or_404(Task, task_id, current_user, "task.request_extension")
     form = ExtensionRequestForm()
     return _decided(task, "extension_form", form, lambda: extensions.request_extension(
         task, current_user, deadline=form.deadline.data, reason=form.reason.data),
@@ -78,7 +79,7 @@ def request_extension(task_id: int):
 @require("task.decide_extension")
 def decide_extension(request_id: int, decision: str):
     """The district office approves the extension (the deadline moves) or refuses it with a reason."""
-    request = get_or_404(ExtensionRequest, request_id, current_user)
+    request = get_or_404(ExtensionRequest, request_id, current_user, "task.decide_extension")
     form = ExtensionDecisionForm()
     return _decided(request.task, "decision_form", form, lambda: extensions.decide_extension(
         request, current_user, approve=decision == "approve", note=form.note.data),
