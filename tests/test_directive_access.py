@@ -76,3 +76,21 @@ def test_district_wide_roles_see_every_directive(demo, signed_in):
     assert signed_in("lanhdao").get(f"/directives/{directive_id}").status_code == 200
     with demo.app_context():
         assert db.session.get(Directive, directive_id) is not None
+
+
+def test_a_district_sees_a_provinces_directive_without_the_controls_only_the_province_may_use(app, client):
+    from app.models import Role
+    from tests.conftest import login
+    from tests.factories import PASSWORD, make_task, make_user
+    from tests.test_tree import _two_districts
+    with app.app_context():
+        units = _two_districts()
+        directive = make_directive("5/KH-UBND", organization_id=units["province_office"].id)
+        make_task(units["b_commune"], make_item(directive))
+        make_user("huyenb", role=Role.COORDINATOR, unit=units["b_office"])
+        directive_id = directive.id
+    login(client, "huyenb", PASSWORD)
+    page = client.get(f"/directives/{directive_id}")
+    assert page.status_code == 200 and "5/KH-UBND" in page.text
+    assert f"/directives/{directive_id}/edit" not in page.text and f"/directives/{directive_id}/cancel" not in page.text
+    assert client.get(f"/directives/{directive_id}/edit").status_code == 403
