@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import mail
-from app.calendar import due_soon_until
 from app.clock import DISTRICT_TIMEZONE
 from app.delivery import insert_ignoring_duplicates, send_pending, write_transaction
 from app.emails import digest_email
@@ -32,25 +31,20 @@ from app.models import (
 )
 from app.models.user import utcnow
 from app.notifications import notify
+from app.tasks.classes import TaskClass, class_condition, due_soon_condition
 
 CHUNK = 500
 DIGEST_LIST_LIMIT = 20
 
 
-def _open_with_deadline(condition):
-    deadline = Task.effective_deadline_expr()
-    return (select(Task.id, Task.lead_unit_id, deadline.label("deadline"))
-            .where(Task.status.not_in(CLOSED_STATUSES), condition(deadline)).order_by(Task.id))
-
-
 def create_reminders(today: date) -> int:
     """Notify each open task's lead unit once per deadline that it is due within 3 working days, and once that it
     is overdue; how many tasks were reminded."""
-    until = due_soon_until(today)
     reminded = 0
-    for kind, condition in ((NotificationKind.DUE_SOON, lambda deadline: deadline.between(today, until)),
-                            (NotificationKind.OVERDUE, lambda deadline: deadline < today)):
-        rows = db.session.execute(_open_with_deadline(condition)).all()
+    for kind, condition in ((NotificationKind.DUE_SOON, due_soon_condition(today)),
+                            (NotificationKind.OVERDUE, class_condition(TaskClass.OPEN_OVERDUE, today))):
+        rows = db.session.execute(select(Task.id, Task.lead_unit_id, Task.open_deadline)
+                                  .where(condition).order_by(Task.id)).all()
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
             write_transaction()
@@ -78,15 +72,15 @@ class DigestContent:
 
 def digest_content(unit_id: int, today: date, since: datetime) -> DigestContent:
     """A unit's new tasks (assigned since `since`), due-soon and overdue tasks, tickets waiting for confirmation."""
-    deadline = Task.effective_deadline_expr()
     tasks = (select(Task).where(Task.lead_unit_id == unit_id)
              .options(joinedload(Task.item).joinedload(Item.directive)).limit(DIGEST_LIST_LIMIT))
-    is_open = Task.status.not_in(CLOSED_STATUSES)
+    by_deadline = (Task.open_deadline, Task.id)
     return DigestContent(
-        new=list(db.session.scalars(tasks.where(is_open, Task.created_at >= since).order_by(Task.id))),
-        due_soon=list(db.session.scalars(tasks.where(is_open, deadline.between(today, due_soon_until(today)))
-                                         .order_by(deadline, Task.id))),
-        overdue=list(db.session.scalars(tasks.where(is_open, deadline < today).order_by(deadline, Task.id))),
+        new=list(db.session.scalars(tasks.where(Task.status.not_in(CLOSED_STATUSES), Task.created_at >= since)
+                                    .order_by(Task.id))),
+        due_soon=list(db.session.scalars(tasks.where(due_soon_condition(today)).order_by(*by_deadline))),
+        overdue=list(db.session.scalars(tasks.where(class_condition(TaskClass.OPEN_OVERDUE, today))
+                                        .order_by(*by_deadline))),
         to_confirm=list(db.session.scalars(
             select(SupportTicket).where(SupportTicket.commune_id == unit_id, SupportTicket.status == TicketStatus.DONE)
             .options(joinedload(SupportTicket.partner)).order_by(SupportTicket.id).limit(DIGEST_LIST_LIMIT))))

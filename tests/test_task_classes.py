@@ -1,17 +1,21 @@
 """The four classes, at their boundaries, with today in Asia/Ho_Chi_Minh; SQL and Python agree."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.clock import today
 from app.extensions import db
-from app.models import Task, TaskStatus
+from app.followup.services import overdue_of_unit, urge
+from app.models import OrgKind, Role, Task, TaskStatus
+from app.models.user import utcnow
+from app.scheduled import create_reminders, digest_content
 from app.tasks.classes import TaskClass, class_of, task_class_expr
-from tests.factories import make_task, make_unit
+from tests.factories import make_task, make_unit, make_user
 
 DEADLINE = date(2022, 8, 31)
 
@@ -73,3 +77,37 @@ def test_sql_and_python_give_the_same_class(app, status, deadline, completed_off
         task = make_task(make_unit(), deadline=deadline, status=status, completed_on=completed_on)
         on = base + timedelta(days=today_offset)
         assert db.session.scalar(select(task_class_expr(on)).where(Task.id == task.id)) == class_of(task, on)
+
+
+def _sql_of(call) -> tuple[object, str]:
+    """What `call` returns, and the SQL it sent."""
+    seen = []
+    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return result, "\n".join(seen)
+
+
+def test_urging_reminders_and_digests_select_overdue_and_due_soon_tasks_with_the_one_class_condition(app):
+    with app.app_context():
+        unit = make_unit()
+        coordinator = make_user(role=Role.COORDINATOR, unit=make_unit(kind=OrgKind.DISTRICT_OFFICE))
+        overdue = make_task(unit, deadline=today() - timedelta(days=1))
+        soon = make_task(unit, deadline=today() + timedelta(days=1))
+        make_task(unit, deadline=today() - timedelta(days=5), status=TaskStatus.DONE, completed_on=today())
+        calls = {"overdue_of_unit": lambda: overdue_of_unit(unit),
+                 "urge": lambda: urge([soon, overdue], actor=coordinator),
+                 "create_reminders": lambda: create_reminders(today()),
+                 "digest_content": lambda: digest_content(unit.id, today(), utcnow() + timedelta(days=1))}
+        results = {}
+        for name, call in calls.items():
+            results[name], sql = _sql_of(call)
+            assert re.search(r"open_deadline (<|BETWEEN)", sql), (name, sql)
+            assert not re.search(r"effective_deadline (<|BETWEEN)", sql), (name, sql)
+        assert results["overdue_of_unit"] == results["urge"] == [overdue]
+        assert results["create_reminders"] == 2
+        digest = results["digest_content"]
+        assert (digest.overdue, digest.due_soon, digest.new) == ([overdue], [soon], [])

@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.notifications import notify
 from app.rules import RuleError
+from app.tasks.classes import TaskClass, class_condition
 
 URGE_LIMIT = 500  # one click urges at most this many tasks (a unit never has nearly so many overdue)
 INSTRUCTIONS_SHOWN = 200  # the newest instructions on a task or directive; more are never given on one
@@ -55,20 +56,22 @@ def instruct(*, actor: User, body: str, task: Task | None = None, directive: Dir
     return row
 
 
+def _overdue(*conditions) -> list[Task]:
+    """The open tasks past their effective deadline among `conditions`, oldest deadline first."""
+    return list(db.session.scalars(select(Task).where(class_condition(TaskClass.OPEN_OVERDUE, today()), *conditions)
+                                   .order_by(Task.open_deadline, Task.id).limit(URGE_LIMIT)))
+
+
 def overdue_of_unit(unit: Organization) -> list[Task]:
     """The unit's open tasks past their effective deadline, oldest deadline first."""
-    deadline = Task.effective_deadline_expr()
-    return list(db.session.scalars(select(Task).where(
-        Task.lead_unit_id == unit.id, Task.status.not_in(CLOSED_STATUSES), deadline < today())
-        .order_by(deadline, Task.id).limit(URGE_LIMIT)))
+    return _overdue(Task.lead_unit_id == unit.id)
 
 
 def urge(tasks: list[Task], *, actor: User, note: str = "") -> list[Task]:
     """Urge the overdue ones among `tasks`: a history line each (who urged, when) and a notification to the lead
     unit's users, emailed at once (the next `deliver` run)."""
     note = (note or "").strip()[:1000]
-    overdue = [task for task in tasks if task.status not in CLOSED_STATUSES
-               and task.effective_deadline is not None and task.effective_deadline < today()]
+    overdue = _overdue(Task.id.in_([task.id for task in tasks]))
     if not overdue:
         raise RuleError(_l("Only overdue tasks are urged: none of these is overdue."))
     for task in overdue:
