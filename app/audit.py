@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "calendar.remove": _l("Moved working day taken back"),
     "instruction.create": _l("Instruction given"),
     "task.urge": _l("Unit urged on an overdue task"),
+    "email.retry": _l("Failed emails queued again"),
 }
 
 # Names of the objects the trail refers to (AuditEvent.object_type), as shown on /admin/audit.
@@ -113,6 +114,7 @@ FIELD_LABELS = {
     "requested_deadline": _l("Deadline asked for"), "extension_decision": _l("Decision"),
     "review_required": _l("Completion reviewed by the district office"),
     "evidence_required": _l("Evidence required with the completion report"),
+    "queued_messages": _l("Messages queued again"),
 }
 
 # Reasons stored in `detail` as keys, shown translated.

@@ -18,10 +18,10 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import mail
+from app import audit, mail
 from app.audit import WRITE_LOCK
 from app.extensions import db
-from app.models import EmailMessage, EmailState
+from app.models import EmailMessage, EmailState, User
 from app.models.user import utcnow
 
 CLAIM_BATCH = 50
@@ -139,9 +139,10 @@ def failed_messages(limit: int = FAILED_LIST_LIMIT) -> tuple[list[EmailMessage],
     return rows, total
 
 
-def retry_failed() -> int:
+def retry_failed(*, actor: User) -> int:
     """Put every failed message back in the queue with a fresh count of attempts (after SMTP is fixed)."""
     changed = db.session.execute(update(EmailMessage).where(EmailMessage.state == EmailState.FAILED)
                                  .values(state=EmailState.PENDING, attempts=0, next_attempt_at=utcnow())).rowcount
+    audit.record("email.retry", actor=actor, changes={"queued_messages": (None, changed)})
     db.session.commit()
     return changed

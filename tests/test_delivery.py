@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from app.delivery import send_pending
 from app.extensions import db
 from app.followup.services import urge
-from app.models import EmailMessage, EmailState, Notification, NotificationKind, Role
+from app.models import AuditEvent, EmailMessage, EmailState, Notification, NotificationKind, Role
 from app.models.user import utcnow
 from app.scheduled import create_reminders, queue_digests
 from tests.conftest import empty_tables, login, make_app
@@ -126,6 +126,9 @@ def test_a_refused_message_is_retried_later_then_shown_to_administrators(mail_ap
     assert client.post("/admin/email/retry").status_code == 303
     with mail_app.app_context():
         assert db.session.scalar(select(EmailMessage.state)) == EmailState.PENDING
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "email.retry"))
+        assert event.username == "quantri" and event.changes == {"queued_messages": [None, 1]}
+    assert "Đưa lại thư gửi lỗi vào hàng đợi" in client.get("/admin/audit").text
 
 
 def test_an_urge_is_emailed_in_vietnamese_on_the_next_run(mail_app, inbox):

@@ -146,7 +146,7 @@ def email_status():
 @require("admin.manage")
 def retry_email():
     """Queue the failed messages again (after the SMTP settings are corrected)."""
-    count = submit(ConfirmForm(), delivery.retry_failed)
+    count = submit(ConfirmForm(), lambda: delivery.retry_failed(actor=current_user))
     if count is not None:
         flash(_("%(count)d message(s) queued again.", count=count or 0), "success")
     return redirect_to(url_for("followup.email_status"))
