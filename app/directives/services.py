@@ -11,6 +11,7 @@ from app import audit, recurring, submissions
 from app.calendar import add_working_days
 from app.clock import today
 from app.extensions import db
+from app.locking import compare_and_set
 from app.models import (
     CLOSED_STATUSES,
     COMMUNE_LEVEL,
@@ -256,7 +257,8 @@ def unassign_task(task: Task, actor: User) -> Item:
 def cancel_tasks(tasks: list[Task], actor: User, reason: str) -> list[Task]:
     """Cancel the open ones among `tasks` with the reason (one history row each); the caller commits.
 
-    The task's stored status changes directly: cancelling is a coordinator's decision, not the unit's report.
+    The task's stored status changes directly: cancelling is a coordinator's decision, not the unit's report. A
+    task changed since it was loaded is a Conflict, and nothing is cancelled.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -266,7 +268,7 @@ def cancel_tasks(tasks: list[Task], actor: User, reason: str) -> list[Task]:
         db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=task.status,
                                   new_status=TaskStatus.CANCELLED, old_progress=task.progress,
                                   new_progress=task.progress, note=reason))
-        task.status = TaskStatus.CANCELLED
+        compare_and_set(Task, task.id, task.version, status=TaskStatus.CANCELLED)
     return cancelled
 
 

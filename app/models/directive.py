@@ -214,7 +214,9 @@ class Task(db.Model):
     effective_deadline_column: Mapped[date | None] = mapped_column(
         "effective_deadline", Date, Computed(_EFFECTIVE_DEADLINE_SQL, persisted=True))
     open_deadline: Mapped[date | None] = mapped_column(Date, Computed(_OPEN_DEADLINE_SQL, persisted=True))
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Optimistic locking: every change goes through app.locking.compare_and_set, which moves the version (the API's
+    # ETag), so a change from a stale form or a concurrent request is a Conflict.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -224,9 +226,6 @@ class Task(db.Model):
     cooperating_units: Mapped[list[Organization]] = relationship(secondary=task_cooperator,
                                                                  order_by=Organization.sort_key)
     updates: Mapped[list[TaskUpdate]] = relationship(back_populates="task", order_by="TaskUpdate.id.desc()")
-
-    # Optimistic locking: an UPDATE whose version no longer matches changes nothing and raises.
-    __mapper_args__ = {"version_id_col": version}
 
     @classmethod
     def effective_deadline_expr(cls):

@@ -185,7 +185,7 @@ class SupportTicket(db.Model):
     wanted_by: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "ticket_status"),
                                                  default=TicketStatus.REQUESTED, index=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # changed by locking.compare_and_set only
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -193,8 +193,6 @@ class SupportTicket(db.Model):
     partner: Mapped[Organization] = relationship(foreign_keys=[partner_id])
     village: Mapped[Village | None] = relationship()
     events: Mapped[list[TicketEvent]] = relationship(back_populates="ticket", order_by="TicketEvent.id.desc()")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class TicketEvent(db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
+from app.locking import compare_and_set
 from app.models import ExtensionDecision, ExtensionRequest, NotificationKind, Task, TaskUpdate, User
 from app.models.user import utcnow
 from app.notifications import notify, task_coordinators
@@ -76,11 +77,9 @@ def decide_extension(request: ExtensionRequest, actor: User, *, approve: bool, n
         decision, actor.id, utcnow(), note)
     changes = {"extension_decision": (None, decision)}
     if approve:
-        old = task.effective_deadline
-        task.extended_deadline = request.requested_deadline
-        task.extended_by_id, task.extended_at = actor.id, request.decided_at
-        task.extension_reason = request.reason
-        changes["deadline"] = (old, request.requested_deadline)
+        changes["deadline"] = (task.effective_deadline, request.requested_deadline)
+        compare_and_set(Task, task.id, task.version, extended_deadline=request.requested_deadline,
+                        extended_by_id=actor.id, extended_at=request.decided_at, extension_reason=request.reason)
     else:
         changes["requested_deadline"] = (task.effective_deadline, request.requested_deadline)
     _history(task, actor, note, changes)

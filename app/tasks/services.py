@@ -124,10 +124,12 @@ def update_assignment(task: Task, actor: User, *, deadline: date | None, coopera
         raise RuleError(_l("Enter a deadline: the original deadline can be moved, not removed."), field="deadline")
     if not reason:
         raise RuleError(_l("Write the reason for the change."), field="reason")
+    moved = {}
     if "deadline" in tagged:
-        task.extended_deadline = None if deadline == task.deadline else deadline
-        task.extended_by_id, task.extended_at, task.extension_reason = actor.id, utcnow(), reason
+        moved = {"extended_deadline": None if deadline == task.deadline else deadline, "extended_by_id": actor.id,
+                 "extended_at": utcnow(), "extension_reason": reason}
     task.cooperating_units = units
+    compare_and_set(Task, task.id, task.version, **moved)  # a change of units alone moves the version too
     progress = task.shown_progress
     entry = TaskUpdate(task=task, author_id=actor.id, old_status=task.status, new_status=task.status,
                        old_progress=progress, new_progress=progress, note=reason, changes=tagged)
