@@ -1,6 +1,7 @@
 """The four classes, at their boundaries, with today in Asia/Ho_Chi_Minh; SQL and Python agree."""
 import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -111,3 +112,11 @@ def test_urging_reminders_and_digests_select_overdue_and_due_soon_tasks_with_the
         assert results["create_reminders"] == 2
         digest = results["digest_content"]
         assert (digest.overdue, digest.due_soon, digest.new) == ([overdue], [soon], [])
+
+
+def test_lists_and_exports_take_the_class_from_sql_and_only_one_task_pages_ask_class_of():
+    root = Path(__file__).resolve().parents[1]
+    callers = {path.relative_to(root).as_posix() for path in (root / "app").rglob("*.py")
+               if re.search(r"\bclass_of\(", path.read_text(encoding="utf-8"))}
+    # the rule itself, the task page and the API's one task
+    assert callers == {"app/tasks/classes.py", "app/tasks/routes.py", "app/api/routes.py"}

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.labels import label
 from app.models import Directive, TaskStatus, User
 from app.permissions import scope_root, sees_everything
-from app.tasks.classes import TaskClass, class_of
+from app.tasks.classes import TaskClass
 from app.teams.coverage import prime_progress
 
 # Rows read from the database per round trip (a server-side cursor on PostgreSQL).
@@ -46,7 +46,7 @@ def _plain_labels(enum_type) -> dict:
     return {member: str(label(member)) for member in enum_type}
 
 
-def _task_rows(app, engine, stmt: Select, today: date, statuses: dict, classes: dict) -> Iterator[tuple]:
+def _task_rows(app, engine, stmt: Select, statuses: dict, classes: dict) -> Iterator[tuple]:
     """The rows, read in batches through a session of their own while the response is sent.
 
     Each batch is read inside an app context of its own (coverage reads a setting when it runs)
@@ -63,23 +63,24 @@ def _task_rows(app, engine, stmt: Select, today: date, statuses: dict, classes: 
                 prime_progress(row[0] for row in rows)  # the coverage tasks' progress, one query per batch
                 for row in rows:
                     number += 1
-                    batch.append(_task_values(number, row, today, statuses, classes))
+                    batch.append(_task_values(number, row, statuses, classes))
             if not batch:
                 return
             yield from batch
 
 
-def _task_values(number: int, row, today: date, statuses: dict, classes: dict) -> tuple:
-    task = row[0]
-    task_class = row[1] if len(row) > 1 else class_of(task, today)
+def _task_values(number: int, row, statuses: dict, classes: dict) -> tuple:
+    """One row of the file from a (Task, task_class) row of task_list_query(): the class comes from SQL."""
+    task, task_class = row[0], row[1]
     return (number, task.item.directive.number, task.item.title, task.lead_unit.name,
             ", ".join(unit.name for unit in task.cooperating_units), task.effective_deadline,
             statuses[task.status], task.shown_progress, classes[TaskClass(task_class)], task.completed_on)
 
 
 def task_table(user: User, today: date, stmt: Select, filter_lines: list[str]) -> Table:
-    """The task list as a table, its rows read in batches as they are written."""
-    rows = _task_rows(current_app._get_current_object(), db.engine, stmt, today, _plain_labels(TaskStatus),
+    """The task list as a table of `stmt`'s (Task, task_class) rows (task_list_query()), read in batches as they are
+    written."""
+    rows = _task_rows(current_app._get_current_object(), db.engine, stmt, _plain_labels(TaskStatus),
                       _plain_labels(TaskClass))
     return Table(title=_("Task list"), heading_lines=[scope_line(user), *filter_lines, date_line(today)],
                  columns=task_columns(), rows=rows, sheet_name=_("Tasks"))
