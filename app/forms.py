@@ -106,8 +106,9 @@ def optional_int(value):
 def submit(form, call):
     """Validate the submitted form, then call the service: its result, or None when either refuses.
 
-    A RuleError's message goes to its field (or to the form as a whole when it names none); a Conflict is
-    kept on `form.conflict`. form_status(form) then gives the status of the re-rendered form.
+    A RuleError's message goes to its field (or to the form as a whole when it names none) and the error is kept
+    on `form.refusal` (for what it carries besides its message); a Conflict is kept on `form.conflict`.
+    form_status(form) then gives the status of the re-rendered form.
     """
     if not form.validate_on_submit():
         return None
@@ -117,6 +118,7 @@ def submit(form, call):
         form.conflict = error
         form.form_errors.append(error.message)
     except RuleError as error:
+        form.refusal = error
         field = getattr(form, error.field, None) if error.field else None
         (field.errors if field is not None else form.form_errors).append(error.message)
     return None
