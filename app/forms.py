@@ -56,6 +56,10 @@ class Form(FlaskForm):
 MAX_ID = 2**31 - 1
 
 
+class ConfirmForm(Form):
+    """A confirming button's form: only its CSRF token."""
+
+
 def db_id(value: str) -> int:
     """A query-string id the database can hold (positive 32-bit); ValueError otherwise, so Flask's
     `request.args.get(name, type=db_id)` falls back to the default instead of failing in the database."""

@@ -23,12 +23,9 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
-    if not form.validate_on_submit():
-        return render("auth/login.html", "login_form", form=form, status=form_status(form))
-    user = authenticate(form.username.data, form.password.data)
+    user = submit(form, lambda: authenticate(form.username.data, form.password.data))
     if user is None:
-        form.password.errors.append(_("Wrong username or password."))
-        return render("auth/login.html", "login_form", form=form, status=422)
+        return render("auth/login.html", "login_form", form=form, status=form_status(form))
     sign_in(user)
     return redirect_to(safe_next(form.next.data) or url_for("main.dashboard"))
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.clock import today
 from app.directives import bp, services
-from app.directives.forms import CancelForm, ConfirmForm, ItemForm
-from app.forms import form_status, saved
+from app.directives.forms import CancelForm, ItemForm
+from app.forms import ConfirmForm, form_status, saved
 from app.htmx import render
 from app.models import Directive, Item, Task
 from app.permissions import get_or_404, require

@@ -110,7 +110,3 @@ class AssignForm(Form):
 class CancelForm(Form):
     reason = TextAreaField(_l("Reason for the cancellation"), filters=[strip], validators=[
         DataRequired(_l("Give the reason for the cancellation.")), Length(max=1000)])
-
-
-class ConfirmForm(Form):
-    """A confirmation page's form: only its CSRF token."""

@@ -16,10 +16,6 @@ class UrgeForm(Form):
                                                                                            Length(max=1000)])
 
 
-class ConfirmForm(Form):
-    """A button's form: only its CSRF token."""
-
-
 class CalendarDayForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date (dd/mm/yyyy)."))])
     is_working_day = SelectField(_l("The day is"), choices=[
