@@ -38,7 +38,7 @@ def logout():
         end_sessions(current_user._get_current_object())
     sign_out()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"), code=303)
+    return redirect_to(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -63,4 +63,4 @@ def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    return redirect(safe_next(request.form.get("next")) or url_for("main.dashboard"), code=303)
+    return redirect_to(safe_next(request.form.get("next")) or url_for("main.dashboard"))
