@@ -8,12 +8,13 @@ from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField as _WTFormsDateField
+from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.clock import today
 from app.htmx import redirect_to
-from app.rules import Conflict, RuleError
+from app.rules import FUTURE_DATE, Conflict, RuleError
 
 
 class _BabelTranslations:
@@ -145,11 +146,18 @@ def saved(form, call, message, to):
     return redirect_to(to(result) if callable(to) else to)
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice as a list of check boxes (a few units), not a select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class NotInFuture:
     """A date that has already come, in the district's time zone (a meeting held, a team set up)."""
 
     def __init__(self, message=None):
-        self.message = message or _l("The date cannot be in the future.")
+        self.message = message or FUTURE_DATE
 
     def __call__(self, form, field):
         if field.data is not None and field.data > today():

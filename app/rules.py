@@ -5,6 +5,10 @@ form_status() gives the status of the re-rendered form (422, or 409 for a confli
 """
 from flask_babel import lazy_gettext as _l
 
+# A name that must be unique among its kind (a unit's, a village's in its commune) is taken.
+NAME_TAKEN = _l("This name is already used.")
+# The one message for a date that has not come yet (forms.NotInFuture and the services that check it).
+FUTURE_DATE = _l("The date cannot be in the future.")
 STALE_MESSAGE = _l("Someone else changed this in the meantime. The current state is shown below; "
                    "what you typed is kept so you can check it and send it again.")
 

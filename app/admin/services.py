@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Directive, Item, Organization, OrgKind, Role, Task, User, task_cooperator
 from app.models.org import TREE_ROOT
 from app.permissions import scope_path, units_in_scope
-from app.rules import RuleError
+from app.rules import NAME_TAKEN, RuleError
 
 OWN_ADMIN_RIGHTS_MESSAGE = _l("You cannot take away your own administrator rights or deactivate yourself: "
                               "ask another administrator.")
@@ -29,7 +29,7 @@ LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: mak
 
 # A value that must be unique is taken (field -> message).
 DUPLICATE_MESSAGES = {
-    "name": _l("This name is already used."),
+    "name": NAME_TAKEN,
     "username": _l("This username is already taken."),
 }
 

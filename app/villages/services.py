@@ -8,9 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Organization, User, Village, VillageKind
-from app.rules import RuleError
+from app.rules import NAME_TAKEN, RuleError
 
-NAME_TAKEN = _l("This name is already used.")
 NOT_A_COMMUNE = _l("Not a valid choice.")
 
 
