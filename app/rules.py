@@ -11,6 +11,8 @@ NAME_TAKEN = _l("This name is already used.")
 FUTURE_DATE = _l("The date cannot be in the future.")
 STALE_MESSAGE = _l("Someone else changed this in the meantime. The current state is shown below; "
                    "what you typed is kept so you can check it and send it again.")
+# The same for an API client, which sees no page: a Conflict without a message of its own says this in the API.
+STALE_API_MESSAGE = _l("Someone else changed this in the meantime. Read it again and decide once more.")
 
 
 class RuleError(Exception):
