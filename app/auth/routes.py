@@ -52,7 +52,7 @@ def change_password():
         sign_in(user)  # this session carries on with the new session version; the others have ended
         flash(_("Your password has been changed. Other devices have been signed out."), "success")
         return redirect_to(url_for("main.dashboard"))
-    return render("auth/password.html", "password_form", form=form, forced=user.must_change_password,
+    return render("auth/password.html", form=form, forced=user.must_change_password,
                   status=form_status(form))
 
 
