@@ -1,5 +1,5 @@
 """Sign-in, sign-out and the language switch."""
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +21,7 @@ from app.sessions import safe_next, sign_in, sign_out
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(url_for("main.dashboard"))
+        return redirect_to(url_for("main.dashboard"), code=302)
     form = LoginForm(next=request.args.get("next", ""))
     user = submit(form, lambda: authenticate(form.username.data, form.password.data))
     if user is None:
