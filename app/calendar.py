@@ -21,6 +21,7 @@ DUE_SOON_WORKING_DAYS = 3
 # Deadlines given in working days, and calendar searches, never look further than this.
 MAX_WORKING_DAYS = 250
 _SPAN = timedelta(days=MAX_WORKING_DAYS * 2 + 60)
+DECISION_MISSING = _l("Say which decision moves this day.")
 
 
 @lru_cache(maxsize=64)
@@ -89,7 +90,7 @@ def set_day(day: date, *, is_working_day: bool, note: str, actor: User) -> Calen
     """Record that a day is worked (làm bù) or off (nghỉ bù), replacing an earlier decision for it."""
     note = (note or "").strip()
     if not note:
-        raise RuleError(_l("Say which decision moves this day."), field="note")
+        raise RuleError(DECISION_MISSING, field="note")
     row = db.session.scalar(select(CalendarDay).where(CalendarDay.day == day))
     old = None if row is None else row.is_working_day
     if row is None:

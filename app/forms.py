@@ -8,12 +8,13 @@ from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField as _WTFormsDateField
+from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.clock import today
 from app.htmx import redirect_to
-from app.rules import Conflict, RuleError
+from app.rules import FUTURE_DATE, Conflict, RuleError
 
 
 class _BabelTranslations:
@@ -54,6 +55,10 @@ class Form(FlaskForm):
 
 # The largest id an INTEGER column holds (PostgreSQL's is 32-bit): larger numbers would be a database error.
 MAX_ID = 2**31 - 1
+
+
+class ConfirmForm(Form):
+    """A confirming button's form: only its CSRF token."""
 
 
 def db_id(value: str) -> int:
@@ -106,8 +111,9 @@ def optional_int(value):
 def submit(form, call):
     """Validate the submitted form, then call the service: its result, or None when either refuses.
 
-    A RuleError's message goes to its field (or to the form as a whole when it names none); a Conflict is
-    kept on `form.conflict`. form_status(form) then gives the status of the re-rendered form.
+    A RuleError's message goes to its field (or to the form as a whole when it names none) and the error is kept
+    on `form.refusal` (for what it carries besides its message); a Conflict is kept on `form.conflict`.
+    form_status(form) then gives the status of the re-rendered form.
     """
     if not form.validate_on_submit():
         return None
@@ -117,6 +123,7 @@ def submit(form, call):
         form.conflict = error
         form.form_errors.append(error.message)
     except RuleError as error:
+        form.refusal = error
         field = getattr(form, error.field, None) if error.field else None
         (field.errors if field is not None else form.form_errors).append(error.message)
     return None
@@ -139,11 +146,18 @@ def saved(form, call, message, to):
     return redirect_to(to(result) if callable(to) else to)
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice as a list of check boxes (a few units), not a select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class NotInFuture:
     """A date that has already come, in the district's time zone (a meeting held, a team set up)."""
 
     def __init__(self, message=None):
-        self.message = message or _l("The date cannot be in the future.")
+        self.message = message or FUTURE_DATE
 
     def __call__(self, form, field):
         if field.data is not None and field.data > today():

@@ -22,10 +22,11 @@ def render(template: str, *blocks: str, status: int = 200, **context):
     return response
 
 
-def redirect_to(location: str):
-    """After a successful POST: 303 for a plain form, HX-Redirect for htmx (which would swap the target otherwise)."""
+def redirect_to(location: str, *, code: int = 303, hx_status: int = 200):
+    """Send the browser to `location`: a redirect (303 after a POST, or `code`) for a plain request, HX-Redirect
+    for htmx (which would swap the target otherwise), with `hx_status` (401: the user must sign in first)."""
     if request.headers.get("HX-Request") == "true":
-        response = make_response("", 200)
+        response = make_response("", hx_status)
         response.headers["HX-Redirect"] = location
         return response
-    return redirect(location, code=303)
+    return redirect(location, code=code)

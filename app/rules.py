@@ -5,8 +5,14 @@ form_status() gives the status of the re-rendered form (422, or 409 for a confli
 """
 from flask_babel import lazy_gettext as _l
 
+# A name that must be unique among its kind (a unit's, a village's in its commune) is taken.
+NAME_TAKEN = _l("This name is already used.")
+# The one message for a date that has not come yet (forms.NotInFuture and the services that check it).
+FUTURE_DATE = _l("The date cannot be in the future.")
 STALE_MESSAGE = _l("Someone else changed this in the meantime. The current state is shown below; "
                    "what you typed is kept so you can check it and send it again.")
+# The same for an API client, which sees no page: a Conflict without a message of its own says this in the API.
+STALE_API_MESSAGE = _l("Someone else changed this in the meantime. Read it again and decide once more.")
 
 
 class RuleError(Exception):

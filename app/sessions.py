@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
+from app.htmx import redirect_to
 from app.models import User
 
 login_manager.login_view = "auth.login"
@@ -82,12 +83,7 @@ def _local_path(url: str | None) -> str | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """Anonymous users go to the sign-in page; htmx requests are told to go there."""
-    target = url_for("auth.login", next=return_target())
-    if request.headers.get("HX-Request") == "true":
-        response = current_app.response_class(status=401)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
+    return redirect_to(url_for("auth.login", next=return_target()), code=302, hx_status=401)
 
 
 def _fresh_session() -> None:
@@ -139,12 +135,7 @@ def _require_password_change():
         return None
     if not current_user.must_change_password:
         return None
-    target = url_for("auth.change_password")
-    if request.headers.get("HX-Request") == "true":
-        response = current_app.response_class(status=200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, code=303 if request.method != "GET" else 302)
+    return redirect_to(url_for("auth.change_password"), code=303 if request.method != "GET" else 302)
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.clock import today
 from app.documents.decree30 import vietnamese_date
 from app.extensions import db
-from app.models import AuditEvent, Directive, DocType, Role
+from app.models import AuditEvent, Directive, DocType, OrgKind, Role
 from tests.conftest import login
 from tests.documents import (
     assert_decree_page,
@@ -149,6 +149,20 @@ def test_a_unit_without_overdue_tasks_gets_no_letter(app, client):
     login(client, "dieuphoi", PASSWORD)
     assert "không có nhiệm vụ quá hạn" in client.get(f"/documents/urging-letters/{unit_id}").get_data(as_text=True)
     assert client.post(f"/documents/urging-letters/{unit_id}", data=letter_form()).status_code == 422
+
+
+def test_another_districts_directive_number_does_not_show_on_the_letters_page(app, client):
+    with app.app_context():
+        province = make_unit("Tỉnh Thử", kind=OrgKind.AREA, level_name="tỉnh")
+        district_a = make_unit("Huyện A", kind=OrgKind.AREA, level_name="huyện", parent=province)
+        district_b = make_unit("Huyện B", kind=OrgKind.AREA, level_name="huyện", parent=province)
+        office_a = make_unit("Văn phòng huyện A", kind=OrgKind.DISTRICT_OFFICE, parent=district_a)
+        office_b = make_unit("Văn phòng huyện B", kind=OrgKind.DISTRICT_OFFICE, parent=district_b)
+        make_user("dieuphoi_b", role=Role.COORDINATOR, unit=office_b)
+        directive_id = make_directive("77/UBND-HUYENA", organization_id=office_a.id).id
+    login(client, "dieuphoi_b", PASSWORD)
+    page = client.get(f"/documents/urging-letters?directive={directive_id}").get_data(as_text=True)
+    assert "77/UBND-HUYENA" not in page
 
 
 @pytest.mark.parametrize("username", ["tamphuoc", "lanhdao"])

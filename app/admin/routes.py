@@ -9,12 +9,11 @@ from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
 from app.audit import ACTION_LABELS, events_query
 from app.extensions import db
-from app.forms import form_status, submit
+from app.forms import ConfirmForm, form_status, saved, submit
 from app.htmx import redirect_to, render
 from app.models import Organization, OrgKind, User
 from app.pager import paginate
 from app.permissions import assignable_units, get_or_404, require, scope_root, scoped, units_in_scope
-from app.rules import RuleError
 
 
 def _unit_choices():
@@ -140,7 +139,7 @@ ACTIVATION_MODELS = {"units": Organization, "users": User}
 def confirm_activation(kind: str, object_id: int, action: str):
     """Ask before activating or deactivating a unit or a user."""
     obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
-    return render("admin/confirm.html", obj=obj, kind=kind, action=action)
+    return render("admin/confirm.html", obj=obj, kind=kind, action=action, form=ConfirmForm())
 
 
 @bp.post("/<any(units, users):kind>/<int:object_id>/<any(deactivate, activate):action>")
@@ -148,12 +147,11 @@ def confirm_activation(kind: str, object_id: int, action: str):
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
     obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
-    try:
-        services.set_active(obj, action == "activate", actor=current_user)
-    except RuleError as error:
-        return render("admin/confirm.html", obj=obj, kind=kind, action=action, refusal=error.message, status=422)
-    flash(_("Activated.") if action == "activate" else _("Deactivated."), "success")
-    return redirect_to(url_for(f"admin.{kind}"))
+    form = ConfirmForm()
+    done = saved(form, lambda: services.set_active(obj, action == "activate", actor=current_user),
+                 _("Activated.") if action == "activate" else _("Deactivated."), url_for(f"admin.{kind}"))
+    return done or render("admin/confirm.html", obj=obj, kind=kind, action=action, form=form,
+                          status=form_status(form))
 
 
 @bp.get("/users/<int:user_id>/reset-password")
@@ -161,7 +159,7 @@ def change_activation(kind: str, object_id: int, action: str):
 def confirm_reset_password(user_id: int):
     """Ask before giving a user a new password."""
     user = get_or_404(User, user_id, current_user, "admin.manage")
-    return render("admin/confirm.html", obj=user, kind="users", action="reset-password")
+    return render("admin/confirm.html", obj=user, kind="users", action="reset-password", form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -184,4 +182,4 @@ def audit():
     valid = form.validate()
     stmt = events_query(form.action.data, form.user.data) if valid else events_query()
     events = paginate(stmt, args={"action": form.action.data, "user": form.user.data} if valid else {})
-    return render("admin/audit.html", "audit_rows", form=form, events=events, status=200 if valid else 422)
+    return render("admin/audit.html", "audit_rows", form=form, events=events, status=form_status(form))

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Directive, Item, Organization, OrgKind, Role, Task, User, task_cooperator
 from app.models.org import TREE_ROOT
 from app.permissions import scope_path, units_in_scope
-from app.rules import RuleError
+from app.rules import NAME_TAKEN, RuleError
 
 OWN_ADMIN_RIGHTS_MESSAGE = _l("You cannot take away your own administrator rights or deactivate yourself: "
                               "ask another administrator.")
@@ -29,7 +29,7 @@ LAST_ADMIN_UNIT_MESSAGE = _l("This unit holds the last active administrator: mak
 
 # A value that must be unique is taken (field -> message).
 DUPLICATE_MESSAGES = {
-    "name": _l("This name is already used."),
+    "name": NAME_TAKEN,
     "username": _l("This username is already taken."),
 }
 
@@ -156,8 +156,8 @@ def _keep_an_administrators_unit(unit: Organization, actor: User | None) -> None
         raise RuleError(LAST_ADMIN_UNIT_MESSAGE)
 
 
-def set_active(obj: Organization | User, active: bool, *, actor: User | None) -> None:
-    """Activate or deactivate a unit or a user; a deactivated user's sessions end, and so do those of a
+def set_active(obj: Organization | User, active: bool, *, actor: User | None) -> Organization | User:
+    """Activate or deactivate a unit or a user (returned); a deactivated user's sessions end, and so do those of a
     deactivated unit's users (they can no longer sign in). The portal always keeps an administrator."""
     if not active and obj.active:
         if isinstance(obj, User):
@@ -170,6 +170,7 @@ def set_active(obj: Organization | User, active: bool, *, actor: User | None) ->
     kind = "user" if isinstance(obj, User) else "unit"
     audit.record(f"{kind}.{'activate' if active else 'deactivate'}", obj, actor=actor)
     db.session.commit()
+    return obj
 
 
 def create_user(*, actor: User | None, username: str, password: str, **fields) -> User:

@@ -6,13 +6,12 @@ from http import HTTPStatus
 
 import marshmallow as ma
 from flask import current_app, json, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app import audit
 from app.extensions import db
-from app.rules import Conflict, RuleError
+from app.rules import STALE_API_MESSAGE, STALE_MESSAGE, Conflict, RuleError
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -116,5 +115,6 @@ def from_rule_error(error: RuleError):
 
 
 def from_conflict(error: Conflict):
-    """The object moved between reading its version and writing: 409."""
-    return problem(409, _("Someone else changed this in the meantime. Read it again and decide once more."))
+    """The object moved between reading its version and writing: 409, with the Conflict's message (the plain
+    stale version's in the API's words)."""
+    return problem(409, str(STALE_API_MESSAGE if error.message is STALE_MESSAGE else error.message))

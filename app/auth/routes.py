@@ -1,5 +1,5 @@
 """Sign-in, sign-out and the language switch."""
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,14 +21,11 @@ from app.sessions import safe_next, sign_in, sign_out
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(url_for("main.dashboard"))
+        return redirect_to(url_for("main.dashboard"), code=302)
     form = LoginForm(next=request.args.get("next", ""))
-    if not form.validate_on_submit():
-        return render("auth/login.html", "login_form", form=form, status=form_status(form))
-    user = authenticate(form.username.data, form.password.data)
+    user = submit(form, lambda: authenticate(form.username.data, form.password.data))
     if user is None:
-        form.password.errors.append(_("Wrong username or password."))
-        return render("auth/login.html", "login_form", form=form, status=422)
+        return render("auth/login.html", "login_form", form=form, status=form_status(form))
     sign_in(user)
     return redirect_to(safe_next(form.next.data) or url_for("main.dashboard"))
 
@@ -41,7 +38,7 @@ def logout():
         end_sessions(current_user._get_current_object())
     sign_out()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"), code=303)
+    return redirect_to(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -55,7 +52,7 @@ def change_password():
         sign_in(user)  # this session carries on with the new session version; the others have ended
         flash(_("Your password has been changed. Other devices have been signed out."), "success")
         return redirect_to(url_for("main.dashboard"))
-    return render("auth/password.html", "password_form", form=form, forced=user.must_change_password,
+    return render("auth/password.html", form=form, forced=user.must_change_password,
                   status=form_status(form))
 
 
@@ -66,4 +63,4 @@ def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    return redirect(safe_next(request.form.get("next")) or url_for("main.dashboard"), code=303)
+    return redirect_to(safe_next(request.form.get("next")) or url_for("main.dashboard"))

@@ -16,10 +16,13 @@ from app.rules import RuleError
 
 WRONG_CURRENT_PASSWORD = _l("The current password is wrong.")
 SAME_PASSWORD = _l("The new password must differ from the current one.")
+# One message whichever part is wrong, the account is locked or shut out: it says nothing about which.
+WRONG_CREDENTIALS = _l("Wrong username or password.")
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active, unlocked user with these credentials, or None; every attempt is counted and audited.
+def authenticate(username: str, password: str) -> User:
+    """The active, unlocked user with these credentials; RuleError otherwise (on the password field). Every
+    attempt is counted and audited, and committed before the refusal.
 
     Whichever part is wrong, and even when the account is locked, the password is verified once, so that
     the answer takes the same time and says nothing about which part failed.
@@ -30,7 +33,7 @@ def authenticate(username: str, password: str) -> User | None:
         User.spend_password_check_time(password)
         audit.record("login.failure", actor=None, username=typed, detail="unknown_username")
         db.session.commit()
-        return None
+        raise RuleError(WRONG_CREDENTIALS, "password")
     now = utcnow()
     password_ok = user.check_password(password)
     if user.is_locked(now):
@@ -46,7 +49,7 @@ def authenticate(username: str, password: str) -> User | None:
         reason = "inactive_account" if not user.active else "inactive_unit"
         audit.record("login.failure", user, actor=None, username=typed, detail=reason)
     db.session.commit()
-    return None
+    raise RuleError(WRONG_CREDENTIALS, "password")
 
 
 def _count_failure(user: User, typed: str, now: datetime) -> None:

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.clock import today
 from app.directives import bp, services
-from app.directives.forms import CancelForm, ConfirmForm, ItemForm
-from app.forms import form_status, saved
+from app.directives.forms import CancelForm, ItemForm
+from app.forms import ConfirmForm, form_status, saved
 from app.htmx import render
 from app.models import Directive, Item, Task
 from app.permissions import get_or_404, require
@@ -31,7 +31,7 @@ def edit_item(item_id: int):
     done = saved(form, lambda: services.update_item(item, current_user, **{
         name: form[name].data for name in services.ITEM_FIELDS}), _("Item saved."),
         _directive_page(item.directive_id))
-    return done or render("directives/item_form.html", "form", form=form, item=item,
+    return done or render("directives/item_form.html", form=form, item=item,
                           reported=services.reported_task_ids(item), status=form_status(form))
 
 

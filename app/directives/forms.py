@@ -1,13 +1,13 @@
 """Forms for directives, items and assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import submissions
 from app.calendar import MAX_WORKING_DAYS
 from app.clock import today
-from app.forms import DateField, Form, strip
+from app.directives.services import REASON_REQUIRED
+from app.forms import DateField, Form, MultiCheckboxField, strip
 from app.labels import DOC_TYPE_LABELS, KPI_LABELS, RECURRENCE_LABELS, UNIT_GROUP_LABELS, choices
 from app.models import Organization
 from app.models.org import KIND_GROUPS
@@ -32,11 +32,6 @@ def unit_groups(units: list[Organization]) -> list[tuple[str, list[Organization]
     for unit in units:
         groups.setdefault(KIND_GROUPS.get(unit.kind, 9), []).append(unit)
     return [(UNIT_GROUP_LABELS.get(group, ""), members) for group, members in groups.items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DirectiveForm(Form):
@@ -109,8 +104,4 @@ class AssignForm(Form):
 
 class CancelForm(Form):
     reason = TextAreaField(_l("Reason for the cancellation"), filters=[strip], validators=[
-        DataRequired(_l("Give the reason for the cancellation.")), Length(max=1000)])
-
-
-class ConfirmForm(Form):
-    """A confirmation page's form: only its CSRF token."""
+        DataRequired(REASON_REQUIRED), Length(max=1000)])

@@ -56,7 +56,7 @@ def _save_directive(form: DirectiveForm, directive: Directive | None):
     done = saved(form, lambda: services.save_directive(
         directive, current_user, submission_key=form.submission_key.data,
         **{name: form[name].data for name in services.DIRECTIVE_FIELDS}), _("Directive saved."), _directive_page)
-    return done or render("directives/form.html", "form", form=form, directive=directive, status=form_status(form))
+    return done or render("directives/form.html", form=form, directive=directive, status=form_status(form))
 
 
 def _directive_page(directive: Directive) -> str:
@@ -117,5 +117,5 @@ def assign(item_id: int):
     if tasks is not None:
         flash(_("%(count)d tasks created.", count=len(tasks)), "success")
         return redirect_to(url_for("directives.show", directive_id=item.directive_id))
-    return render("directives/assign.html", "form", form=form, item=item, unit_groups=unit_groups(units),
+    return render("directives/assign.html", form=form, item=item, unit_groups=unit_groups(units),
                   status=form_status(form))

@@ -13,12 +13,12 @@ from app.clock import today
 from app.documents import bp, services
 from app.documents import report as period_report
 from app.documents.forms import REPORT_DEFAULTS, PeriodReportForm, UrgingLetterForm, issuing_defaults
-from app.documents.letters import UrgingLetter, default_opening, urging_letter_docx
+from app.documents.letters import UrgingLetter, default_opening
 from app.extensions import db
-from app.forms import form_status, id_arg
+from app.forms import form_status, id_arg, submit
 from app.htmx import render
 from app.models import Directive, Organization
-from app.permissions import get_or_404, require
+from app.permissions import get_or_404, require, scoped
 from app.reports.figures import report_figures
 from app.reports.forms import read_choice
 
@@ -33,8 +33,11 @@ def docx_response(data: bytes, filename: str) -> Response:
 
 
 def _directive_filter() -> Directive | None:
+    """The directive of ?directive=, when the user may see it (another district's is no filter at all)."""
     directive_id = id_arg("directive")
-    return db.session.get(Directive, directive_id) if directive_id else None
+    if directive_id is None:
+        return None
+    return db.session.scalar(scoped(Directive, current_user).where(Directive.id == directive_id))
 
 
 @bp.get("/documents/urging-letters")
@@ -54,17 +57,13 @@ def urging_letter(unit_id: int):
     directive = _directive_filter()
     tasks = services.overdue_tasks_of(current_user, unit, today(), directive.id if directive else None)
     form = UrgingLetterForm(**_letter_defaults(unit, tasks))
-    if tasks and form.validate_on_submit():
-        letter = UrgingLetter(heading=form.heading(), unit=unit, addressee=form.addressee.data,
-                              opening=form.opening.data or "", report_by=form.report_by.data, as_of=today(),
-                              tasks=tasks)
-        with force_locale("vi"):
-            data = urging_letter_docx(letter)
-        services.record_drawn_up("document.urging_letter", unit, current_user, form.number.data)
+    data = submit(form, lambda: services.draw_up_urging_letter(UrgingLetter(
+        heading=form.heading(), unit=unit, addressee=form.addressee.data, opening=form.opening.data or "",
+        report_by=form.report_by.data, as_of=today(), tasks=tasks), current_user, form.number.data))
+    if data is not None:
         return docx_response(data, f"cong-van-don-doc-{unit.short_name}.docx")
-    refused = request.method == "POST" and (not tasks or form_status(form) != 200)
     return render("documents/urging_letter.html", form=form, unit=unit, tasks=tasks, directive=directive,
-                  today=today(), status=422 if refused else 200)
+                  today=today(), nothing_to_urge=services.NOTHING_TO_URGE, status=form_status(form))
 
 
 def _letter_defaults(unit: Organization, tasks) -> dict:

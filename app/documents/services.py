@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
+from app.documents.letters import UrgingLetter, urging_letter_docx
 from app.extensions import db
 from app.models import Organization, Task, User
 from app.permissions import scoped
+from app.rules import RuleError
 from app.tasks.classes import TaskClass, class_condition
 from app.tasks.queries import TaskFilters, task_list_query
 from app.teams.coverage import prime_progress
 
 # An annex longer than this is a sign the letter should go to fewer tasks (filter by directive).
 MAX_LISTED_TASKS = 300
+NOTHING_TO_URGE = _l("This unit has no overdue tasks: there is nothing to urge.")
 
 
 def overdue_tasks_of(user: User, unit: Organization, today: date, directive_id: int | None = None) -> list[Task]:
@@ -42,3 +47,13 @@ def record_drawn_up(action: str, obj, actor: User, number: str) -> None:
     """Keep in the audit trail who drew up which document and its number."""
     audit.record(action, obj, actor=actor, changes={"document_number": (None, number)})
     db.session.commit()
+
+
+def draw_up_urging_letter(letter: UrgingLetter, actor: User, number: str) -> bytes:
+    """The letter as a .docx (in Vietnamese, whatever the interface language), recorded in the audit trail."""
+    if not letter.tasks:
+        raise RuleError(NOTHING_TO_URGE)
+    with force_locale("vi"):
+        data = urging_letter_docx(letter)
+    record_drawn_up("document.urging_letter", letter.unit, actor, number)
+    return data

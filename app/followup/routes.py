@@ -8,8 +8,8 @@ from app import calendar, delivery, mail
 from app.clock import today
 from app.extensions import db
 from app.followup import bp, services
-from app.followup.forms import CalendarDayForm, ConfirmForm, InstructionForm, UrgeForm
-from app.forms import form_status, submit
+from app.followup.forms import CalendarDayForm, InstructionForm, UrgeForm
+from app.forms import ConfirmForm, form_status, submit
 from app.htmx import redirect_to, render
 from app.models import CalendarDay, Directive, Notification, Organization, Task
 from app.notifications import mark_read, recent, subject_url, unread_count

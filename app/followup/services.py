@@ -22,6 +22,7 @@ from app.notifications import notify
 from app.rules import RuleError
 from app.tasks.classes import TaskClass, class_condition
 
+INSTRUCTION_EMPTY = _l("Write the instruction.")
 URGE_LIMIT = 500  # one click urges at most this many tasks (a unit never has nearly so many overdue)
 INSTRUCTIONS_SHOWN = 200  # the newest instructions on a task or directive; more are never given on one
 
@@ -38,7 +39,7 @@ def instruct(*, actor: User, body: str, task: Task | None = None, directive: Dir
     tasks is notified)."""
     body = (body or "").strip()
     if not body:
-        raise RuleError(_l("Write the instruction."), field="body")
+        raise RuleError(INSTRUCTION_EMPTY, field="body")
     row = Instruction(task_id=task.id if task else None, directive_id=directive.id if directive else None,
                       author_id=actor.id, body=body)
     db.session.add(row)

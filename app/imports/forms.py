@@ -5,6 +5,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 from app.forms import Form
+from app.imports.services import PREVIEW_GONE
 
 
 class UploadForm(Form):
@@ -12,4 +13,4 @@ class UploadForm(Form):
 
 
 class ConfirmForm(Form):
-    digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    digest = HiddenField(validators=[DataRequired(PREVIEW_GONE), Regexp(r"^[0-9a-f]{64}$", message=PREVIEW_GONE)])

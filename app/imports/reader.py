@@ -17,6 +17,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
+from app.rules import RuleError
 from app.vntext import fold
 
 # Heading -> the folded ways offices write it.
@@ -38,12 +39,11 @@ MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
 COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 
 
-class FileRefused(Exception):
-    """The file as a whole cannot be read; nothing is imported."""
+class FileRefused(RuleError):
+    """The file as a whole cannot be read; nothing is imported. The message goes on the sheet field."""
 
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, field="sheet")
 
 
 @dataclass

@@ -8,16 +8,14 @@ from flask_login import current_user
 import config
 from app.exports.sheets import XLSX_TYPE
 from app.extensions import db
-from app.forms import submit
+from app.forms import form_status, submit
 from app.htmx import redirect_to, render
 from app.imports import bp, services
 from app.imports.forms import ConfirmForm, UploadForm
-from app.imports.reader import FileRefused, read_upload
 from app.imports.template import template_workbook
 from app.models import Directive
 from app.permissions import get_or_404, require
 from app.request_limits import body_limit
-from app.rules import RuleError
 
 # Room for the multipart envelope and the form's other fields around the file itself.
 ENVELOPE_BYTES = 64 * 1024
@@ -57,30 +55,19 @@ def upload(directive_id: int):
     request.max_content_length = max_bytes + ENVELOPE_BYTES
     directive = _directive(directive_id)
     form = UploadForm()
-    if not form.validate_on_submit():
-        return _page(directive, form, 422)
-    try:
-        rows, digest = read_upload(form.sheet.data, max_bytes)
-        planned, errors = services.check_rows(directive, rows, current_user)
-    except FileRefused as refusal:
-        form.sheet.errors.append(refusal.message)
-        return _page(directive, form, 422)
-    except RuleError as refusal:
-        form.form_errors.append(refusal.message)
-        return _page(directive, form, 422)
-    if errors:
-        return _page(directive, form, 422, errors=errors, row_count=len(rows))
-    draft = services.keep_draft(directive, current_user, digest, form.sheet.data.filename, rows)
-    return _page(directive, form, planned=planned, confirm_form=ConfirmForm(formdata=None, digest=draft.digest))
+    preview = submit(form, lambda: services.preview_upload(directive, current_user, form.sheet.data, max_bytes))
+    if preview is None:
+        return _page(directive, form, form_status(form), **_problems(form))
+    return _page(directive, form, planned=preview.planned,
+                 confirm_form=ConfirmForm(formdata=None, digest=preview.draft.digest))
 
 
-def _problems(directive: Directive, draft) -> dict:
-    """The rows' problems found again, for the page that says why the import was refused."""
-    try:
-        planned, errors = services.check_rows(directive, services.draft_rows(draft), current_user)
-    except RuleError:
-        return {}
-    return {"errors": errors, "row_count": len(planned) + len(errors)}
+def _problems(form) -> dict:
+    """The rows' problems when the service refused the rows, for the table that lists them."""
+    refusal = getattr(form, "refusal", None)
+    if isinstance(refusal, services.RowsRefused):
+        return {"errors": refusal.problems, "row_count": refusal.row_count}
+    return {}
 
 
 @bp.post("/directives/<int:directive_id>/import/confirm")
@@ -89,16 +76,11 @@ def confirm(directive_id: int):
     """Import the previewed rows, all of them in one transaction, or nothing."""
     directive = _directive(directive_id)
     form = ConfirmForm()
-    draft = services.find_draft(directive, current_user, form.digest.data or "") if form.validate() else None
-    if draft is None:
-        upload_form = UploadForm(formdata=None)
-        upload_form.form_errors.append(_("This preview is no longer available: upload the file again."))
-        return _page(directive, upload_form, 422)
-    items = submit(form, lambda: services.import_draft(directive, current_user, draft))
+    items = submit(form, lambda: services.import_draft(directive, current_user, form.digest.data))
     if items is None:
         db.session.rollback()
-        upload_form = UploadForm(formdata=None)
-        upload_form.form_errors.extend(form.form_errors)
-        return _page(directive, upload_form, 422, **_problems(directive, draft))
+        upload_form = UploadForm(formdata=None)  # the page shows the upload form again, with the confirm's refusal
+        upload_form.form_errors.extend(message for messages in form.errors.values() for message in messages)
+        return _page(directive, upload_form, form_status(form), **_problems(form))
     flash(_("%(count)d items imported and assigned.", count=len(items)), "success")
     return redirect_to(url_for("directives.show", directive_id=directive.id))

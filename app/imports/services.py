@@ -17,7 +17,7 @@ from app import audit
 from app.directives import services as directive_services
 from app.extensions import db
 from app.forms import parse_date
-from app.imports.reader import SheetRow
+from app.imports.reader import SheetRow, read_upload
 from app.models import Directive, ImportDraft, Item, Organization, OrgKind, User
 from app.permissions import units_in_scope
 from app.rules import RuleError
@@ -34,6 +34,7 @@ TITLE_LENGTH = 300
 NOTE_LENGTH = 5000
 
 NOTHING_IMPORTED = _l("Nothing was imported: correct the rows listed and upload the file again.")
+PREVIEW_GONE = _l("This preview is no longer available: upload the file again.")
 
 
 @dataclass
@@ -53,6 +54,22 @@ class PlannedItem:
     deadline: date | None
     lead_units: list[Organization] = field(default_factory=list)
     cooperating_units: list[Organization] = field(default_factory=list)
+
+
+class RowsRefused(RuleError):
+    """Some rows are not valid: nothing is imported; `problems` lists them by row and column."""
+
+    def __init__(self, problems: list[RowError], row_count: int):
+        super().__init__(NOTHING_IMPORTED)
+        self.problems, self.row_count = problems, row_count
+
+
+@dataclass
+class Preview:
+    """What an upload would import, and the draft kept for its confirmation."""
+
+    planned: list[PlannedItem]
+    draft: ImportDraft
 
 
 def _key(text: str) -> str:
@@ -158,6 +175,16 @@ def check_rows(directive: Directive, rows: list[SheetRow], actor: User) -> tuple
     return planned, errors
 
 
+def preview_upload(directive: Directive, actor: User, upload, max_bytes: int) -> Preview:
+    """Read an uploaded sheet (a werkzeug FileStorage) and keep its rows for the preview. FileRefused for a file
+    that cannot be read, RowsRefused when some rows are not valid, RuleError when the directive takes no items."""
+    rows, digest = read_upload(upload, max_bytes)
+    planned, errors = check_rows(directive, rows, actor)
+    if errors:
+        raise RowsRefused(errors, len(rows))
+    return Preview(planned, keep_draft(directive, actor, digest, upload.filename, rows))
+
+
 def keep_draft(directive: Directive, actor: User, digest: str, filename: str, rows: list[SheetRow]) -> ImportDraft:
     """Keep the rows for the preview; the user's earlier drafts for this directive are dropped."""
     db.session.execute(delete(ImportDraft).where(ImportDraft.created_by_id == actor.id,
@@ -169,24 +196,32 @@ def keep_draft(directive: Directive, actor: User, digest: str, filename: str, ro
     return draft
 
 
-def find_draft(directive: Directive, actor: User, digest: str) -> ImportDraft | None:
-    return db.session.scalar(select(ImportDraft).where(ImportDraft.directive_id == directive.id,
-                                                       ImportDraft.created_by_id == actor.id,
-                                                       ImportDraft.digest == digest))
+def find_draft(directive: Directive, actor: User, digest: str) -> ImportDraft:
+    """The actor's preview of this directive with this digest; RuleError when it is gone (imported, replaced by a
+    later upload) or was never theirs."""
+    draft = db.session.scalar(select(ImportDraft).where(ImportDraft.directive_id == directive.id,
+                                                        ImportDraft.created_by_id == actor.id,
+                                                        ImportDraft.digest == digest))
+    if draft is None:
+        raise RuleError(PREVIEW_GONE)
+    return draft
 
 
 def draft_rows(draft: ImportDraft) -> list[SheetRow]:
     return [SheetRow(**row) for row in draft.rows]
 
 
-def import_draft(directive: Directive, actor: User, draft: ImportDraft) -> list[Item]:
-    """Add every row's item and assign it, all in one transaction; RuleError and nothing written on any problem.
+def import_draft(directive: Directive, actor: User, digest: str) -> list[Item]:
+    """Add every row of the previewed draft as an item and assign it, all in one transaction; RuleError (or
+    RowsRefused) and nothing written on any problem.
 
     The rows are checked again: units may have changed since the preview.
     """
-    planned, errors = check_rows(directive, draft_rows(draft), actor)
+    draft = find_draft(directive, actor, digest)
+    rows = draft_rows(draft)
+    planned, errors = check_rows(directive, rows, actor)
     if errors:
-        raise RuleError(NOTHING_IMPORTED)
+        raise RowsRefused(errors, len(rows))
     items = []
     try:
         for plan in planned:

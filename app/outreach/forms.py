@@ -8,6 +8,7 @@ from app.clock import today
 from app.forms import DateField, Form, NotInFuture, strip
 from app.labels import OUTREACH_KIND_LABELS, choices
 from app.models import SKILL_COLUMNS
+from app.outreach.services import VILLAGES_NOT_LISTED
 
 MAX_COUNT = 100_000
 COUNT_FIELDS = ("participants", "households_reached", *SKILL_COLUMNS)
@@ -31,8 +32,7 @@ class ActivityForm(Form):
     # The choices are what the form offers; the service checks any posted village or task (app.outreach.services).
     village_ids = SelectMultipleField(
         _l("Villages"), coerce=int, validate_choice=False,
-        invalid_choice_message=_l("Choose only from the villages listed."),
-        invalid_value_message=_l("Choose only from the villages listed."))
+        invalid_choice_message=VILLAGES_NOT_LISTED, invalid_value_message=VILLAGES_NOT_LISTED)
     participants = _count(_l("Participants"))
     households_reached = _count(_l("Households reached"))
     helped_public_services = _count(_l("Online public services"))

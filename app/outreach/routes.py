@@ -99,7 +99,7 @@ def create():
         return redirect_to(url_for("outreach.index"))
     many_units = len(units) > 1
     if not activity:
-        return render("outreach/index.html", "log_form", status=422, many_units=many_units,
+        return render("outreach/index.html", "log_form", status=form_status(form), many_units=many_units,
                       **_page_context(form, villages))
     unit = _chosen_unit(form, units)
     form = ActivityForm(formdata=None)

@@ -30,8 +30,7 @@ from app.rules import RuleError
 
 # The units that carry out outreach: the unions and the commune-level units.
 OUTREACH_UNIT_KINDS = (OrgKind.UNION, *COMMUNE_LEVEL)
-
-
+VILLAGES_NOT_LISTED = _l("Choose only from the villages listed.")
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ def _checked(organization_id: int, village_ids: list[int], task_id: int | None):
         raise RuleError(_l("Choose a union or a commune."), "organization_id")
     villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids)))) if village_ids else []
     if len(villages) != len(set(village_ids)):
-        raise RuleError(_l("Choose only from the villages listed."), "village_ids")
+        raise RuleError(VILLAGES_NOT_LISTED, "village_ids")
     if unit.is_commune_level and any(village.commune_id != unit.id for village in villages):
         raise RuleError(_l("A commune's activity can only name its own villages."), "village_ids")
     if task_id and db.session.scalar(_tasks_of([unit.id]).where(Task.id == task_id)) is None:

@@ -4,9 +4,8 @@ from wtforms import HiddenField, IntegerField, SearchField, SelectField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.directives.forms import MultiCheckboxField
 from app.evidence.forms import files_field
-from app.forms import MAX_ID, DateField, Form, optional_int, strip
+from app.forms import MAX_ID, DateField, Form, MultiCheckboxField, optional_int, strip
 from app.labels import TASK_CLASS_LABELS, TASK_STATUS_LABELS, UNIT_GROUP_LABELS, choices
 from app.models import TaskStatus
 from app.models.org import KIND_GROUPS

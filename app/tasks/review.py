@@ -17,7 +17,7 @@ from app.models import ExtensionRequest, Item, NotificationKind, Task, TaskStatu
 from app.notifications import notify, task_coordinators
 from app.permissions import can
 from app.rules import RuleError
-from app.tasks.services import coverage_target_of
+from app.tasks.services import coverage_below_target, coverage_target_of
 
 NOT_REPORTABLE = _l("This task cannot be reported complete now: only its lead unit reports an open task whose item "
                     "asks for review.")
@@ -51,8 +51,7 @@ def submit_completion(task: Task, actor: User, *, note: str, uploads: list[Uploa
     computed = bool(task.progress_from_coverage)
     old_progress = task.shown_progress if computed else task.progress
     if computed and old_progress < coverage_target_of(task.item):
-        raise RuleError(_l("The task cannot be reported done yet: team coverage is %(percent)d%%, the target is "
-                           "%(target)d%%.", percent=old_progress, target=coverage_target_of(task.item)))
+        raise RuleError(coverage_below_target(old_progress, coverage_target_of(task.item)))
     new_progress = old_progress if computed else 100
     old_status = task.status
     values = {"status": TaskStatus.SUBMITTED, "completed_on": None}

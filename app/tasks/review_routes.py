@@ -3,13 +3,14 @@ extension. Plain forms (no JavaScript needed); a refusal shows the page again wi
 what to which task is the object rule of each action (403); the services ask it again."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.evidence.files import attachments_by_update
 from app.evidence.forms import files_hint, upload_body_limit, uploads_of
 from app.forms import form_status, saved
+from app.htmx import render
 from app.models import ExtensionRequest, Task
 from app.permissions import get_or_404, require
 from app.request_limits import body_limit
@@ -37,7 +38,7 @@ def _decided(task: Task, form_name: str, form, call, message: str):
     if done is not None:
         return done
     from app.tasks.routes import _page_context
-    return render_template("tasks/show.html", **_page_context(task, **{form_name: form})), form_status(form)
+    return render("tasks/show.html", status=form_status(form), **_page_context(task, **{form_name: form}))
 
 
 @bp.post("/tasks/<int:task_id>/completion")

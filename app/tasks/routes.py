@@ -137,4 +137,4 @@ def edit_assignment(task_id: int):
             cooperating_units=[u for u in units if u.id in form.cooperating_units.data])) is not None:
         flash(_("Assignment saved."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
-    return render("tasks/assignment.html", "form", form=form, task=task, status=form_status(form))
+    return render("tasks/assignment.html", form=form, task=task, status=form_status(form))

@@ -24,6 +24,12 @@ def coverage_target_of(item: Item) -> int:
     return item.kpi_target
 
 
+def coverage_below_target(percent: int, target: int):
+    """The refusal of a team-coverage task reported done before its coverage reaches its item's target."""
+    return _l("The task cannot be reported done yet: team coverage is %(percent)d%%, the target is %(target)d%%.",
+              percent=percent, target=target)
+
+
 def coverage_reached(task: Task) -> bool:
     """Whether a team-coverage task's computed progress has reached its item's target."""
     return bool(task.progress_from_coverage) and task.shown_progress >= coverage_target_of(task.item)
@@ -54,8 +60,7 @@ def _check_status_change(task: Task, actor: User, status: TaskStatus, progress: 
     if task.progress_from_coverage:
         target = coverage_target_of(task.item)
         if progress < target:
-            raise RuleError(_l("The task cannot be reported done yet: team coverage is %(percent)d%%, "
-                               "the target is %(target)d%%.", percent=progress, target=target), field="status")
+            raise RuleError(coverage_below_target(progress, target), field="status")
     elif progress != 100:
         raise RuleError(_l("To report the task done, set the progress to 100, or keep the task in progress."),
                         field="progress")

@@ -17,7 +17,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import Affiliation, Organization, Team, TeamMember, TeamPosition, Village
 from app.permissions import scoped
-from app.rules import RuleError
+from app.rules import FUTURE_DATE, RuleError
 from app.teams.coverage import active_members, has_active_leader, has_active_team, team_counts
 
 # The Prime Minister's decision 749/QĐ-TTg of 03/06/2020 started the national digital transformation programme:
@@ -30,7 +30,6 @@ MEMBER_INACTIVE = _l("This member has left the team and can no longer change.")
 LEADER_EXISTS = _l("The team already has a team leader.")
 FOUNDED_TOO_EARLY = _l("A team cannot be set up before 03/06/2020, when the national digital transformation "
                        "programme began.")
-FOUNDED_IN_FUTURE = _l("The date cannot be in the future.")
 SAME_PERSON = _l("This person (same name and phone) is already a member of the team.")
 
 
@@ -38,7 +37,7 @@ def _check_founding(established_on: date) -> None:
     if established_on < PROGRAMME_START:
         raise RuleError(FOUNDED_TOO_EARLY, "established_on")
     if established_on > today():
-        raise RuleError(FOUNDED_IN_FUTURE, "established_on")
+        raise RuleError(FUTURE_DATE, "established_on")
 
 
 def register_team(*, actor, village_id: int, established_on: date, decision_number: str) -> Team:

@@ -9,9 +9,8 @@ from app import audit
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Organization, User, Village, VillageKind
 from app.permissions import can, units_in_scope
-from app.rules import RuleError
+from app.rules import NAME_TAKEN, RuleError
 
-NAME_TAKEN = _l("This name is already used.")
 NOT_A_COMMUNE = _l("Not a valid choice.")
 MAY_NOT_MOVE = _l("You may not move a village to another commune.")
 
