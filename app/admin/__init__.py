@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import routes, tokens  # noqa: E402,F401
+from app.admin import routes, token_routes  # noqa: E402,F401

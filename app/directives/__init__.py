@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("directives", __name__)
 
-from app.directives import corrections, routes  # noqa: E402,F401
+from app.directives import correction_routes, routes  # noqa: E402,F401
