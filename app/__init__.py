@@ -32,7 +32,8 @@ def create_app(config_class: type[config.Config] | None = None, overrides: dict 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
-    from app import audit, errors, headers, request_limits, sessions, static_files, templating
+    from app import audit, errors, headers, request_limits, static_files, templating
+    from app.auth import sessions
     from app.converters import IdConverter
     app.before_request(audit.remember_client_address)  # before any hook that may audit
     app.url_map.converters["int"] = IdConverter  # before any route is added

@@ -14,9 +14,9 @@ from app import backup as backups
 from app import demo
 from app.admin import services as admin_services
 from app.admin.forms import USERNAME_PATTERN
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.models import Organization, OrgKind, Role
-from app.passwords import password_problem
 from app.rules import RuleError
 
 

@@ -8,9 +8,9 @@ from werkzeug.exceptions import HTTPException
 from app import audit
 from app.api import problems as api_problems
 from app.api.auth import is_api_request
+from app.auth.sessions import unauthorized
 from app.extensions import db
 from app.htmx import is_fragment_request, render
-from app.sessions import unauthorized
 
 
 def _error_response(status: int):

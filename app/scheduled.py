@@ -136,7 +136,7 @@ class DeliverResult:
 
 def deliver(now: datetime, today: date) -> DeliverResult:
     """Everything `flask deliver` does, in order: periodic tasks, reminders, digests, then the outbox."""
-    from app.recurring import create_period_tasks
+    from app.directives.recurring import create_period_tasks
 
     periodic = create_period_tasks(today)
     reminders = create_reminders(today)

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.directives.recurring import create_period_tasks
 from app.directives.services import assign_item
 from app.extensions import db
 from app.models import (
@@ -19,7 +20,6 @@ from app.models import (
     TaskUpdate,
     User,
 )
-from app.recurring import create_period_tasks
 from app.support.services import file_ticket, move
 from tests.conftest import login
 from tests.factories import PASSWORD, make_directive, make_item, make_task, make_unit, make_user

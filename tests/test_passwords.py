@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.admin.services import generate_password
+from app.auth.passwords import common_passwords, password_problem
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, User
-from app.passwords import common_passwords, password_problem
 from tests.conftest import login
 from tests.factories import PASSWORD, make_unit, make_user
 

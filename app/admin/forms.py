@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.auth.passwords import password_problem
 from app.forms import Form, strip
 from app.labels import ORG_KIND_LABELS, ROLE_LABELS, choices
-from app.passwords import password_problem
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 # Vietnamese mobile or landline: 0 or +84, then 9-10 digits.
@@ -25,7 +25,7 @@ def _required(message):
 
 
 def acceptable_password(form, field):
-    """The password rule of app/passwords.py, with the username typed in the same form."""
+    """The password rule of app/auth/passwords.py, with the username typed in the same form."""
     username = form.username.data if getattr(form, "username", None) else ""
     problem = password_problem(field.data or "", username or "")
     if problem:

@@ -13,7 +13,7 @@ class LoginForm(Form):
 
 
 class PasswordChangeForm(Form):
-    """The rules of a new password are checked by the service (app/passwords.py), once."""
+    """The rules of a new password are checked by the service (app/auth/passwords.py), once."""
 
     current_password = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password.")), Length(max=128)])

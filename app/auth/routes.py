@@ -8,11 +8,11 @@ from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.rate_limit import login_limit
 from app.auth.services import authenticate, end_sessions
 from app.auth.services import change_password as change_own_password
+from app.auth.sessions import safe_next, sign_in, sign_out
 from app.extensions import limiter
 from app.forms import form_status, submit
 from app.htmx import redirect_to, render
 from app.permissions import public, require
-from app.sessions import safe_next, sign_in, sign_out
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.models import User
 from app.models.user import utcnow
-from app.passwords import password_problem
 from app.rules import RuleError
 
 WRONG_CURRENT_PASSWORD = _l("The current password is wrong.")
@@ -75,7 +75,7 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, *, current: str, new: str, actor: User) -> User:
-    """The user's own new password, under the rules of app/passwords.py; their other sessions end.
+    """The user's own new password, under the rules of app/auth/passwords.py; their other sessions end.
 
     A wrong current password counts as a failed sign-in, so a stolen session cannot guess the password.
     """

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from app.directives.recurring import default_deadline, period_key, period_of
 from app.extensions import db
 from app.models import (
     CLOSED_STATUSES,
@@ -25,7 +26,6 @@ from app.models import (
     User,
 )
 from app.notifications import notify
-from app.recurring import default_deadline, period_key, period_of
 from app.scheduled import create_reminders
 
 # The Government's swap for 2026 (the `holidays` package already has Monday 31/8 off): Saturday 22/8 is worked.

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, recurring, submissions
+from app import audit, submissions
 from app.calendar import add_working_days
 from app.clock import today
+from app.directives import recurring
 from app.extensions import db
 from app.locking import compare_and_set
 from app.models import (

@@ -139,7 +139,7 @@ class Item(db.Model):
     default_deadline: Mapped[date | None] = mapped_column(Date)
     kpi: Mapped[Kpi | None] = mapped_column(_enum(Kpi, "kpi"))
     kpi_target: Mapped[int] = mapped_column(Integer, default=100, server_default="100")  # percent, with the KPI
-    # A periodic report: every period a new task per unit, created by `flask deliver` (app.recurring).
+    # A periodic report: every period a new task per unit, created by `flask deliver` (app.directives.recurring).
     recurrence: Mapped[Recurrence | None] = mapped_column(_enum(Recurrence, "recurrence"))
     # A reported completion waits for the district office's acceptance; off: "done" is final at once.
     review_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

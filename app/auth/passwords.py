@@ -8,7 +8,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH, MAX_LENGTH = 12, 128
-COMMON_PASSWORDS_FILE = Path(__file__).parent / "security_data" / "common_passwords.txt"
+COMMON_PASSWORDS_FILE = Path(__file__).parents[1] / "security_data" / "common_passwords.txt"
 # "aaaaaaaaaaaa" and "121212121212" pass a length rule but not a guesser.
 MIN_DISTINCT_CHARACTERS = 5
 
