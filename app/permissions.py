@@ -105,16 +105,8 @@ def _updates_task(user: User, task: Task) -> bool:
     return user.organization_id == task.lead_unit_id and task.status != TaskStatus.CANCELLED
 
 
-def _reports_completion(user: User, task: Task) -> bool:
-    """A user of the lead unit, on an open task whose item asks for review."""
-    return (user.organization_id == task.lead_unit_id and task.item.review_required
-            and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
-
-
-def _asks_extension(user: User, task: Task) -> bool:
-    """A user of the lead unit, on a task with a deadline that is not finished."""
-    return (user.organization_id == task.lead_unit_id and task.effective_deadline is not None
-            and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
+def _lead_unit(user: User, task: Task) -> bool:
+    return user.organization_id == task.lead_unit_id
 
 
 def _task_participant(user: User, task: Task) -> bool:
@@ -138,16 +130,27 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "task.cancel": lambda user, task: issued_in_scope(user, task),
     "task.update_status": _updates_task,
     "task.add_note": _task_participant,
-    "task.submit": _reports_completion,
-    "task.review": lambda user, task: task.status == TaskStatus.SUBMITTED,
-    "task.request_extension": _asks_extension,
-    "task.decide_extension": lambda user, request: request.decision is None,
+    "task.submit": _lead_unit,
+    "task.request_extension": _lead_unit,
     "village.edit": _own_unit(_commune_of),
     "team.manage": _own_unit(_commune_of),
     "outreach.log": _own_unit(lambda activity: activity.organization_id),
     "support.request": _own_unit(lambda ticket: ticket.commune_id),
     "support.work": _own_unit(lambda ticket: ticket.partner_id),
     "support.review": _own_unit(lambda ticket: ticket.commune_id),
+}
+
+
+_OPEN = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
+# State rules: action -> predicate(obj), whether the object's state allows the action now, apart from who asks.
+# can() asks both (a page offers the form only when it can be used); get_or_404() asks only who (403), so a form
+# sent after the state moved on (a double click, a colleague's decision) gets the service's message (422) instead.
+STATE_RULES: dict[str, Callable[[Any], bool]] = {
+    "task.submit": lambda task: task.item.review_required and task.status in _OPEN,
+    "task.review": lambda task: task.status == TaskStatus.SUBMITTED,
+    "task.request_extension": lambda task: task.effective_deadline is not None and task.status in _OPEN,
+    "task.decide_extension": lambda request: request.decision is None,
 }
 
 
@@ -318,16 +321,19 @@ def sees_everything(user: User) -> bool:
     return user.role in DISTRICT_WIDE
 
 
-def can(user: Any, action: str, obj: Any = None) -> bool:
-    """Whether the user may perform the action (on the object, when one is given)."""
+def can(user: Any, action: str, obj: Any = None, *, now: bool = True) -> bool:
+    """Whether the user may perform the action (on the object, when one is given, and with `now` in its current
+    state)."""
     if action == PUBLIC:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role not in PERMISSIONS[action]:
         return False
-    rule = OBJECT_RULES.get(action)
-    return obj is None or rule is None or rule(user, obj)
+    if obj is None:
+        return True
+    rule, state = OBJECT_RULES.get(action), STATE_RULES.get(action)
+    return (rule is None or rule(user, obj)) and (not now or state is None or state(obj))
 
 
 def require(action: str):
@@ -397,6 +403,6 @@ def get_or_404(model: type, object_id: int, user: User, action: str | None = Non
             audit.record_refusal("access.hidden_object", hidden, actor=user,
                                  detail=f"{request.method} {request.path}")
         abort(404)
-    if action is not None and not can(user, action, obj):
+    if action is not None and not can(user, action, obj, now=False):
         abort(403)
     return obj

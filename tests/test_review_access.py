@@ -43,11 +43,14 @@ def test_a_cooperating_unit_may_not_report_completion_or_ask_for_an_extension(ap
     assert snapshot(app, exclude=("audit_event",)) == before
 
 
-@pytest.mark.parametrize("path", ["/tasks/{task}/review/accept", "/extensions/{request}/approve"])
-def test_the_office_may_not_review_a_task_not_reported_done_or_decide_a_decided_request(app, client, shared_task,
-                                                                                         path):
+@pytest.mark.parametrize("path, message", [("/tasks/{task}/review/accept", "không ở trạng thái chờ duyệt"),
+                                           ("/extensions/{request}/approve", "đã được quyết định")])
+def test_a_review_or_decision_sent_after_the_state_moved_on_says_so_and_changes_nothing(app, client, shared_task,
+                                                                                        path, message):
+    """The office may review and decide (no 403); the task is not awaiting review, the request was decided already
+    (a double click, a colleague's decision): the page says so and nothing changes."""
     login(client, "vp", PASSWORD)
     before = snapshot(app, exclude=("audit_event",))
     response = client.post(path.format(**shared_task), data={"note": "Đồng ý", "version": str(shared_task["version"])})
-    assert response.status_code == 403
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert snapshot(app, exclude=("audit_event",)) == before

@@ -3,7 +3,7 @@ extension. Plain forms (no JavaScript needed); a refusal shows the page again wi
 what to which task is the object rule of each action (403); the services ask it again."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from app.evidence.forms import files_hint, upload_body_limit, uploads_of
 from app.forms import form_status, saved
 from app.htmx import render
 from app.models import ExtensionRequest, Task
-from app.permissions import get_or_404, require
+from app.permissions import can, get_or_404, require
 from app.request_limits import body_limit
 from app.tasks import bp, extensions, review
 from app.tasks.forms import CompletionForm, ExtensionDecisionForm, ExtensionRequestForm, ReviewForm
@@ -31,12 +31,16 @@ def review_context(task: Task, history, forms: dict) -> dict:
     }
 
 
-def _decided(task: Task, form_name: str, form, call, message: str):
+def _decided(task: Task, form_name: str, form, call, message: str, action: str, obj=None):
     """Run the service on the valid form and go back to the task page with `message`; refused: the task page with
-    the form (by its name on the page) and its message, 422 or 409."""
+    the form (by its name on the page) and its message, 422 or 409. When the state no longer allows `action` (a
+    double click, a colleague's decision) the page no longer offers the form: the message is shown at the top."""
     done = saved(form, call, message, url_for("tasks.show", task_id=task.id))
     if done is not None:
         return done
+    if not can(current_user, action, obj or task):
+        for error in form.form_errors:
+            flash(error, "error")
     from app.tasks.routes import _page_context
     return render("tasks/show.html", status=form_status(form), **_page_context(task, **{form_name: form}))
 
@@ -50,7 +54,7 @@ def submit_completion(task_id: int):
     form = CompletionForm()
     return _decided(task, "completion_form", form, lambda: review.submit_completion(
         task, current_user, note=form.note.data, uploads=uploads_of(form.files), version=int(form.version.data)),
-        _("Completion reported: the district office will review it."))
+        _("Completion reported: the district office will review it."), "task.submit")
 
 
 @bp.post("/tasks/<int:task_id>/review/<any(accept, return):decision>")
@@ -62,7 +66,8 @@ def review_completion(task_id: int, decision: str):
     call = review.accept_completion if decision == "accept" else review.return_completion
     return _decided(task, "review_form", form,
                     lambda: call(task, current_user, note=form.note.data, version=int(form.version.data)),
-                    _("Completion accepted.") if decision == "accept" else _("Completion returned to the unit."))
+                    _("Completion accepted.") if decision == "accept" else _("Completion returned to the unit."),
+                    "task.review")
 
 
 @bp.post("/tasks/<int:task_id>/extension")
@@ -73,7 +78,7 @@ def request_extension(task_id: int):
     form = ExtensionRequestForm()
     return _decided(task, "extension_form", form, lambda: extensions.request_extension(
         task, current_user, deadline=form.deadline.data, reason=form.reason.data),
-        _("Extension requested: the district office will decide."))
+        _("Extension requested: the district office will decide."), "task.request_extension")
 
 
 @bp.post("/extensions/<int:request_id>/<any(approve, reject):decision>")
@@ -84,4 +89,5 @@ def decide_extension(request_id: int, decision: str):
     form = ExtensionDecisionForm()
     return _decided(request.task, "decision_form", form, lambda: extensions.decide_extension(
         request, current_user, approve=decision == "approve", note=form.note.data),
-        _("Extension approved.") if decision == "approve" else _("Extension refused."))
+        _("Extension approved.") if decision == "approve" else _("Extension refused."), "task.decide_extension",
+        request)
