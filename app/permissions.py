@@ -147,6 +147,7 @@ _OPEN = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 # can() asks both (a page offers the form only when it can be used); get_or_404() asks only who (403), so a form
 # sent after the state moved on (a double click, a colleague's decision) gets the service's message (422) instead.
 STATE_RULES: dict[str, Callable[[Any], bool]] = {
+    "task.update_status": lambda task: task.status != TaskStatus.SUBMITTED,  # the review decides it first
     "task.submit": lambda task: task.item.review_required and task.status in _OPEN,
     "task.review": lambda task: task.status == TaskStatus.SUBMITTED,
     "task.request_extension": lambda task: task.effective_deadline is not None and task.status in _OPEN,

@@ -81,7 +81,7 @@ def unit_new():
 @require("admin.manage")
 def unit_edit(unit_id: int):
     """Edit a unit."""
-    unit = get_or_404(Organization, unit_id, current_user, "admin.manage")
+    unit = get_or_404(Organization, unit_id, current_user)
     form = UnitForm(obj=unit)
     if form.parent_id.data is None:  # a unit at the top of the tree (0 in the choices)
         form.parent_id.data = 0
@@ -121,7 +121,7 @@ def user_new():
 @require("admin.manage")
 def user_edit(user_id: int):
     """Edit a user's details, role and unit."""
-    user = get_or_404(User, user_id, current_user, "admin.manage")
+    user = get_or_404(User, user_id, current_user)
     form = UserEditForm(obj=user)
     form.organization_id.choices = _unit_choices()
     return _save(form, "admin/user_form.html",
@@ -138,7 +138,7 @@ ACTIVATION_MODELS = {"units": Organization, "users": User}
 @require("admin.manage")
 def confirm_activation(kind: str, object_id: int, action: str):
     """Ask before activating or deactivating a unit or a user."""
-    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user)
     return render("admin/confirm.html", obj=obj, kind=kind, action=action, form=ConfirmForm())
 
 
@@ -146,7 +146,7 @@ def confirm_activation(kind: str, object_id: int, action: str):
 @require("admin.manage")
 def change_activation(kind: str, object_id: int, action: str):
     """Activate or deactivate a unit or a user."""
-    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user, "admin.manage")
+    obj = get_or_404(ACTIVATION_MODELS[kind], object_id, current_user)
     form = ConfirmForm()
     done = saved(form, lambda: services.set_active(obj, action == "activate", actor=current_user),
                  _("Activated.") if action == "activate" else _("Deactivated."), url_for(f"admin.{kind}"))
@@ -158,7 +158,7 @@ def change_activation(kind: str, object_id: int, action: str):
 @require("admin.manage")
 def confirm_reset_password(user_id: int):
     """Ask before giving a user a new password."""
-    user = get_or_404(User, user_id, current_user, "admin.manage")
+    user = get_or_404(User, user_id, current_user)
     return render("admin/confirm.html", obj=user, kind="users", action="reset-password", form=ConfirmForm())
 
 
@@ -166,7 +166,7 @@ def confirm_reset_password(user_id: int):
 @require("admin.manage")
 def reset_password(user_id: int):
     """Give a user a new random password and show it once."""
-    user = get_or_404(User, user_id, current_user, "admin.manage")
+    user = get_or_404(User, user_id, current_user)
     password = services.reset_password(user, actor=current_user)
     return render("admin/password.html", user=user, password=password)
 

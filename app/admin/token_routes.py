@@ -25,5 +25,5 @@ def tokens_index():
 @require("admin.manage")
 def revoke_token(token_id: int):
     """Revoke any user's token."""
-    token = get_or_404(ApiToken, token_id, current_user, "admin.manage")
+    token = get_or_404(ApiToken, token_id, current_user)
     return revoke(token, url_for("admin.tokens_index"))

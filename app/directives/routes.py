@@ -67,7 +67,7 @@ def _directive_page(directive: Directive) -> str:
 @require("directive.view")
 def show(directive_id: int):
     """A directive with its items and the unit × item grid coloured by class (an officer: their own tasks)."""
-    directive = get_or_404(Directive, directive_id, current_user, "directive.view")
+    directive = get_or_404(Directive, directive_id, current_user)
     return show_page(directive)
 
 

@@ -82,7 +82,7 @@ def _instruct(back: str, **target):
 @require("task.urge")
 def urge_task(task_id: int):
     """Confirm, then urge the unit on one overdue task."""
-    task = get_or_404(Task, task_id, current_user, "task.urge")
+    task = get_or_404(Task, task_id, current_user)
     return _urge([task], url_for("tasks.show", task_id=task.id), task=task, unit=task.lead_unit)
 
 
