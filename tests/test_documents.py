@@ -209,3 +209,24 @@ def test_the_period_report_has_the_decree_30_parts_and_the_statistics_table(sign
 
 def test_officers_do_not_draw_up_the_period_report(signed_in):
     assert signed_in("tamphuoc").get("/reports/document").status_code == 403
+
+
+def test_a_province_office_writes_as_the_provinces_peoples_committee(app, client):
+    """The letter's fixed paragraphs and the forms' usual recipients name the level of the writer's area."""
+    with app.app_context():
+        province = make_unit("Tỉnh Thử", kind=OrgKind.AREA, level_name="tỉnh")
+        office = make_unit("Văn phòng UBND tỉnh", kind=OrgKind.DISTRICT_OFFICE, parent=province)
+        make_user("vptinh", role=Role.COORDINATOR, unit=office)
+        unit = make_unit("UBND xã Thử", parent=province)
+        directive = make_directive("9/KH-UBND", issuer="UBND tỉnh Thử", organization_id=office.id)
+        make_task(unit, make_item(directive), deadline=today() - timedelta(days=3))
+        unit_id = unit.id
+    login(client, "vptinh", PASSWORD)
+    form_page = client.get(f"/documents/urging-letters/{unit_id}").get_data(as_text=True)
+    assert "CT, các PCT UBND tỉnh" in form_page and "UBND huyện" not in form_page
+    assert "TT Tỉnh ủy, TT HĐND tỉnh" in client.get("/reports/document").get_data(as_text=True)
+    response = client.post(f"/documents/urging-letters/{unit_id}", data=letter_form(
+        recipients="Như trên\nLưu: VT, VP", opening="Thực hiện Kế hoạch số 9/KH-UBND."))
+    body = "\n".join(texts(read(response.data)))
+    assert "Chủ tịch UBND tỉnh yêu cầu" in body and "(qua Văn phòng HĐND và UBND tỉnh)" in body
+    assert "huyện" not in body

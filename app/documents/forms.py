@@ -11,7 +11,10 @@ from app.documents.decree30 import Heading
 from app.forms import DateField, Form, strip
 from app.vntext import fold
 
-RECIPIENTS = "Như trên\nCT, các PCT UBND huyện\nLưu: VT, VP"
+
+def recipients(level: str = "huyện") -> str:
+    """The usual Nơi nhận of an urging letter from the People's Committee of that level."""
+    return f"Như trên\nCT, các PCT UBND {level}\nLưu: VT, VP"
 MAX_LINES = 20
 
 
@@ -52,7 +55,7 @@ class DocumentForm(Form):
                                validators=[Length(max=80)])
     signer_name = StringField(_l("Signer's name"), filters=[strip], validators=[
         DataRequired(_l("Enter the signer's name.")), Length(max=120)])
-    recipients = TextAreaField(_l("Recipients (Nơi nhận), one per line"), filters=[strip], default=RECIPIENTS,
+    recipients = TextAreaField(_l("Recipients (Nơi nhận), one per line"), filters=[strip], default=recipients,
                                validators=[Optional(), Length(max=2000)])
     opening = TextAreaField(_l("Opening paragraph"), filters=[strip], validators=[Optional(), Length(max=3000)])
 
@@ -90,7 +93,13 @@ class PeriodReportForm(DocumentForm):
         return _lines(self.addressees.data)
 
 
-REPORT_RECIPIENTS = ("UBND tỉnh (b/c)\nTT Huyện ủy, TT HĐND huyện (b/c)\nCT, các PCT UBND huyện\n"
-                     "Các đơn vị liên quan\nLưu: VT, VP")
+def report_recipients(level: str = "huyện") -> str:
+    """The usual Nơi nhận of a period report: the level above (a district's province), the level's own Party and
+    Council standing committees, its chair and vice-chairs, the units, the archive."""
+    above = "UBND tỉnh (b/c)\n" if level != "tỉnh" else ""
+    return (f"{above}TT {level.capitalize()} ủy, TT HĐND {level} (b/c)\nCT, các PCT UBND {level}\n"
+            "Các đơn vị liên quan\nLưu: VT, VP")
+
+
 REPORT_DEFAULTS = {"number": "/BC-UBND", "authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
-                   "signer_title": "PHÓ CHỦ TỊCH", "recipients": REPORT_RECIPIENTS}
+                   "signer_title": "PHÓ CHỦ TỊCH"}

@@ -38,6 +38,7 @@ class UrgingLetter:
     as_of: date
     tasks: list[Task]
     subject: str = SUBJECT
+    level: str = "huyện"  # the issuing People's Committee's level (its area's level name): UBND huyện, UBND tỉnh
 
 
 def _directive_phrase(directive: Directive) -> str:
@@ -45,11 +46,11 @@ def _directive_phrase(directive: Directive) -> str:
             f"của {directive.issuer} {directive.summary[:1].lower()}{directive.summary[1:]}")
 
 
-def default_opening(tasks: list[Task]) -> str:
+def default_opening(tasks: list[Task], level: str = "huyện") -> str:
     """"Thực hiện …" naming the directive the tasks come from (or saying there are several)."""
     directives = list(dict.fromkeys(task.item.directive for task in tasks))
-    source = _directive_phrase(directives[0]) if len(directives) == 1 else "các văn bản chỉ đạo của UBND huyện"
-    return f"Thực hiện {source}, UBND huyện đã giao nhiệm vụ cho các đơn vị triển khai thực hiện."
+    source = _directive_phrase(directives[0]) if len(directives) == 1 else f"các văn bản chỉ đạo của UBND {level}"
+    return f"Thực hiện {source}, UBND {level} đã giao nhiệm vụ cho các đơn vị triển khai thực hiện."
 
 
 def _task_rows(tasks: list[Task], as_of: date) -> list[tuple]:
@@ -72,13 +73,14 @@ def urging_letter_docx(letter: UrgingLetter) -> bytes:
                             f"{letter.unit.name} còn {count} nhiệm vụ quá hạn chưa hoàn thành, cụ thể như sau:",
                   keep_with_next=True)
     add_grid(document, TASK_HEADINGS, _task_rows(letter.tasks, letter.as_of), TASK_WIDTHS, numeric_from=3)
-    add_paragraph(document, f"Để bảo đảm tiến độ, chất lượng thực hiện nhiệm vụ được giao, Chủ tịch UBND huyện "
+    committee, office = f"UBND {letter.level}", f"Văn phòng HĐND và UBND {letter.level}"
+    add_paragraph(document, f"Để bảo đảm tiến độ, chất lượng thực hiện nhiệm vụ được giao, Chủ tịch {committee} "
                             f"yêu cầu {letter.unit.name} khẩn trương triển khai, hoàn thành dứt điểm các nhiệm vụ "
                             f"nêu trên; "
-                            f"báo cáo kết quả bằng văn bản về UBND huyện (qua Văn phòng HĐND và UBND huyện) trước "
+                            f"báo cáo kết quả bằng văn bản về {committee} (qua {office}) trước "
                             f"ngày {letter.report_by:%d/%m/%Y}. Trường hợp không hoàn thành phải giải trình rõ "
                             f"nguyên nhân, trách nhiệm của tập thể, cá nhân có liên quan.", before=6)
-    add_paragraph(document, "Giao Văn phòng HĐND và UBND huyện theo dõi, đôn đốc, tổng hợp kết quả, báo cáo "
-                            "UBND huyện theo quy định./.")
+    add_paragraph(document, f"Giao {office} theo dõi, đôn đốc, tổng hợp kết quả, báo cáo {committee} theo quy "
+                            f"định./.")
     add_signature(document, letter.heading)
     return to_bytes(document)

@@ -58,9 +58,9 @@ def default_summary(report: Report) -> str:
     return (f"Kết quả thực hiện nhiệm vụ{scope} từ ngày {report.start:%d/%m/%Y} đến ngày {report.end:%d/%m/%Y}")
 
 
-def default_opening(report: Report) -> str:
+def default_opening(report: Report, level: str = "huyện") -> str:
     return (f"Thực hiện chế độ báo cáo định kỳ theo Nghị định số 09/2019/NĐ-CP ngày 24/01/2019 của Chính phủ, "
-            f"UBND huyện báo cáo kết quả thực hiện nhiệm vụ từ ngày {report.start:%d/%m/%Y} đến ngày "
+            f"UBND {level} báo cáo kết quả thực hiện nhiệm vụ từ ngày {report.start:%d/%m/%Y} đến ngày "
             f"{report.end:%d/%m/%Y} (số liệu tính đến ngày {report.as_of:%d/%m/%Y}) như sau:")
 
 

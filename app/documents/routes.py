@@ -12,7 +12,14 @@ from sqlalchemy import select
 from app.clock import today
 from app.documents import bp, services
 from app.documents import report as period_report
-from app.documents.forms import REPORT_DEFAULTS, PeriodReportForm, UrgingLetterForm, issuing_defaults
+from app.documents.forms import (
+    REPORT_DEFAULTS,
+    PeriodReportForm,
+    UrgingLetterForm,
+    issuing_defaults,
+    recipients,
+    report_recipients,
+)
 from app.documents.letters import UrgingLetter, default_opening
 from app.extensions import db
 from app.forms import form_status, id_arg, submit
@@ -59,7 +66,8 @@ def urging_letter(unit_id: int):
     form = UrgingLetterForm(**_letter_defaults(unit, tasks))
     data = submit(form, lambda: services.draw_up_urging_letter(UrgingLetter(
         heading=form.heading(), unit=unit, addressee=form.addressee.data, opening=form.opening.data or "",
-        report_by=form.report_by.data, as_of=today(), tasks=tasks), current_user, form.number.data))
+        report_by=form.report_by.data, as_of=today(), tasks=tasks, level=services.area_level(current_user)),
+        current_user, form.number.data))
     if data is not None:
         return docx_response(data, f"cong-van-don-doc-{unit.short_name}.docx")
     return render("documents/urging_letter.html", form=form, unit=unit, tasks=tasks, directive=directive,
@@ -70,9 +78,9 @@ def _letter_defaults(unit: Organization, tasks) -> dict:
     """What the form starts with: the issuer of the tasks' directive, today, a week to report back."""
     issuer = tasks[0].item.directive.issuer if tasks else None
     with force_locale("vi"):
-        opening = default_opening(tasks) if tasks else ""
+        opening = default_opening(tasks, services.area_level(current_user)) if tasks else ""
     return {"addressee": unit.name, "issued_on": today(), "report_by": today() + timedelta(days=REPORT_BACK_DAYS),
-            "opening": opening, **issuing_defaults(issuer)}
+            "opening": opening, "recipients": recipients(services.area_level(current_user)), **issuing_defaults(issuer)}
 
 
 @bp.route("/reports/document", methods=["GET", "POST"])
@@ -102,7 +110,8 @@ def _report_defaults(figures) -> dict:
     directive = figures.directives[0] if figures.directives else db.session.scalar(
         select(Directive).order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(1))
     with force_locale("vi"):
-        texts = {"summary": period_report.default_summary(figures), "opening": period_report.default_opening(figures),
-                 "next_steps": period_report.NEXT_STEPS}
-    return {**REPORT_DEFAULTS, "issued_on": today(), **texts,
+        level = services.area_level(current_user)
+        texts = {"summary": period_report.default_summary(figures),
+                 "opening": period_report.default_opening(figures, level), "next_steps": period_report.NEXT_STEPS}
+    return {**REPORT_DEFAULTS, "recipients": report_recipients(level), "issued_on": today(), **texts,
             **issuing_defaults(directive.issuer if directive else None)}
