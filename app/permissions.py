@@ -21,6 +21,7 @@ from app.extensions import db, login_manager
 from app.models import (
     TICKET_TRANSITIONS,
     ApiToken,
+    CalendarDay,
     Directive,
     ExtensionRequest,
     Item,
@@ -312,6 +313,7 @@ SUBTREE_SCOPES: dict[type, Callable[[User], Any]] = {
     ExtensionRequest: lambda user: ExtensionRequest.task_id.in_(
         select(Task.id).where(in_subtree(Task.lead_unit_id, user))),
     ApiToken: lambda user: ApiToken.user_id.in_(select(User.id).where(in_subtree(User.organization_id, user))),
+    CalendarDay: lambda user: true(),  # one working-day calendar for the country (public holidays are national)
 }
 # Every model an officer scope exists for has a subtree scope too (a district reader asks for the same lists).
 assert set(SCOPES) <= set(SUBTREE_SCOPES), set(SCOPES) - set(SUBTREE_SCOPES)
@@ -389,6 +391,11 @@ def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     if model not in SCOPES:
         raise KeyError(f"no officer scope for {model.__name__}")
     return stmt.where(SCOPES[model](user))
+
+
+def get_own_or_404(model: type, object_id: int, user: User, owner_column):
+    """One of the user's own rows (a notification, an API token) by id; another user's is not found (404)."""
+    return db.session.scalar(select(model).where(model.id == object_id, owner_column == user.id)) or abort(404)
 
 
 def get_or_404(model: type, object_id: int, user: User, action: str | None = None):

@@ -1,5 +1,5 @@
 """The account page: the daily email switch, and one's own API tokens, made (the secret shown once) and revoked."""
-from flask import abort, flash, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,8 +8,9 @@ from app.auth import bp, services, tokens
 from app.auth.forms import DigestForm, TokenForm
 from app.forms import Form, form_status, submit
 from app.htmx import redirect_to, render
+from app.models import ApiToken
 from app.models.user import utcnow
-from app.permissions import require
+from app.permissions import get_own_or_404, require
 
 
 def _account_page(form: TokenForm, status: int = 200, secret: str | None = None):
@@ -50,7 +51,7 @@ def create_token():
 @require("account.use")
 def revoke_token(token_id: int):
     """Revoke one of one's own tokens; another user's token is not found."""
-    token = tokens.own_token(current_user, token_id) or abort(404)
+    token = get_own_or_404(ApiToken, token_id, current_user, ApiToken.user_id)
     return revoke(token, url_for("auth.account"))
 
 

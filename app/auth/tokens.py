@@ -38,11 +38,6 @@ def tokens_of(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.id.desc()).limit(OWN_TOKENS_SHOWN)))
 
 
-def own_token(user: User, token_id: int) -> ApiToken | None:
-    """One of the user's own tokens, or None."""
-    return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
-
-
 def create_token(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for the actor and its secret, which is never shown again."""
     name = (name or "").strip()

@@ -2,11 +2,9 @@
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import calendar, delivery, mail
 from app.clock import today
-from app.extensions import db
 from app.followup import bp, services
 from app.followup.forms import CalendarDayForm, InstructionForm, UrgeForm
 from app.forms import ConfirmForm, form_status, submit
@@ -14,7 +12,7 @@ from app.htmx import redirect_to, render
 from app.models import CalendarDay, Directive, Notification, Organization, Task
 from app.notifications import mark_read, recent, subject_url, unread_count
 from app.pager import paginate
-from app.permissions import get_or_404, require
+from app.permissions import get_or_404, get_own_or_404, require
 
 
 @bp.get("/notifications")
@@ -36,10 +34,7 @@ def badge():
 @require("notification.view")
 def read_one(notification_id: int):
     """Mark one of one's notifications read, then open what it is about (`open` sent) or go back to the list."""
-    notification = db.session.scalar(select(Notification).where(Notification.id == notification_id,
-                                                                Notification.recipient_id == current_user.id))
-    if notification is None:
-        abort(404)
+    notification = get_own_or_404(Notification, notification_id, current_user, Notification.recipient_id)
     if submit(ConfirmForm(), lambda: mark_read(current_user, notification.id)) is not None \
             and request.form.get("open"):
         return redirect_to(subject_url(notification))
@@ -124,7 +119,7 @@ def calendar_days():
 @require("calendar.manage")
 def remove_calendar_day(day_id: int):
     """Take back a moved day."""
-    row = db.get_or_404(CalendarDay, day_id)
+    row = get_or_404(CalendarDay, day_id, current_user)
     year = row.day.year
     if submit(ConfirmForm(), lambda: calendar.remove_day(row, actor=current_user)) is not None:
         flash(_("Calendar saved."), "success")
