@@ -2,12 +2,14 @@
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Directive, DocType, Item, Kpi, Organization, OrgKind, Role, TeamPosition
 from app.teams.coverage import (
     CommuneCoverage,
+    area_total_label,
     coverage_by_commune,
     coverage_of,
     coverage_targets,
@@ -181,3 +183,14 @@ def test_villages_without_a_team_are_limited_to_what_the_user_sees(app, communes
         coordinator = make_user(role=Role.COORDINATOR)
         assert [v.name for v in villages_without_team(officer)] == ["Tam An", "Xuân Phú"]
         assert {v.name for v in villages_without_team(coordinator)} == {"Tam An", "Xuân Phú", "Phú Văn"}
+
+
+def test_the_total_row_is_named_after_the_level_of_the_users_area(app):
+    """"Toàn huyện" for a district (or a one-district instance), "Toàn tỉnh" for a province office."""
+    with app.test_request_context(), force_locale("vi"):
+        province = make_unit("Tỉnh Thử", kind=OrgKind.AREA, level_name="tỉnh")
+        district = make_unit("Huyện Thử", kind=OrgKind.AREA, level_name="huyện", parent=province)
+        in_province = make_user(role=Role.COORDINATOR, unit=make_unit("Văn phòng tỉnh", parent=province))
+        in_district = make_user(role=Role.COORDINATOR, unit=make_unit("Văn phòng huyện", parent=district))
+        assert area_total_label(in_province) == "Toàn tỉnh"
+        assert area_total_label(in_district) == "Toàn huyện"

@@ -31,7 +31,7 @@ from app.outreach.services import totals_by_kind, totals_by_unit
 from app.permissions import reported_units, scoped, sees_everything
 from app.reports import history
 from app.tasks.classes import REPORTED_CLASSES, TaskClass
-from app.teams.coverage import CommuneCoverage, area_name
+from app.teams.coverage import CommuneCoverage, area_name, area_total_label
 
 DUE_CLASSES = (TaskClass.DONE_ON_TIME, TaskClass.DONE_LATE, TaskClass.OPEN_OVERDUE)
 MAX_DIRECTIVES = 50
@@ -173,7 +173,7 @@ def coverage_at(user: User, day: date, *earlier: date) -> list[CommuneCoverage]:
 
 
 def _coverage_total(user: User, rows: list[CommuneCoverage]) -> CommuneCoverage:
-    return CommuneCoverage(None, area_name(user), sum(r.villages for r in rows), sum(r.covered for r in rows))
+    return CommuneCoverage(None, area_total_label(user), sum(r.villages for r in rows), sum(r.covered for r in rows))
 
 
 def tickets_at(user: User, day: date) -> dict[TicketStatus, int]:

@@ -137,6 +137,14 @@ def district_coverage(user=None, *within) -> CommuneCoverage:
     return CommuneCoverage(commune_id=None, name=name, villages=row.villages, covered=row.covered, short_name=name)
 
 
+def area_total_label(user) -> str:
+    """The total row of a table of the user's area, as reports write it: "Toàn huyện", "Toàn tỉnh" (its level)."""
+    root = scope_root(user)
+    if root is None or not root.level_name:
+        return str(_l("Whole district"))
+    return str(_l("Whole %(level)s", level=root.level_name))
+
+
 def area_name(user) -> str:
     """The name of the area whose figures these are: the user's district or province (its node's name), or the
     whole district of a one-district instance (no node above its units)."""
