@@ -59,9 +59,11 @@ lint: install-test
 	$(BIN)/ruff check app tests config.py wsgi.py migrations
 
 # The SQLite run (browser tests included) and the PostgreSQL run go side by side, one per core; the PostgreSQL
-# run's output is printed after the SQLite run's, and either failing fails the target.
+# run's output is printed after the SQLite run's, and either failing fails the target. Bytecode is written even
+# where PYTHONDONTWRITEBYTECODE is set: each gunicorn, flask and pytest the tests start compiles the app (and
+# pytest its rewritten test modules) once instead of every time.
 test: install-test browser office lint bandit
-	@mkdir -p instance; pg=; \
+	@mkdir -p instance; unset PYTHONDONTWRITEBYTECODE; pg=; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest -m "not browser" > instance/test-postgresql.log 2>&1 & pg=$$!; fi; \
 	env -u TEST_DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
