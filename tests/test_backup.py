@@ -185,6 +185,7 @@ with app.app_context():
 """
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("kill_after", [7, 40])
 def test_sqlite_killed_in_the_middle_of_writes_keeps_every_committed_write(tmp_path, kill_after):
     database_url = f"sqlite:///{tmp_path / 'killed.db'}"

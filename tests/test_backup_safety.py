@@ -105,6 +105,7 @@ def sqlite_app(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("statements, message", [
     (["CREATE TABLE user_account (id INTEGER)"], "không có phiên bản lược đồ"),
     (["CREATE TABLE user_account (id INTEGER)", "CREATE TABLE alembic_version (version_num TEXT)",
@@ -120,6 +121,7 @@ def test_a_sqlite_file_that_only_looks_like_a_backup_is_refused(sqlite_app, tmp_
     assert snapshot(sqlite_app) == before
 
 
+@pytest.mark.database_independent
 def test_restoring_the_live_database_file_onto_itself_is_refused(sqlite_app, tmp_path):
     result = sqlite_app.test_cli_runner().invoke(args=["restore", "--yes", str(tmp_path / "live.db")])
     assert result.exit_code != 0 and "chính là cơ sở dữ liệu đang chạy" in result.output
@@ -131,6 +133,7 @@ def test_a_missing_folder_is_a_message_not_a_traceback(data, runner, tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.database_independent
 def test_restoring_into_a_database_whose_folder_is_missing_is_a_message(sqlite_app, tmp_path):
     sqlite_app.test_cli_runner().invoke(args=["backup", str(tmp_path / "tot.bak")])
     elsewhere = make_app(f"sqlite:///{tmp_path / 'khong-co' / 'x.db'}")

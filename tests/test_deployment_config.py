@@ -21,6 +21,7 @@ def settings_with(**env: str) -> list[str]:
                           capture_output=True, text=True, check=True).stdout.split()
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("env, storage", [
     ({}, "memory://"),
     ({"REDIS_URL": "redis://10.0.0.5:6379/0"}, "redis://10.0.0.5:6379/0"),
@@ -31,6 +32,7 @@ def test_the_rate_limit_counts_in_the_redis_the_environment_names(env, storage):
     assert settings_with(**env) == [storage, "0"]
 
 
+@pytest.mark.database_independent
 def test_the_number_of_trusted_proxies_comes_from_the_environment():
     assert settings_with(TRUSTED_PROXIES="1")[1] == "1"
 

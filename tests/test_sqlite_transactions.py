@@ -12,6 +12,7 @@ from tests.factories import make_unit
 # How long the first writer keeps its transaction open after the second one was started. Long enough that,
 # without BEGIN IMMEDIATE, the second writer finishes inside that window; with it, the second one waits.
 OVERLAP_SECONDS = 1.0
+pytestmark = pytest.mark.database_independent
 
 
 @pytest.fixture

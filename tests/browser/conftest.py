@@ -10,10 +10,12 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,12 +87,26 @@ class LiveServer:
     process: subprocess.Popen
     changed: bool = False
     lookups: dict = field(default_factory=dict)
+    pristine: Path | None = None  # the demo as first seeded
 
     def reseed(self) -> None:
-        """Load the demo again (deleting everything), so the next module starts from known data."""
-        _flask(self.env, "seed-demo", "--force", "--password", DEMO_PASSWORD)
+        """Load the demo again (replacing everything), so the next module starts from known data: seeded once by
+        the command, copied back page by page afterwards (SQLite's online backup, safe while gunicorn has the
+        file open; the command costs seconds)."""
+        live = self.env["DATABASE_URL"].removeprefix("sqlite:///")
+        if self.pristine is None:
+            _flask(self.env, "seed-demo", "--force", "--password", DEMO_PASSWORD)
+            self.pristine = Path(live).with_name("pristine.db")
+            _copy_database(live, self.pristine)
+        else:
+            _copy_database(self.pristine, live)
         self.lookups = resolve_lookups(self.env["DATABASE_URL"])
         self.changed = False
+
+
+def _copy_database(source, target) -> None:
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
+        origin.backup(copy)
 
 
 def _flask(env: dict, *args: str) -> None:
