@@ -87,7 +87,8 @@ def test_a_member_is_edited_then_marked_as_left_but_never_deleted(app, client, r
     with app.app_context():
         member = db.session.get(TeamMember, leader)
         assert (member.full_name, member.active) == ("Võ Văn Mới", False)
-        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "TeamMember")).all()
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "TeamMember")
+                                     .order_by(AuditEvent.id)).all()
         assert actions == ["team_member.update", "team_member.deactivate"]
     assert "Đã thôi tham gia" in client.get(f"/teams/{registry['other_team']}").text
     again = client.post(f"/teams/members/{leader}/edit", data=member_form())
