@@ -136,7 +136,7 @@ def test_without_javascript_a_bad_activity_shows_the_whole_page_again(app, clien
 def test_a_partner_neither_sees_the_form_nor_logs(app, client, units):
     login(client, "vnpt", PASSWORD)
     assert 'id="outreach-form"' not in client.get("/outreach").text
-    assert client.post("/outreach", data=_form()).status_code == 404
+    assert client.post("/outreach", data=_form()).status_code == 403
     assert _count(app) == 1
 
 

@@ -88,7 +88,7 @@ def index():
 @require("outreach.log")
 def create():
     """Log an activity: htmx gets a fresh form, and the list with its totals out of band; a plain form, a redirect."""
-    units = services.loggable_units(current_user) or abort(404)
+    units = services.loggable_units(current_user) or abort(403)
     form = ActivityForm()
     villages = _prepare(form, units)
     unit_id = form.organization_id.data if form.organization_id else units[0].id

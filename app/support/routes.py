@@ -32,7 +32,7 @@ def index():
 @require("support.request")
 def new():
     """A commune asks a partner for support."""
-    communes = services.requesting_units(current_user) or abort(404)
+    communes = services.requesting_units(current_user) or abort(403)
     form = TicketForm()
     if len(communes) == 1:
         del form.commune_id
