@@ -1,4 +1,6 @@
 """The province generator (make bench's data) builds what the services would, small enough for the suite."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +11,7 @@ from app.models import (
     Organization,
     OrgKind,
     OutreachActivity,
+    Role,
     SupportTicket,
     Task,
     TaskUpdate,
@@ -19,6 +22,7 @@ from app.models import (
 )
 from app.vntext import sort_key
 from tests.conftest import DEMO_PASSWORD, login
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -97,3 +101,26 @@ def test_the_province_office_sees_every_district_and_a_roll_up_by_district(app, 
     assert client.get(f"/tasks/{task_id}").status_code == 200
     page = client.get("/").text
     assert 'id="areas"' in page and "Thành phố Tam Kỳ" in page and "Huyện Phú Ninh" in page
+
+
+def test_a_province_administrators_unit_choice_is_grouped_by_level_and_saves(app, province):
+    """A province's ~100 units read as short lists: the province's own units first, then one group per district."""
+    with app.app_context():
+        office = db.session.scalar(select(Organization).where(Organization.name == "Văn phòng UBND tỉnh Quảng Nam"))
+        make_user("admintinh", Role.ADMIN, office)
+        commune = db.session.scalar(select(Organization).where(Organization.name.like("UBND phường Tam Kỳ 01%")))
+        commune_id, commune_name = commune.id, commune.name
+    client = app.test_client()
+    assert login(client, "admintinh", PASSWORD).status_code == 303
+    form = client.get("/admin/users/new").text
+    groups = re.findall(r'<optgroup label="([^"]+)">', form)
+    assert groups[0] == "Tỉnh Quảng Nam" and "Thành phố Tam Kỳ" in groups and "Huyện Phú Ninh" in groups
+    assert len(groups) == len(set(groups)) == 2 + len(DISTRICTS)  # the province, its districts and Phú Ninh
+    tam_ky = form[form.index('<optgroup label="Thành phố Tam Kỳ">'):]
+    assert commune_name in tam_ky[:tam_ky.index("</optgroup>")]
+    created = client.post("/admin/users/new", data={
+        "username": "canbo.tamky", "full_name": "Lê Thị Hoa", "role": "officer", "organization_id": commune_id,
+        "password": "mot-mat-khau-dai-du-12"})
+    assert created.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(User.organization_id).where(User.username == "canbo.tamky")) == commune_id

@@ -16,8 +16,21 @@ from app.pager import paginate
 from app.permissions import assignable_units, get_or_404, require, scope_root, scoped, units_in_scope
 
 
-def _unit_choices():
-    return [(unit.id, unit.name) for unit in db.session.scalars(assignable_units(current_user))]
+def _unit_choices() -> list | dict:
+    """The units a user may belong to. In an area of several levels (a province with its districts) they are grouped
+    by the level each belongs to, the province's own units first, so a few hundred units read as short lists."""
+    units = db.session.scalars(assignable_units(current_user).options(selectinload(Organization.parent))).all()
+    if len({unit.parent_id for unit in units}) <= 1:
+        return [(unit.id, unit.name) for unit in units]
+    groups: dict[str, list] = {}
+    for unit in sorted(units, key=_level_order):  # sorted() is stable: picker order within a level
+        groups.setdefault(unit.parent.name if unit.parent else _("Top of the tree"), []).append((unit.id, unit.name))
+    return groups
+
+
+def _level_order(unit: Organization) -> tuple:
+    """Higher levels first, then the levels by name."""
+    return (unit.parent.path.count("/"), unit.parent.sort_key) if unit.parent else (0, "")
 
 
 def _parent_choices(unit: Organization | None):
