@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.auth.tokens import MAX_ACTIVE_TOKENS, hash_secret
 from app.extensions import db
-from app.models import ApiToken, AuditEvent
+from app.models import ApiToken, AuditEvent, User
 
 
 def _make(client, name="Hệ thống tỉnh", days="90"):
@@ -76,3 +76,25 @@ def test_another_users_token_is_not_found_on_the_account_page_but_an_admin_revok
     with admin.application.app_context():
         token = db.session.get(ApiToken, token_id)
         assert token.revoked_at is not None and token.revoked_by.username == "admin"
+
+
+def test_a_password_reset_revokes_the_users_tokens_and_no_one_elses(signed_in):
+    """Whoever held the account (the reason for a reset) keeps no way into the API."""
+    client = signed_in("tamphuoc")
+    secrets = [_secret(_make(client, name=f"Máy {n}")) for n in range(2)]
+    client.post("/logout")
+    other = signed_in("tamdan")
+    kept = _secret(_make(other))
+    other.post("/logout")
+    admin = signed_in("admin")
+    with admin.application.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "tamphuoc"))
+    assert "token API của họ bị thu hồi" in admin.get(f"/admin/users/{user_id}/reset-password").text
+    assert admin.post(f"/admin/users/{user_id}/reset-password").status_code == 200
+    api = admin.application.test_client()
+    for secret in secrets:
+        assert api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+    with admin.application.app_context():
+        revoked = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "api_token.revoke")).all()
+        assert revoked == ["tamphuoc", "tamphuoc"]

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.auth import tokens
 from app.extensions import db
 from app.models import Directive, Item, Organization, OrgKind, Role, Task, User, task_cooperator
 from app.models.org import TREE_ROOT
@@ -211,12 +212,13 @@ def _assign_user_fields(user: User, *, full_name: str, email: str | None, phone:
 
 
 def reset_password(user: User, *, actor: User) -> str:
-    """Give the user a new random password, to be changed at their next sign-in; end their sessions; return
-    the password to show once."""
+    """Give the user a new random password, to be changed at their next sign-in; end their sessions and revoke
+    their API tokens; return the password to show once."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.end_sessions()
+    tokens.revoke_all(user, actor=actor)
     audit.record("user.password_reset", user, actor=actor)
     db.session.commit()
     return password

@@ -65,11 +65,25 @@ def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
     """Revoke a token at once; revoking it again is refused."""
     if token.revoked_at is not None:
         raise RuleError(_l("This token has already been revoked."))
-    token.revoked_at, token.revoked_by_id = utcnow(), actor.id
-    audit.record("api_token.revoke", token, actor=actor, changes={"name": (token.name, token.name)},
-                 detail=token.user.username if token.user_id != actor.id else "")
+    _revoke(token, actor, utcnow())
     db.session.commit()
     return token
+
+
+def _revoke(token: ApiToken, actor: User, now: datetime) -> None:
+    token.revoked_at, token.revoked_by_id = now, actor.id
+    audit.record("api_token.revoke", token, actor=actor, changes={"name": (token.name, token.name)},
+                 detail=token.user.username if token.user_id != actor.id else "")
+
+
+def revoke_all(user: User, *, actor: User) -> int:
+    """Revoke the user's active tokens (a password reset shuts out whoever held the account); the caller commits."""
+    now = utcnow()
+    tokens = db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)).all()
+    for token in tokens:  # at most MAX_ACTIVE_TOKENS
+        _revoke(token, actor, now)
+    return len(tokens)
 
 
 def valid_token(secret: str) -> ApiToken | None:
