@@ -20,7 +20,7 @@ STARTUP_TIMEOUT = 60  # seconds: a bound on a hang, not an assertion on speed
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -30,7 +30,7 @@ def _free_port() -> int:
 def gunicorn(database_url: str, log_dir: Path, workers: int, **env: str):
     """gunicorn with `workers` processes on `database_url` (gunicorn.conf.py of the repository applies);
     yields its base URL and stops it afterwards."""
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "live-server-test-key",
                    "APP_ENV": "development", **env}
     environment.pop("WEB_CONCURRENCY", None)
@@ -41,7 +41,7 @@ def gunicorn(database_url: str, log_dir: Path, workers: int, **env: str):
                                    cwd=ROOT, env=environment, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_healthy(base, process, log_path)
+            wait_until_answering(base, process, log_path)
             yield base
         finally:
             process.terminate()
@@ -52,16 +52,18 @@ def gunicorn(database_url: str, log_dir: Path, workers: int, **env: str):
                 process.wait(timeout=10)
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen, log_path: Path) -> None:
+def wait_until_answering(base: str, process: subprocess.Popen, log_path: Path) -> int:
+    """Wait for gunicorn to answer /healthz; the status it gave (503 for a schema not at head: the caller decides
+    what that means)."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers (a schema not at head says 503: the test decides what that means)
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer within {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")

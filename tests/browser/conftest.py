@@ -9,12 +9,9 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.browser import checks
 from tests.browser.served_db import resolve_lookups
 from tests.conftest import DEMO_PASSWORD
+from tests.live_server import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER_TESTS = Path(__file__).resolve().parent
@@ -35,7 +33,6 @@ BIN = Path(sys.executable).parent
 APP_FACTORY = "app:create_app(overrides={'RATELIMIT_ENABLED': False})"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DASHBOARD_URL = re.compile(r"^http://127\.0\.0\.1:\d+/$")
-STARTUP_TIMEOUT = 60  # seconds for gunicorn to answer /healthz: a bound on a hang, not an assertion on speed
 
 expect.set_options(timeout=15_000)
 _vi = Translations.load(str(ROOT / "translations"), ["vi"])
@@ -70,12 +67,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM,
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -116,20 +107,6 @@ def _flask(env: dict, *args: str) -> None:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-def _wait_until_healthy(server: LiveServer, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The app under gunicorn on a free port, migrated with the real migrations and seeded with the demo."""
@@ -139,7 +116,7 @@ def live_server(tmp_path_factory):
                SECRET_KEY=secrets.token_hex(32), XDG_RUNTIME_DIR=str(workdir))  # gunicorn's control socket
     _flask(env, "db", "upgrade")
     log = workdir / "gunicorn.log"
-    port = _free_port()
+    port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                     "--threads", "4", APP_FACTORY], cwd=ROOT, env=env, stdout=out,
@@ -147,7 +124,9 @@ def live_server(tmp_path_factory):
     server = LiveServer(url=f"http://127.0.0.1:{port}", env=env, process=process)
     try:
         server.reseed()  # while gunicorn boots
-        _wait_until_healthy(server, log)
+        status = wait_until_answering(server.url, process, log)
+        if status != 200:
+            raise RuntimeError(f"/healthz answered {status}:\n{log.read_text()}")
         checks.reset_screenshots()
         yield server
     finally:
