@@ -82,7 +82,7 @@ bench: install-test
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
-	$(BIN)/python bench/run.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
+	$(BIN)/python bench/run.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS)) $(if $(BENCH_SMOKE),--smoke)
 
 # Not part of make test (.ci/run runs it afterwards): two app servers behind HAProxy on PostgreSQL (CLUSTER_PG,
 # default postgresql://postgres@127.0.0.1:5432; creates database cluster_check) and Redis (CLUSTER_REDIS_URL,
