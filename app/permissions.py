@@ -46,6 +46,7 @@ EVERYONE = frozenset(Role)
 # Roles that see every unit's objects of their subtree (a district, a province); officers see their own unit's.
 DISTRICT_WIDE = frozenset({ADMIN, COORDINATOR, MONITOR})
 WHOLE_TREE = TREE_ROOT
+ONLY_ROOT = "only root"  # the request cache's key for _only_root_path (user ids are the other keys)
 
 # Permission name -> roles that hold it. The only place roles are mapped to actions.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -191,16 +192,32 @@ def scope_root(user: User) -> Organization | None:
     return db.session.get(Organization, int(path.strip("/").rsplit("/", 1)[-1]))
 
 
+def holds_every_unit(user: User | None) -> bool:
+    """Whether the user's subtree holds every unit: the whole tree, or the subtree of the tree's only root (the
+    province office of a province installed alone). Its SQL conditions are then left out: `lead_unit_id IN (the
+    province's 250 units)` is true of every task, but it turns the planner from the deadline index to a sort."""
+    path = scope_path(user)
+    return path == WHOLE_TREE or path == _only_root_path()
+
+
+def _only_root_path() -> str | None:
+    """The path of the tree's root when there is one only (read once per request)."""
+    cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
+    if ONLY_ROOT not in cache:
+        roots = db.session.scalars(select(Organization.path).where(Organization.parent_id.is_(None)).limit(2)).all()
+        cache[ONLY_ROOT] = roots[0] if len(roots) == 1 else None
+    return cache[ONLY_ROOT]
+
+
 def subtree_units(user: User | None) -> Select:
     """SELECT of the ids of the units in the user's subtree (index range on the path)."""
     stmt = select(Organization.id)
-    path = scope_path(user)
-    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+    return stmt if holds_every_unit(user) else stmt.where(Organization.within(scope_path(user)))
 
 
 def in_subtree(unit_column, user: User | None):
-    """SQL: the unit in `unit_column` belongs to the user's subtree (always true for the whole tree)."""
-    if scope_path(user) == WHOLE_TREE:
+    """SQL: the unit in `unit_column` belongs to the user's subtree (always true when it holds every unit)."""
+    if holds_every_unit(user):
         return true()
     return unit_column.in_(subtree_units(user))
 
@@ -208,8 +225,7 @@ def in_subtree(unit_column, user: User | None):
 def units_in_scope(user: User | None, stmt: Select | None = None) -> Select:
     """A SELECT of the units of the user's subtree (for pickers and unit tables; whatever the role)."""
     stmt = select(Organization) if stmt is None else stmt
-    path = scope_path(user)
-    return stmt if path == WHOLE_TREE else stmt.where(Organization.within(path))
+    return stmt if holds_every_unit(user) else stmt.where(Organization.within(scope_path(user)))
 
 
 def assignable_units(user: User) -> Select:
@@ -367,7 +383,7 @@ def subtree_scoped(model: type, user: User | None, stmt: Select | None = None) -
     """A SELECT of `model` limited to the user's subtree whatever their role: the figures every unit of a district
     shares (team coverage, its targets)."""
     stmt = select(model) if stmt is None else stmt
-    return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
+    return stmt if holds_every_unit(user) else stmt.where(SUBTREE_SCOPES[model](user))
 
 
 def reported_units(unit_column, user: User):
@@ -387,7 +403,7 @@ def scoped(model: type, user: User, stmt: Select | None = None) -> Select:
     """A SELECT of `model` limited to the rows the user may see."""
     stmt = select(model) if stmt is None else stmt
     if sees_everything(user):
-        return stmt if scope_path(user) == WHOLE_TREE else stmt.where(SUBTREE_SCOPES[model](user))
+        return stmt if holds_every_unit(user) else stmt.where(SUBTREE_SCOPES[model](user))
     if model not in SCOPES:
         raise KeyError(f"no officer scope for {model.__name__}")
     return stmt.where(SCOPES[model](user))

@@ -185,7 +185,8 @@ def statements_per_request(database_url: str, paths: dict[str, tuple[str, str]])
 
 
 def query_plans(database_url: str, after: str) -> dict[str, str]:
-    """EXPLAIN of the overdue list (first page, a deep keyset page, the dashboard's) and of the officer scope."""
+    """EXPLAIN of the overdue list (the province office's first page and a deep keyset page, a district office's first
+    page, the dashboard's) and of the officer scope."""
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import select, text
 
@@ -203,13 +204,16 @@ def query_plans(database_url: str, after: str) -> dict[str, str]:
         from app.tasks import queries
         officer = db.session.scalar(select(User).where(User.username == "tamphuoc"))
         coordinator = db.session.scalar(select(User).where(User.username == PROVINCE))
+        district = db.session.scalar(select(User).where(User.username == "vp01"))
         filters = queries.TaskFilters(task_class=TaskClass.OPEN_OVERDUE.value)
         keyset = queries.task_list_keyset(filters)
         overdue = queries.task_list_query(coordinator, today(), filters).order_by(None).order_by(*keyset.order_by())
         statements = {
-            "overdue list (coordinator, page 1)": overdue.limit(26),
-            "overdue list (coordinator, page 500 by keyset)": overdue.where(keyset.after(parse_after(after))).limit(26),
-            "dashboard's overdue tasks (coordinator)": queries.with_details(scoped(Task, coordinator).where(
+            "overdue list (province office, page 1)": overdue.limit(26),
+            "overdue list (province office, page 500 by keyset)": overdue.where(keyset.after(parse_after(after))).limit(26),
+            "overdue list (district office vp01, page 1)": queries.task_list_query(district, today(), filters)
+            .order_by(None).order_by(*keyset.order_by()).limit(26),
+            "dashboard's overdue tasks (province office)": queries.with_details(scoped(Task, coordinator).where(
                 class_condition(TaskClass.OPEN_OVERDUE, today()))).order_by(Task.open_deadline, Task.id).limit(12),
             "officer scope (tamphuoc's task list, page 1)": queries.task_list_query(
                 officer, today(), queries.TaskFilters()).limit(26),

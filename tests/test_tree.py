@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, OrgKind, Role, Task, User
-from app.permissions import PERMISSIONS, scoped
+from app.permissions import PERMISSIONS, holds_every_unit, scoped
 from tests.conftest import login
 from tests.factories import PASSWORD, make_task, make_unit, make_user
 from tests.url_map import API_BODIES, by_token, object_route_cases, policy_of, snapshot, token_of, url
@@ -47,6 +47,21 @@ def test_a_district_coordinator_sees_only_their_district_and_the_province_office
         assert set(db.session.scalars(scoped(Task, province).with_only_columns(Task.id))) == {task_a.id, task_b.id}
         names = set(db.session.scalars(scoped(Organization, coordinator_b).with_only_columns(Organization.name)))
         assert names == {"Huyện B", "Văn phòng huyện b", "UBND xã b"}
+
+
+def test_the_only_roots_office_is_given_no_unit_condition_and_a_second_root_brings_it_back(app):
+    """The subtree of the tree's only root holds every unit: no `IN (its units)` for the planner to read first."""
+    with app.app_context():
+        units = _two_districts()
+        task_a, task_b = make_task(units["a_commune"]), make_task(units["b_commune"])
+        province = make_user(role=Role.COORDINATOR, unit=units["province_office"])
+        district = make_user(role=Role.COORDINATOR, unit=units["a_office"])
+        assert holds_every_unit(province) and not holds_every_unit(district)
+        assert scoped(Task, province).whereclause is None and scoped(Task, district).whereclause is not None
+        assert set(db.session.scalars(scoped(Task, province).with_only_columns(Task.id))) == {task_a.id, task_b.id}
+        make_task(make_unit("UBND xã ngoài tỉnh"))  # a second root: the province no longer holds every unit
+        assert not holds_every_unit(province)
+        assert set(db.session.scalars(scoped(Task, province).with_only_columns(Task.id))) == {task_a.id, task_b.id}
 
 
 # The working-day calendar is the country's (Tết, the Government's moved days), shared by every district.
