@@ -210,7 +210,8 @@ def query_plans(database_url: str, after: str) -> dict[str, str]:
         overdue = queries.task_list_query(coordinator, today(), filters).order_by(None).order_by(*keyset.order_by())
         statements = {
             "overdue list (province office, page 1)": overdue.limit(26),
-            "overdue list (province office, page 500 by keyset)": overdue.where(keyset.after(parse_after(after))).limit(26),
+            "overdue list (province office, page 500 by keyset)": overdue.where(keyset.after(parse_after(after)))
+            .limit(26),
             "overdue list (district office vp01, page 1)": queries.task_list_query(district, today(), filters)
             .order_by(None).order_by(*keyset.order_by()).limit(26),
             "dashboard's overdue tasks (province office)": queries.with_details(scoped(Task, coordinator).where(
