@@ -92,14 +92,27 @@ def test_the_overdue_filter_has_no_case_and_an_index_serves_it(app, mixed_tasks)
         assert "CASE" not in _where_sql(stmt).upper()
         for overdue in (stmt, queries.with_details(select(Task).where(class_condition("open_overdue", today())))
                         .order_by(Task.open_deadline, Task.id).limit(12)):
-            sql = str(overdue.compile(db.engine, compile_kwargs={"literal_binds": True}))
-            if db.engine.dialect.name == "sqlite":
-                plan = " ".join(row[-1] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
-            else:  # a tiny table is read whole; whether the index can serve the filter is the question
-                db.session.execute(text("SET LOCAL enable_seqscan = off"))
-                plan = " ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
-                db.session.rollback()
+            plan = _plan(overdue)
             assert "ix_task_open_deadline_id" in plan, plan
+
+
+def _plan(stmt) -> str:
+    """The database's plan for the statement, on one line."""
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "sqlite":
+        return " ".join(row[-1] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table is read whole; can an index serve it?
+    plan = " ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+    db.session.rollback()
+    return plan
+
+
+def test_a_tasks_history_page_is_read_through_one_index_in_order(app, mixed_tasks):
+    """Newest first, a page at a time: (task_id, id) serves the filter and the order, with no sort and no walk
+    through every task's updates."""
+    with app.app_context():
+        plan = _plan(queries.history_query(1, 31))
+        assert "ix_task_update_task_id_id" in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
 def test_keyset_pages_walk_every_row_once_in_order_even_with_tied_deadlines(app):

@@ -241,9 +241,12 @@ class TaskUpdate(db.Model):
     """One change of a task (status, progress, assignment or a note); append-only history."""
 
     __tablename__ = "task_update"
+    # A task's history, newest first, a page at a time: without the id in the index PostgreSQL walks the primary key
+    # backwards through every task's updates (60 ms at 510,000 rows) rather than read the task's few.
+    __table_args__ = (Index("ix_task_update_task_id_id", "task_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     old_status: Mapped[TaskStatus | None] = mapped_column(_enum(TaskStatus, "old_status"))

@@ -8,7 +8,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
-from app.models import Directive, Item, Organization, Task, TaskStatus, User, task_cooperator
+from app.models import Directive, Item, Organization, Task, TaskStatus, TaskUpdate, User, task_cooperator
 from app.models.org import PATH_END
 from app.pager import Keyset
 from app.permissions import can, child_areas, in_subtree, scoped
@@ -189,6 +189,12 @@ def visible_lead_units(user: User) -> list[Organization]:
     led = scoped(Task, user, select(Task.lead_unit_id))
     return db.session.scalars(select(Organization).where(Organization.id.in_(led))
                               .order_by(*Organization.picker_order())).all()
+
+
+def history_query(task_id: int, limit: int) -> Select:
+    """The task's latest `limit` changes, newest first, with their authors (ix_task_update_task_id_id, backwards)."""
+    return (select(TaskUpdate).where(TaskUpdate.task_id == task_id).options(selectinload(TaskUpdate.author))
+            .order_by(TaskUpdate.id.desc()).limit(limit))
 
 
 DIRECTIVE_CHOICES = 30  # the task list's directive filter offers the newest; the search box finds any other
