@@ -60,6 +60,8 @@ def _user_form(app, **overrides):
 
 
 def test_admin_creates_a_user_who_can_sign_in(app, admin_client):
+    form = admin_client.get("/admin/users/new").text
+    assert '<option selected value="officer">' in form  # the least rights until an administrator chooses
     response = admin_client.post("/admin/users/new", data=_user_form(app))
     assert response.status_code == 303
     fresh = app.test_client()

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from app.auth.passwords import password_problem
 from app.forms import Form, strip
 from app.labels import ORG_KIND_LABELS, ROLE_LABELS, choices
+from app.models import Role
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 # Vietnamese mobile or landline: 0 or +84, then 9-10 digits.
@@ -53,7 +54,8 @@ class UserForm(Form):
                                                   Regexp(EMAIL_PATTERN, message=_l("Not a valid email address."))])
     phone = StringField(_l("Phone"), filters=[digits_only], validators=[Optional(), Regexp(PHONE_PATTERN, message=_l(
         "Not a Vietnamese phone number (for example 0912345678)."))])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS))
+    # A new user starts with the least rights: administrator is a choice made, never one left in place.
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default=Role.OFFICER.value)
     organization_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
     password = PasswordField(_l("Password"), validators=[_required(_l("Enter a password.")), acceptable_password])
 
