@@ -46,7 +46,6 @@ EVERYONE = frozenset(Role)
 # Roles that see every unit's objects of their subtree (a district, a province); officers see their own unit's.
 DISTRICT_WIDE = frozenset({ADMIN, COORDINATOR, MONITOR})
 WHOLE_TREE = TREE_ROOT
-ONLY_ROOT = "only root"  # the request cache's key for _only_root_path (user ids are the other keys)
 
 # Permission name -> roles that hold it. The only place roles are mapped to actions.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -202,11 +201,13 @@ def holds_every_unit(user: User | None) -> bool:
 
 def _only_root_path() -> str | None:
     """The path of the tree's root when there is one only (read once per request)."""
-    cache = g.setdefault("scope_paths", {}) if has_request_context() else {}
-    if ONLY_ROOT not in cache:
-        roots = db.session.scalars(select(Organization.path).where(Organization.parent_id.is_(None)).limit(2)).all()
-        cache[ONLY_ROOT] = roots[0] if len(roots) == 1 else None
-    return cache[ONLY_ROOT]
+    if has_request_context() and "only_root_path" in g:
+        return g.only_root_path
+    roots = db.session.scalars(select(Organization.path).where(Organization.parent_id.is_(None)).limit(2)).all()
+    path = roots[0] if len(roots) == 1 else None
+    if has_request_context():
+        g.only_root_path = path
+    return path
 
 
 def subtree_units(user: User | None) -> Select:

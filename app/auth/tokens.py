@@ -38,6 +38,11 @@ def tokens_of(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.id.desc()).limit(OWN_TOKENS_SHOWN)))
 
 
+def _active_tokens(user: User, now: datetime):
+    """SELECT of the user's tokens neither revoked nor expired."""
+    return select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+
+
 def create_token(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for the actor and its secret, which is never shown again."""
     name = (name or "").strip()
@@ -46,8 +51,7 @@ def create_token(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     if days not in LIFETIMES:
         raise RuleError(_l("Choose one of the validity periods offered."), field="days")
     now = utcnow()
-    active = db.session.scalar(select(db.func.count(ApiToken.id)).where(
-        ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now))
+    active = db.session.scalar(_active_tokens(actor, now).with_only_columns(db.func.count(ApiToken.id)))
     if active >= MAX_ACTIVE_TOKENS:
         raise RuleError(_l("You already have %(count)d valid tokens: revoke one you no longer use first.",
                            count=MAX_ACTIVE_TOKENS))
@@ -79,8 +83,7 @@ def _revoke(token: ApiToken, actor: User, now: datetime) -> None:
 def revoke_all(user: User, *, actor: User) -> int:
     """Revoke the user's active tokens (a password reset shuts out whoever held the account); the caller commits."""
     now = utcnow()
-    tokens = db.session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)).all()
+    tokens = db.session.scalars(_active_tokens(user, now)).all()
     for token in tokens:  # at most MAX_ACTIVE_TOKENS
         _revoke(token, actor, now)
     return len(tokens)
