@@ -26,6 +26,4 @@ class RuleError(Exception):
 class Conflict(Exception):
     """The object changed since the form was loaded (a stale version); nothing was written."""
 
-    def __init__(self, message=None):
-        self.message = message or STALE_MESSAGE
-        super().__init__(str(self.message))
+    message = STALE_MESSAGE

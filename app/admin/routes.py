@@ -3,7 +3,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, UnitForm, UserEditForm, UserForm
@@ -114,7 +114,7 @@ USER_FIELDS = ("full_name", "email", "phone", "role", "organization_id")
 def users():
     """The users of the administrator's area with their unit and role, a page at a time."""
     page = paginate(scoped(User, current_user, select(User).join(User.organization))
-                    .order_by(Organization.sort_key, User.username, User.id))
+                    .options(contains_eager(User.organization)).order_by(Organization.sort_key, User.username, User.id))
     return render("admin/users.html", page=page)
 
 

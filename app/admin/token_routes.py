@@ -7,7 +7,7 @@ from app.admin import bp
 from app.auth.token_routes import revoke
 from app.forms import Form
 from app.htmx import render
-from app.models import ApiToken
+from app.models import ApiToken, User
 from app.models.user import utcnow
 from app.pager import paginate
 from app.permissions import get_or_404, require, scoped
@@ -17,7 +17,8 @@ from app.permissions import get_or_404, require, scoped
 @require("admin.manage")
 def tokens_index():
     """Every API token of the administrator's district or province, newest first, with its user and state."""
-    stmt = scoped(ApiToken, current_user).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
+    stmt = (scoped(ApiToken, current_user).options(joinedload(ApiToken.user).joinedload(User.organization))
+            .order_by(ApiToken.id.desc()))  # is_valid() asks whether the user's unit is active
     return render("admin/tokens.html", page=paginate(stmt), now=utcnow(), revoke_form=Form(formdata=None))
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import audit
 from app.extensions import db
-from app.rules import STALE_API_MESSAGE, STALE_MESSAGE, Conflict, RuleError
+from app.rules import STALE_API_MESSAGE, Conflict, RuleError
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -115,6 +115,5 @@ def from_rule_error(error: RuleError):
 
 
 def from_conflict(error: Conflict):
-    """The object moved between reading its version and writing: 409, with the Conflict's message (the plain
-    stale version's in the API's words)."""
-    return problem(409, str(STALE_API_MESSAGE if error.message is STALE_MESSAGE else error.message))
+    """The object moved between reading its version and writing: 409, the stale version in the API's words."""
+    return problem(409, str(STALE_API_MESSAGE))

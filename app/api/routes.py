@@ -7,7 +7,6 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api import bp, schemas
@@ -109,8 +108,7 @@ def get_task(task_id: int, *, user):
 def task_history(args, task_id: int, *, user):
     """A task's history, newest first."""
     task = get_or_404(Task, task_id, user)
-    stmt = (select(TaskUpdate).where(TaskUpdate.task_id == task.id).options(selectinload(TaskUpdate.author)))
-    return keyset_page(stmt, [TaskUpdate.id], args, descending=True)
+    return keyset_page(queries.history_query(task.id), [TaskUpdate.id], args, descending=True)
 
 
 @bp.get("/coverage")

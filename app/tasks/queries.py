@@ -191,10 +191,10 @@ def visible_lead_units(user: User) -> list[Organization]:
                               .order_by(*Organization.picker_order())).all()
 
 
-def history_query(task_id: int, limit: int) -> Select:
-    """The task's latest `limit` changes, newest first, with their authors (ix_task_update_task_id_id, backwards)."""
-    return (select(TaskUpdate).where(TaskUpdate.task_id == task_id).options(selectinload(TaskUpdate.author))
-            .order_by(TaskUpdate.id.desc()).limit(limit))
+def history_query(task_id: int) -> Select:
+    """The task's changes with their authors; read newest first by id, ix_task_update_task_id_id serves the filter
+    and the order (the task page's latest, the API's keyset pages)."""
+    return select(TaskUpdate).where(TaskUpdate.task_id == task_id).options(selectinload(TaskUpdate.author))
 
 
 DIRECTIVE_CHOICES = 30  # the task list's directive filter offers the newest; the search box finds any other

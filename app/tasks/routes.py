@@ -10,7 +10,7 @@ from app.evidence.forms import upload_body_limit, uploads_of
 from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
-from app.models import Organization, OrgKind, Task, TaskStatus
+from app.models import Organization, OrgKind, Task, TaskStatus, TaskUpdate
 from app.pager import paginate, paginate_keyset
 from app.permissions import can, get_or_404, require, units_in_scope
 from app.request_limits import body_limit
@@ -60,7 +60,8 @@ def _status_form(task: Task, formdata=None) -> StatusForm:
 
 def _page_context(task: Task, status_form: StatusForm | None = None, note_form: NoteForm | None = None, **extra):
     """What the task page and its fragments show."""
-    history = db.session.scalars(queries.history_query(task.id, HISTORY_SHOWN + 1)).all()
+    history = db.session.scalars(queries.history_query(task.id).order_by(TaskUpdate.id.desc())
+                                 .limit(HISTORY_SHOWN + 1)).all()
     return {**review_context(task, history, extra), "task": task, "task_class": class_of(task, today()),
             "history": history[:HISTORY_SHOWN], "history_more": len(history) > HISTORY_SHOWN,
             "status_form": status_form or _status_form(task), "note_form": note_form or NoteForm(formdata=None),
