@@ -136,6 +136,13 @@ def form_status(form) -> int:
     return 422 if form.errors else 200
 
 
+def flash_errors(form) -> None:
+    """Put a refused form's messages at the top of the page, for a form the page no longer offers (its state moved
+    on: a double click, a colleague's decision)."""
+    for message in [*form.form_errors, *(error for field in form for error in field.errors)]:
+        flash(message, "error")
+
+
 def saved(form, call, message, to):
     """submit(), and when the service saved: flash `message` and redirect (303) to `to`, each a value or a function
     of the service's result. None when the form or the service refused: the view shows the form again."""

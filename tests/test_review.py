@@ -280,3 +280,16 @@ def test_a_bad_file_for_a_directive_or_a_team_is_the_forms_422_with_nothing_stor
     good = {"files": [(io.BytesIO(PDF), "quyet-dinh.pdf")]}
     assert client.post(f"/teams/{team_id}/files", data=good, content_type="multipart/form-data").status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1
+
+
+def test_a_status_change_sent_after_the_completion_was_reported_says_why_without_javascript(app, world, client):
+    """The page no longer offers the status form once the completion awaits review: the refusal goes to its top."""
+    task = world["task"]
+    form_version = task.version
+    review.submit_completion(task, world["officer"], note="Xong", uploads=[], version=task.version)
+    login(client, "xa", PASSWORD)
+    response = client.post(f"/tasks/{task.id}/status", data={
+        "status": "in_progress", "progress": "60", "note": "", "version": str(form_version + 1)})
+    assert response.status_code == 422 and 'id="status-form"' not in response.text
+    assert "Kết quả hoàn thành của nhiệm vụ đang chờ Văn phòng duyệt" in response.text
+    assert db.session.get(Task, task.id).status == TaskStatus.SUBMITTED

@@ -3,13 +3,13 @@ extension. Plain forms (no JavaScript needed); a refusal shows the page again wi
 what to which task is the object rule of each action (403); the services ask it again."""
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.evidence.files import attachments_by_update
 from app.evidence.forms import files_hint, upload_body_limit, uploads_of
-from app.forms import form_status, saved
+from app.forms import flash_errors, form_status, saved
 from app.htmx import render
 from app.models import ExtensionRequest, Task
 from app.permissions import can, get_or_404, require
@@ -39,8 +39,7 @@ def _decided(task: Task, form_name: str, form, call, message: str, action: str, 
     if done is not None:
         return done
     if not can(current_user, action, obj or task):
-        for error in form.form_errors:
-            flash(error, "error")
+        flash_errors(form)
     from app.tasks.routes import _page_context
     return render("tasks/show.html", status=form_status(form), **_page_context(task, **{form_name: form}))
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from app.clock import today
 from app.evidence.forms import upload_body_limit, uploads_of
 from app.extensions import db
-from app.forms import form_status, id_arg, submit
+from app.forms import flash_errors, form_status, id_arg, submit
 from app.htmx import is_fragment_request, redirect_to, render
 from app.models import Organization, OrgKind, Task, TaskStatus, TaskUpdate
 from app.pager import paginate, paginate_keyset
@@ -96,6 +96,8 @@ def update_status(task_id: int):
         if getattr(form, "conflict", None) is not None:
             db.session.refresh(task)
             form.version.data = str(task.version)
+        if not is_fragment_request() and not can(current_user, "task.update_status", task):
+            flash_errors(form)  # the whole page comes back without the status form
         return render("tasks/show.html", "status_region", "history", "facts", "unit_counts",
                       status=form_status(form), **_page_context(task, form))
     if not is_fragment_request():
