@@ -6,13 +6,14 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app import audit, submissions
 from app.calendar import add_working_days
 from app.clock import today
 from app.directives import recurring
 from app.extensions import db
-from app.locking import compare_and_set
+from app.locking import compare_and_set_all
 from app.models import (
     CLOSED_STATUSES,
     COMMUNE_LEVEL,
@@ -255,8 +256,9 @@ def unassign_task(task: Task, actor: User) -> Item:
     return item
 
 
-def cancel_tasks(tasks: list[Task], actor: User, reason: str) -> list[Task]:
-    """Cancel the open ones among `tasks` with the reason (one history row each); the caller commits.
+def _cancel_open_tasks(condition, actor: User, reason: str) -> list[Task]:
+    """Cancel the open tasks matching `condition` with the reason (one history row each, one UPDATE for all); the
+    caller commits. They come back with their lead units, which the audit row names.
 
     The task's stored status changes directly: cancelling is a coordinator's decision, not the unit's report. A
     task changed since it was loaded is a Conflict, and nothing is cancelled.
@@ -264,18 +266,18 @@ def cancel_tasks(tasks: list[Task], actor: User, reason: str) -> list[Task]:
     reason = (reason or "").strip()
     if not reason:
         raise RuleError(REASON_REQUIRED, field="reason")
-    cancelled = [task for task in tasks if task.status not in CLOSED_STATUSES]
-    for task in cancelled:
-        db.session.add(TaskUpdate(task=task, author_id=actor.id, old_status=task.status,
+    tasks = db.session.scalars(select(Task).join(Task.item).where(condition, Task.status.not_in(CLOSED_STATUSES))
+                               .options(joinedload(Task.lead_unit)).order_by(Task.id)).all()
+    db.session.add_all(TaskUpdate(task_id=task.id, author_id=actor.id, old_status=task.status,
                                   new_status=TaskStatus.CANCELLED, old_progress=task.progress,
-                                  new_progress=task.progress, note=reason))
-        compare_and_set(Task, task.id, task.version, status=TaskStatus.CANCELLED)
-    return cancelled
+                                  new_progress=task.progress, note=reason) for task in tasks)
+    compare_and_set_all(Task, {task.id: task.version for task in tasks}, status=TaskStatus.CANCELLED)
+    return tasks
 
 
 def cancel_item(item: Item, actor: User, reason: str) -> list[Task]:
     """Cancel the item's open tasks with the reason; done tasks stay as they are."""
-    cancelled = cancel_tasks(item.tasks, actor, reason)
+    cancelled = _cancel_open_tasks(Task.item_id == item.id, actor, reason)
     audit.record("item.cancel", item, actor=actor, changes={
         "cancel_reason": (None, _audit_value(reason.strip())),
         "cancelled_tasks": ([], sorted(task.lead_unit.name for task in cancelled))})
@@ -287,8 +289,7 @@ def cancel_directive(directive: Directive, actor: User, reason: str, on: date) -
     """Cancel a directive as a whole: its open tasks are cancelled with the reason, and nothing more is added."""
     if directive.cancelled_on is not None:
         raise RuleError(_l("This directive is already cancelled."))
-    tasks = db.session.scalars(select(Task).join(Task.item).where(Item.directive_id == directive.id)).all()
-    cancelled = cancel_tasks(tasks, actor, reason)
+    cancelled = _cancel_open_tasks(Item.directive_id == directive.id, actor, reason)
     directive.cancelled_on, directive.cancel_reason = on, reason.strip()
     audit.record("directive.cancel", directive, actor=actor, changes={
         "cancel_reason": (None, _audit_value(reason.strip())),
