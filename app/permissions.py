@@ -191,6 +191,13 @@ def scope_root(user: User) -> Organization | None:
     return db.session.get(Organization, int(path.strip("/").rsplit("/", 1)[-1]))
 
 
+def area_level(user: User) -> str:
+    """The level name of the user's area (huyện, tỉnh, thị xã, ...), the People's Committee its documents and totals
+    speak for; "huyện" on a one-district instance, which has no node above its units."""
+    root = scope_root(user)
+    return root.level_name if root is not None and root.level_name else "huyện"
+
+
 def holds_every_unit(user: User | None) -> bool:
     """Whether the user's subtree holds every unit: the whole tree, or the subtree of the tree's only root (the
     province office of a province installed alone). Its SQL conditions are then left out: `lead_unit_id IN (the

@@ -230,3 +230,18 @@ def test_a_province_office_writes_as_the_provinces_peoples_committee(app, client
     body = "\n".join(texts(read(response.data)))
     assert "Chủ tịch UBND tỉnh yêu cầu" in body and "(qua Văn phòng HĐND và UBND tỉnh)" in body
     assert "huyện" not in body
+
+
+def test_the_report_forms_default_issuer_comes_from_a_directive_of_the_writers_own_area(app, client):
+    """A district with no directive of its own yet does not start from another district's issuer and place."""
+    with app.app_context():
+        other = make_unit("Huyện Bên Kia", kind=OrgKind.AREA, level_name="huyện")
+        office = make_unit("Văn phòng huyện Bên Kia", kind=OrgKind.DISTRICT_OFFICE, parent=other)
+        make_directive("3/KH-UBND", issuer="UBND huyện Bên Kia", organization_id=office.id)
+        mine = make_unit("Huyện Của Tôi", kind=OrgKind.AREA, level_name="huyện")
+        make_user("vpcuatoi", role=Role.COORDINATOR,
+                  unit=make_unit("Văn phòng huyện Của Tôi", kind=OrgKind.DISTRICT_OFFICE, parent=mine))
+    login(client, "vpcuatoi", PASSWORD)
+    response = client.get("/reports/document")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "BÊN KIA" not in page and "Bên Kia" not in page

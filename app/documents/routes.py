@@ -7,7 +7,6 @@ from urllib.parse import quote
 from flask import Response, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.clock import today
 from app.documents import bp, services
@@ -25,7 +24,7 @@ from app.extensions import db
 from app.forms import form_status, id_arg, submit
 from app.htmx import render
 from app.models import Directive, Organization
-from app.permissions import get_or_404, require, scoped
+from app.permissions import area_level, get_or_404, require, scoped
 from app.reports.figures import report_figures
 from app.reports.forms import read_choice
 
@@ -66,7 +65,7 @@ def urging_letter(unit_id: int):
     form = UrgingLetterForm(**_letter_defaults(unit, tasks))
     data = submit(form, lambda: services.draw_up_urging_letter(UrgingLetter(
         heading=form.heading(), unit=unit, addressee=form.addressee.data, opening=form.opening.data or "",
-        report_by=form.report_by.data, as_of=today(), tasks=tasks, level=services.area_level(current_user)),
+        report_by=form.report_by.data, as_of=today(), tasks=tasks, level=area_level(current_user)),
         current_user, form.number.data))
     if data is not None:
         return docx_response(data, f"cong-van-don-doc-{unit.short_name}.docx")
@@ -76,11 +75,11 @@ def urging_letter(unit_id: int):
 
 def _letter_defaults(unit: Organization, tasks) -> dict:
     """What the form starts with: the issuer of the tasks' directive, today, a week to report back."""
-    issuer = tasks[0].item.directive.issuer if tasks else None
+    issuer, level = tasks[0].item.directive.issuer if tasks else None, area_level(current_user)
     with force_locale("vi"):
-        opening = default_opening(tasks, services.area_level(current_user)) if tasks else ""
+        opening = default_opening(tasks, level) if tasks else ""
     return {"addressee": unit.name, "issued_on": today(), "report_by": today() + timedelta(days=REPORT_BACK_DAYS),
-            "opening": opening, "recipients": recipients(services.area_level(current_user)), **issuing_defaults(issuer)}
+            "opening": opening, "recipients": recipients(level), **issuing_defaults(issuer)}
 
 
 @bp.route("/reports/document", methods=["GET", "POST"])
@@ -108,9 +107,9 @@ def report_document():
 def _report_defaults(figures) -> dict:
     """The issuer of the report's directive (or of the latest directive), today, the usual signer and recipients."""
     directive = figures.directives[0] if figures.directives else db.session.scalar(
-        select(Directive).order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(1))
+        scoped(Directive, current_user).order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(1))
     with force_locale("vi"):
-        level = services.area_level(current_user)
+        level = area_level(current_user)
         texts = {"summary": period_report.default_summary(figures),
                  "opening": period_report.default_opening(figures, level), "next_steps": period_report.NEXT_STEPS}
     return {**REPORT_DEFAULTS, "recipients": report_recipients(level), "issued_on": today(), **texts,

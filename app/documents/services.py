@@ -11,7 +11,7 @@ from app import audit
 from app.documents.letters import UrgingLetter, urging_letter_docx
 from app.extensions import db
 from app.models import Organization, Task, User
-from app.permissions import scope_root, scoped
+from app.permissions import scoped
 from app.rules import RuleError
 from app.tasks.classes import TaskClass, class_condition
 from app.tasks.queries import TaskFilters, task_list_query
@@ -20,13 +20,6 @@ from app.teams.coverage import prime_progress
 # An annex longer than this is a sign the letter should go to fewer tasks (filter by directive).
 MAX_LISTED_TASKS = 300
 NOTHING_TO_URGE = _l("This unit has no overdue tasks: there is nothing to urge.")
-
-
-def area_level(user: User) -> str:
-    """The level of the People's Committee the documents speak for: the level name of the user's area (huyện,
-    tỉnh, thị xã, ...); "huyện" on a one-district instance, which has no node above its units."""
-    root = scope_root(user)
-    return root.level_name if root is not None and root.level_name else "huyện"
 
 
 def overdue_tasks_of(user: User, unit: Organization, today: date, directive_id: int | None = None) -> list[Task]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, contains_eager, object_session
 
 from app.extensions import db
 from app.models import COMMUNE_LEVEL, Directive, Item, Kpi, Organization, Task, Team, TeamMember, TeamPosition, Village
-from app.permissions import scope_root, scoped, subtree_scoped
+from app.permissions import area_level, scope_root, scoped, subtree_scoped
 
 
 def _min_members() -> int:
@@ -139,10 +139,7 @@ def district_coverage(user=None, *within) -> CommuneCoverage:
 
 def area_total_label(user) -> str:
     """The total row of a table of the user's area, as reports write it: "Toàn huyện", "Toàn tỉnh" (its level)."""
-    root = scope_root(user)
-    if root is None or not root.level_name:
-        return str(_l("Whole district"))
-    return str(_l("Whole %(level)s", level=root.level_name))
+    return str(_l("Whole %(level)s", level=area_level(user)))
 
 
 def area_name(user) -> str:
