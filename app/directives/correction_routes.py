@@ -9,16 +9,13 @@ from flask_login import current_user
 from app.clock import today
 from app.directives import bp, services
 from app.directives.forms import CancelForm, ItemForm
+from app.directives.routes import directive_page
 from app.forms import ConfirmForm, form_status, saved
 from app.htmx import render
 from app.models import Directive, Item, Task
 from app.permissions import get_or_404, require
 
 MANAGE = "directive.manage"
-
-
-def _directive_page(directive_id: int) -> str:
-    return url_for("directives.show", directive_id=directive_id)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -30,7 +27,7 @@ def edit_item(item_id: int):
                     recurrence=item.recurrence.value if item.recurrence else "")
     done = saved(form, lambda: services.update_item(item, current_user, **{
         name: form[name].data for name in services.ITEM_FIELDS}), _("Item saved."),
-        _directive_page(item.directive_id))
+        directive_page(item.directive_id))
     return done or render("directives/item_form.html", form=form, item=item,
                           reported=services.reported_task_ids(item), status=form_status(form))
 
@@ -55,7 +52,7 @@ def delete_item(item_id: int):
     item = get_or_404(Item, item_id, current_user, MANAGE)
     form = ConfirmForm()
     done = saved(form, lambda: services.delete_item(item, current_user), _("Item deleted."),
-                 _directive_page(item.directive_id))
+                 directive_page(item.directive_id))
     return done or _item_confirmation(item, form, CancelForm(), form_status(form))
 
 
@@ -67,7 +64,7 @@ def cancel_item(item_id: int):
     form = CancelForm()
     done = saved(form, lambda: services.cancel_item(item, current_user, form.reason.data),
                  lambda cancelled: _("%(count)d open tasks cancelled.", count=len(cancelled)),
-                 _directive_page(item.directive_id))
+                 directive_page(item.directive_id))
     return done or _item_confirmation(item, ConfirmForm(), form, form_status(form))
 
 
@@ -87,7 +84,7 @@ def cancel(directive_id: int):
     form = CancelForm()
     done = saved(form, lambda: services.cancel_directive(directive, current_user, form.reason.data, today()),
                  lambda cancelled: _("Directive cancelled; %(count)d open tasks cancelled.", count=len(cancelled)),
-                 _directive_page(directive.id))
+                 directive_page(directive.id))
     return done or render("directives/confirm.html", obj=directive, kind="directive", cancel_form=form,
                           status=form_status(form))
 

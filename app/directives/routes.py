@@ -55,12 +55,14 @@ def edit(directive_id: int):
 def _save_directive(form: DirectiveForm, directive: Directive | None):
     done = saved(form, lambda: services.save_directive(
         directive, current_user, submission_key=form.submission_key.data,
-        **{name: form[name].data for name in services.DIRECTIVE_FIELDS}), _("Directive saved."), _directive_page)
+        **{name: form[name].data for name in services.DIRECTIVE_FIELDS}), _("Directive saved."),
+        lambda saved_directive: directive_page(saved_directive.id))
     return done or render("directives/form.html", form=form, directive=directive, status=form_status(form))
 
 
-def _directive_page(directive: Directive) -> str:
-    return url_for("directives.show", directive_id=directive.id)
+def directive_page(directive_id: int) -> str:
+    """Where a change to a directive, its items or its tasks goes back to."""
+    return url_for("directives.show", directive_id=directive_id)
 
 
 @bp.get("/directives/<int:directive_id>")

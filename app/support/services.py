@@ -37,7 +37,9 @@ OPEN_STATUSES = (TicketStatus.REQUESTED, TicketStatus.IN_PROGRESS, TicketStatus.
 
 
 # The transitions that need a note, with the message shown when it is missing.
-NOTE_MESSAGES = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}  # needs_note
+NOTE_MESSAGES = {"done": _l("Say what was done."), "reopen": _l("Give the reason for reopening.")}
+# One message for each transition that needs a note, and none for another (a missing one would be a KeyError).
+assert set(NOTE_MESSAGES) == {action for action, t in TICKET_TRANSITIONS.items() if t.needs_note}, NOTE_MESSAGES
 
 
 def overdue_condition(today: date):
