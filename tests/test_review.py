@@ -289,7 +289,8 @@ def test_a_status_change_sent_after_the_completion_was_reported_says_why_without
     review.submit_completion(task, world["officer"], note="Xong", uploads=[], version=task.version)
     login(client, "xa", PASSWORD)
     response = client.post(f"/tasks/{task.id}/status", data={
-        "status": "in_progress", "progress": "60", "note": "", "version": str(form_version + 1)})
+        "status": "in_progress", "progress": "60", "note": "Đã họp thôn", "version": str(form_version + 1)})
     assert response.status_code == 422 and 'id="status-form"' not in response.text
+    assert 'id="note-form"' in response.text and "Đã họp thôn</textarea>" in response.text  # kept, to add as a note
     assert "Kết quả hoàn thành của nhiệm vụ đang chờ Văn phòng duyệt" in response.text
     assert db.session.get(Task, task.id).status == TaskStatus.SUBMITTED

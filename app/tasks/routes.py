@@ -96,10 +96,13 @@ def update_status(task_id: int):
         if getattr(form, "conflict", None) is not None:
             db.session.refresh(task)
             form.version.data = str(task.version)
+        note_form = None
         if not is_fragment_request() and not can(current_user, "task.update_status", task):
-            flash_errors(form)  # the whole page comes back without the status form
+            # the whole page comes back without the status form: its message on top, what was typed in the note box
+            flash_errors(form)
+            note_form = NoteForm(formdata=None, note=form.note.data)
         return render("tasks/show.html", "status_region", "history", "facts", "unit_counts",
-                      status=form_status(form), **_page_context(task, form))
+                      status=form_status(form), **_page_context(task, form, note_form))
     if not is_fragment_request():
         flash(_("Task updated."), "success")
         return redirect_to(url_for("tasks.show", task_id=task.id))
